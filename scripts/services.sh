@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs (when missing) and starts the services the test suite needs, on loopback only:
+#   scripts/services.sh start   → prints `export TEST_DATABASE_URL=...` lines to eval
+#   scripts/services.sh stop    → stops what `start` started (by its own pid files)
+# PostgreSQL refuses to run as root, so it runs as the `postgres` user in a folder it owns.
+set -euo pipefail
+STATE_DIR=${BULWARK_SERVICES_DIR:-/tmp/bulwark-services}
+PG_PORT=${BULWARK_TEST_PG_PORT:-54329}
+
+install_packages() {
+  local missing=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} from Debian" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
+
+start_postgres() {
+  local bin data
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  data="$STATE_DIR/pg"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    chown -R postgres:postgres "$STATE_DIR"
+    chmod 700 "$data"
+    runuser -u postgres -- "$bin/initdb" -D "$data" -A trust -U postgres >/dev/null
+  fi
+  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $data -c fsync=off -c max_connections=300" start >&2
+  fi
+  echo "export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+stop_postgres() {
+  local bin data="$STATE_DIR/pg"
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1) || return 0
+  [ -f "$data/postmaster.pid" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast stop >&2 || true
+}
+
+case "${1:-}" in
+  start) mkdir -p "$STATE_DIR"; install_packages; start_postgres ;;
+  stop) stop_postgres ;;
+  *) echo "usage: scripts/services.sh start|stop" >&2; exit 2 ;;
+esac

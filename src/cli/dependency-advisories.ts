@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../config/index.js';
+
+export interface AdvisoryOptions {
+  /** Folder holding package.json and package-lock.json; defaults to Bulwark's own install. */
+  cwd?: string;
+  /** Registry to ask instead of the default (a mirror, or a local stand-in in tests). */
+  registry?: string | undefined;
+  timeoutMs?: number;
+}
+
+type Counts = Record<'critical' | 'high' | 'moderate' | 'low' | 'info', number>;
+
+export type AdvisoryResult = { checked: true; counts: Counts } | { checked: false; reason: string };
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** npm audit usually answers in a second or two; past this the service is treated as unreachable. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Asks npm's advisory service about the production dependencies; never throws. */
+export function checkDependencyAdvisories(options: AdvisoryOptions = {}): Promise<AdvisoryResult> {
+  const args = ['audit', '--omit=dev', '--json', ...(options.registry ? ['--registry', options.registry] : [])];
+  return new Promise((resolve) => {
+    execFile(
+      'npm',
+      args,
+      {
+        cwd: options.cwd ?? PACKAGE_ROOT,
+        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBuffer: 32 * 1024 * 1024,
+      },
+      (error, stdout) => resolve(parseAuditOutput(stdout, error)),
+    );
+  });
+}
+
+export function parseAuditOutput(stdout: string, error: Error | null): AdvisoryResult {
+  try {
+    const report = JSON.parse(stdout) as {
+      metadata?: { vulnerabilities?: Partial<Counts> };
+      error?: { summary?: string };
+    };
+    const counts = report.metadata?.vulnerabilities;
+    if (counts) {
+      return {
+        checked: true,
+        counts: {
+          critical: counts.critical ?? 0,
+          high: counts.high ?? 0,
+          moderate: counts.moderate ?? 0,
+          low: counts.low ?? 0,
+          info: counts.info ?? 0,
+        },
+      };
+    }
+    return { checked: false, reason: report.error?.summary?.split('\n')[0] ?? 'no report' };
+  } catch {
+    return { checked: false, reason: error?.message.split('\n')[0] ?? 'npm audit gave no report' };
+  }
+}
+
+/** Unreachable advisories are a finding, never a silent pass. */
+export function advisoryFindings(result: AdvisoryResult): Finding[] {
+  if (!result.checked) {
+    return [
+      {
+        id: 'advisories-not-checked',
+        severity: 'medium',
+        message: `dependency advisories not checked (${result.reason})`,
+        fix: 'run `bulwark audit` where the npm registry is reachable, or pass --advisory-registry',
+      },
+    ];
+  }
+  const { critical, high, moderate } = result.counts;
+  const findings: Finding[] = [];
+  if (critical + high > 0) {
+    findings.push({
+      id: 'vulnerable-dependencies',
+      severity: 'high',
+      message: `${critical} critical and ${high} high advisories affect installed dependencies`,
+      fix: 'upgrade Bulwark, or run `npm audit` in its folder to see and fix them',
+    });
+  }
+  if (moderate > 0) {
+    findings.push({
+      id: 'moderate-dependency-advisories',
+      severity: 'medium',
+      message: `${moderate} moderate advisories affect installed dependencies`,
+      fix: 'run `npm audit` in the Bulwark folder and upgrade what it names',
+    });
+  }
+  return findings;
+}

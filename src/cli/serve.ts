@@ -1,0 +1,56 @@
+import { type BulwarkApp, createApp, StartRefusedError } from '../app/create-app.js';
+import { BULWARK_VERSION } from '../app/version.js';
+import { isAppError } from '../errors/index.js';
+import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
+import { CliError, EXIT_FINDINGS, EXIT_USAGE, type Output } from './output.js';
+
+/**
+ * `bulwark serve`: checks, starts, and runs until SIGTERM or SIGINT, then drains in-flight
+ * requests and closes the database before resolving.
+ */
+export async function runServe(flags: CommonFlags, out: Output): Promise<number> {
+  const config = loadCliConfig(flags);
+  let app: BulwarkApp;
+  try {
+    app = await createApp({ config });
+  } catch (error) {
+    throw toStartError(error);
+  }
+  const url = await app.start().catch(async (error: unknown) => {
+    await app.stop('failed to start');
+    throw toStartError(error);
+  });
+  out.error(
+    `Bulwark ${BULWARK_VERSION} listening on ${url} (database: ${app.database.dialect}, data: ${config.dataDir})`,
+  );
+  for (const finding of app.findings) out.error(`warning: ${finding.message}; fix: ${finding.fix}`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  out.error(`Bulwark stopping (${signal}): finishing requests in flight`);
+  await app.stop(signal);
+  out.error('Bulwark stopped');
+  return 0;
+}
+
+function toStartError(error: unknown): Error {
+  if (error instanceof StartRefusedError) {
+    const lines = error.findings.map((f) => `refusing to start: ${f.message} [${f.id}]; fix: ${f.fix}`);
+    return new CliError(lines.join('\n'), EXIT_FINDINGS);
+  }
+  if (isAppError(error) && error.code === 'CFG_WEAK_MASTER_KEY')
+    return new CliError(error.detail ?? error.code, EXIT_USAGE);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new CliError('the port is already in use; fix: stop the other process or pass --port');
+  if (code === 'EACCES')
+    return new CliError('not allowed to listen on that port; fix: use a port above 1023 or --port');
+  if (code === 'ECONNREFUSED')
+    return new CliError(
+      'cannot reach the database; fix: check BULWARK_DATABASE_URL and that PostgreSQL is running',
+      EXIT_FINDINGS,
+    );
+  return error instanceof Error ? error : new Error(String(error));
+}

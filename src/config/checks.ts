@@ -1,0 +1,176 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeMasterKey, isStrongMasterKey } from '../lib/crypto/master-key.js';
+import { isLoopbackHost } from '../lib/net/ip.js';
+import type { FrozenConfig } from './load.js';
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** What checks know about the machine, gathered once so checks stay pure and testable. */
+export interface DeploymentFacts {
+  nowMs: number;
+  dataDirMode: number | undefined;
+  masterKeyFileMode: number | undefined;
+  tlsCertNotAfterMs: number | undefined;
+}
+
+/** A named check shared by `serve` (stops on high) and `audit` (lists all, exit 1 on high). */
+export interface ConfigCheck {
+  id: string;
+  severity: Severity;
+  /** True when the problem is present. */
+  test: (config: FrozenConfig, facts: DeploymentFacts) => boolean;
+  message: string;
+  fix: string;
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+}
+
+export const MASTER_KEY_FILE = 'master.key';
+const DAY_MS = 86_400_000;
+/** Warn this long before a certificate expires: enough time for a manual renewal. */
+export const CERT_WARNING_DAYS = 30;
+const GROUP_OR_OTHER_BITS = 0o077;
+
+const hasTls = (config: FrozenConfig): boolean => Boolean(config.tls.cert && config.tls.key);
+
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [
+  {
+    id: 'public-bind-without-tls',
+    severity: 'high',
+    test: (c) => !isLoopbackHost(c.server.host) && !hasTls(c) && c.server.trustedProxies.length === 0,
+    message: 'the server would listen on a non-loopback address over plain HTTP',
+    fix: 'set BULWARK_TLS_CERT and BULWARK_TLS_KEY, or declare the TLS-terminating proxy in server.trustedProxies, or bind 127.0.0.1',
+  },
+  {
+    id: 'tls-half-configured',
+    severity: 'high',
+    test: (c) => Boolean(c.tls.cert) !== Boolean(c.tls.key),
+    message: 'only one of tls.cert and tls.key is set',
+    fix: 'set both BULWARK_TLS_CERT and BULWARK_TLS_KEY, or neither',
+  },
+  {
+    id: 'cors-wildcard-with-credentials',
+    severity: 'high',
+    test: (c) => c.cors.credentials && c.cors.origins.includes('*'),
+    message: 'CORS allows any origin together with credentials',
+    fix: 'list the exact origins in cors.origins, or set cors.credentials to false',
+  },
+  {
+    id: 'cors-wildcard-origin',
+    severity: 'medium',
+    test: (c) => !c.cors.credentials && c.cors.origins.includes('*'),
+    message: 'CORS allows any origin',
+    fix: 'list the exact origins of your front ends in cors.origins',
+  },
+  {
+    id: 'cors-plain-http-origin',
+    severity: 'medium',
+    test: (c) => c.cors.origins.some((o) => o.startsWith('http://') && !isLoopbackHost(hostOf(o))),
+    message: 'CORS trusts an origin served over plain HTTP',
+    fix: 'use https:// origins in cors.origins',
+  },
+  {
+    id: 'weak-master-key',
+    severity: 'high',
+    test: (c) => c.masterKey !== undefined && !isStrongMasterKey(decodeMasterKey(c.masterKey)),
+    message: 'BULWARK_MASTER_KEY is shorter than 32 bytes, malformed, or not random',
+    fix: 'generate one with `openssl rand -base64 32`, or unset it to let Bulwark create a key file',
+  },
+  {
+    id: 'data-dir-world-accessible',
+    severity: 'high',
+    test: (_c, f) => f.dataDirMode !== undefined && (f.dataDirMode & GROUP_OR_OTHER_BITS) !== 0,
+    message: 'the data folder can be read or entered by other users',
+    fix: 'chmod 700 the data folder',
+  },
+  {
+    id: 'master-key-file-readable',
+    severity: 'high',
+    test: (_c, f) => f.masterKeyFileMode !== undefined && (f.masterKeyFileMode & GROUP_OR_OTHER_BITS) !== 0,
+    message: 'the master key file can be read by other users',
+    fix: 'chmod 600 the master.key file in the data folder',
+  },
+  {
+    id: 'tls-cert-expired',
+    severity: 'high',
+    test: (_c, f) => f.tlsCertNotAfterMs !== undefined && f.tlsCertNotAfterMs <= f.nowMs,
+    message: 'the TLS certificate has expired',
+    fix: 'renew the certificate; Bulwark reloads the file when it changes',
+  },
+  {
+    id: 'tls-cert-expiring',
+    severity: 'medium',
+    test: (_c, f) =>
+      f.tlsCertNotAfterMs !== undefined &&
+      f.tlsCertNotAfterMs > f.nowMs &&
+      f.tlsCertNotAfterMs - f.nowMs < CERT_WARNING_DAYS * DAY_MS,
+    message: `the TLS certificate expires within ${CERT_WARNING_DAYS} days`,
+    fix: 'renew the certificate; Bulwark reloads the file when it changes',
+  },
+  {
+    id: 'database-without-tls',
+    severity: 'medium',
+    test: (c) => c.database.url !== undefined && isRemoteWithoutTls(c.database.url),
+    message: 'the PostgreSQL connection to a non-loopback host does not require verified TLS',
+    fix: 'add sslmode=verify-full to database.url (BULWARK_DATABASE_URL)',
+  },
+];
+
+/** Runs every check; findings come back most severe first. */
+export function runConfigChecks(config: FrozenConfig, facts: DeploymentFacts): Finding[] {
+  const order: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+  return CONFIG_CHECKS.filter((check) => check.test(config, facts))
+    .map(({ id, severity, message, fix }) => ({ id, severity, message, fix }))
+    .sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+/** Reads file modes and the certificate's expiry; absent files are simply unknown facts. */
+export function gatherDeploymentFacts(config: FrozenConfig, nowMs = Date.now()): DeploymentFacts {
+  return {
+    nowMs,
+    dataDirMode: modeOf(config.dataDir),
+    masterKeyFileMode: config.masterKey ? undefined : modeOf(join(config.dataDir, MASTER_KEY_FILE)),
+    tlsCertNotAfterMs: config.tls.cert ? certNotAfter(config.tls.cert) : undefined,
+  };
+}
+
+function modeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+function certNotAfter(path: string): number | undefined {
+  try {
+    return Date.parse(new X509Certificate(readFileSync(path)).validTo);
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function isRemoteWithoutTls(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    const sslmode = parsed.searchParams.get('sslmode');
+    return !isLoopbackHost(parsed.hostname) && sslmode !== 'verify-full' && sslmode !== 'verify-ca';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,24 @@
+import { AppError } from '../errors/index.js';
+
+/** One configuration problem: which key, from where, what is wrong, and the fix. */
+export interface ConfigProblem {
+  path: string;
+  source: string;
+  message: string;
+  fix: string;
+}
+
+/** Thrown when the configuration cannot be used; `problems` are each one printable line. */
+export class ConfigError extends AppError {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    super('CFG_INVALID', { status: 500, detail: problems.map(formatProblem).join('\n'), expose: false });
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  const where = problem.source === problem.path ? problem.path : `${problem.source} (${problem.path})`;
+  return `config: ${where} ${problem.message}; fix: ${problem.fix}`;
+}

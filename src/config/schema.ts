@@ -1,0 +1,169 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+/**
+ * The one configuration schema. Every key has a literal default (or is optional) and a
+ * description; docs/config.md is generated from this file and a test keeps the two equal.
+ * Objects reject unknown keys at every level, so a typo fails at start instead of being
+ * silently ignored.
+ */
+const MiB = 1024 * 1024;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const strict = { additionalProperties: false, default: {} } as const;
+
+const ServerSchema = Type.Object(
+  {
+    host: Type.String({
+      default: '127.0.0.1',
+      minLength: 1,
+      description:
+        'Address to listen on. Plain HTTP is allowed on loopback only; any other address needs TLS or `server.trustedProxies`.',
+    }),
+    port: Type.Integer({ default: 8090, minimum: 0, maximum: 65535, description: 'TCP port; 0 picks a free one.' }),
+    trustedProxies: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'Addresses or CIDRs of reverse proxies allowed to set X-Forwarded-*; declaring one allows a public bind without TLS (the proxy terminates it).',
+    }),
+    bodyLimitBytes: Type.Integer({
+      default: MiB,
+      minimum: 1024,
+      maximum: 64 * MiB,
+      description: 'Largest JSON body accepted; bigger bodies get 413.',
+    }),
+    headersTimeoutMs: Type.Integer({
+      default: 10_000,
+      minimum: 1000,
+      maximum: 120_000,
+      description: 'A request whose headers are not complete in this time is cut off (slowloris).',
+    }),
+    requestTimeoutMs: Type.Integer({
+      default: 30_000,
+      minimum: 1000,
+      maximum: 600_000,
+      description: 'A whole request (headers and body) must arrive within this time.',
+    }),
+    keepAliveTimeoutMs: Type.Integer({
+      default: 5000,
+      minimum: 100,
+      maximum: 120_000,
+      description: 'An idle keep-alive connection is closed after this time.',
+    }),
+  },
+  strict,
+);
+
+const DatabaseSchema = Type.Object(
+  {
+    url: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description:
+          'PostgreSQL connection URL (`postgres://user:pass@host:5432/db`). Unset: the embedded SQLite database in the data folder.',
+      }),
+    ),
+  },
+  strict,
+);
+
+const TlsSchema = Type.Object(
+  {
+    cert: Type.Optional(Type.String({ minLength: 1, description: 'Path to the PEM certificate chain.' })),
+    key: Type.Optional(Type.String({ minLength: 1, description: 'Path to the PEM private key.' })),
+  },
+  strict,
+);
+
+const CorsSchema = Type.Object(
+  {
+    origins: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Origins allowed to call the API from a browser (`https://app.example.com`). Empty: CORS off.',
+    }),
+    credentials: Type.Boolean({
+      default: false,
+      description: 'Allow cookies on cross-origin requests. Never allowed together with `*`.',
+    }),
+    maxAgeSeconds: Type.Integer({
+      default: 600,
+      minimum: 0,
+      maximum: 86_400,
+      description: 'How long a browser may cache a preflight answer.',
+    }),
+  },
+  strict,
+);
+
+const LogSchema = Type.Object(
+  {
+    level: Type.Unsafe<LogLevel>({
+      type: 'string',
+      enum: [...LOG_LEVELS],
+      default: 'info',
+      description: 'Least severe level written to standard output.',
+    }),
+  },
+  strict,
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({
+      default: './bulwark_data',
+      minLength: 1,
+      description: 'Folder for the SQLite database and the master key file (created with mode 0700).',
+    }),
+    masterKey: Type.Optional(
+      Type.String({
+        description:
+          'Master key, base64 or hex, at least 32 random bytes. Unset: generated once into `<dataDir>/master.key` (0600). Prefer the environment to a file.',
+      }),
+    ),
+    server: ServerSchema,
+    database: DatabaseSchema,
+    tls: TlsSchema,
+    cors: CorsSchema,
+    log: LogSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/**
+ * Environment names that differ from the derived `BULWARK_<PATH>` names, from CONTRACT.md.
+ * The derived names always work too.
+ */
+export const ENV_ALIASES: Readonly<Record<string, string>> = {
+  BULWARK_HOST: 'server.host',
+  BULWARK_PORT: 'server.port',
+  BULWARK_TRUSTED_PROXIES: 'server.trustedProxies',
+};
+
+/** BULWARK_* variables that are read but are not configuration keys. */
+export const NON_CONFIG_ENV = new Set(['BULWARK_CONFIG']);
+
+export interface LeafInfo {
+  path: string;
+  schema: TSchema;
+}
+
+/** Lists the leaf keys of the schema with their dotted paths, for env mapping and docs. */
+export function listConfigLeaves(schema: TSchema = ConfigSchema, prefix = ''): LeafInfo[] {
+  if (schema.type === 'object' && schema.properties) {
+    return Object.entries(schema.properties as Record<string, TSchema>).flatMap(([key, child]) =>
+      listConfigLeaves(child, prefix ? `${prefix}.${key}` : key),
+    );
+  }
+  return [{ path: prefix, schema }];
+}
+
+/** `server.trustedProxies` → `BULWARK_SERVER_TRUSTED_PROXIES`. */
+export function envNameFor(path: string): string {
+  return `BULWARK_${path
+    .split('.')
+    .map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_')}`;
+}

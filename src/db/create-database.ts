@@ -1,0 +1,62 @@
+import { chmodSync, existsSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DialectName } from './dialect.js';
+import type { DatabaseTables } from './schema.js';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; when absent the embedded SQLite file at `sqlitePath` is used. */
+  url?: string | undefined;
+  sqlitePath: string;
+  /** Extra PostgreSQL start-up options, e.g. `-c search_path=...` for isolated tests. */
+  postgresOptions?: string;
+  maxConnections?: number;
+}
+
+export interface Database {
+  db: Kysely<DatabaseTables>;
+  dialect: DialectName;
+  close: () => Promise<void>;
+}
+
+const PG_INT8_OID = 20;
+/** Bounds a single statement so a runaway query cannot hold a connection forever. */
+const STATEMENT_TIMEOUT_MS = 30_000;
+
+/** Opens the configured database: SQLite (WAL, foreign keys on) or a PostgreSQL pool. */
+export function createDatabase(options: DatabaseOptions): Database {
+  const db = options.url ? openPostgres(options) : openSqlite(options.sqlitePath);
+  return { db, dialect: options.url ? 'postgres' : 'sqlite', close: () => db.destroy() };
+}
+
+function openSqlite(path: string): Kysely<DatabaseTables> {
+  const isNew = !existsSync(path);
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  // The database holds hashes and encrypted fields; it is for the server's user alone.
+  if (isNew && path !== ':memory:') chmodSync(path, 0o600);
+  return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    ...(options.postgresOptions ? { options: options.postgresOptions } : {}),
+    // bigint columns hold millisecond times and sequence numbers, all below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return new Kysely<DatabaseTables>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { AuditLogTable, DatabaseTables } from '../../db/index.js';
+
+/** SQL for the audit log, and nothing else. */
+export function createAuditRepo(db: Kysely<DatabaseTables>) {
+  return {
+    findLast: (trx: Kysely<DatabaseTables> = db) =>
+      trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
+
+    insert: (row: AuditLogTable, trx: Kysely<DatabaseTables> = db) => trx.insertInto('audit_log').values(row).execute(),
+
+    /** Entries after `afterSeq` in order, a page at a time, so verifying never loads the whole log. */
+    listAfter: (afterSeq: number, limit: number) =>
+      db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute(),
+
+    listRecent: (limit: number, type?: string) => {
+      let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(limit);
+      if (type) query = query.where('type', '=', type);
+      return query.execute();
+    },
+  };
+}
+
+export type AuditRepo = ReturnType<typeof createAuditRepo>;

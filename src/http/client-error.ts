@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors/index.js';
+import { buildProblem } from './problem.js';
+import { securityHeaders } from './security-headers.js';
+
+/**
+ * Node's HTTP parser rejects some requests before Fastify sees them (bad syntax, oversized
+ * headers, slow headers). Answer those with the same headers and problem+json as every other
+ * error, then close the connection.
+ */
+export function createClientErrorHandler(isTls: boolean, log: (info: object) => void) {
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const code: ErrorCode =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'HTTP_REQUEST_TIMEOUT'
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? 'HTTP_HEADERS_TOO_LARGE'
+          : 'HTTP_BAD_REQUEST';
+    const status = ERROR_CODES[code].status;
+    const requestId = randomUUID();
+    log({ requestId, code, reason: error.code });
+    const body = JSON.stringify(buildProblem(new AppError(code, { status }), requestId));
+    const headers = {
+      ...securityHeaders(isTls),
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+      connection: 'close',
+    };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${body}`);
+    else socket.destroy();
+  };
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { createServer as createPlainServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { FrozenConfig } from '../config/index.js';
+import { AppError, appError } from '../errors/index.js';
+import { createClientErrorHandler } from './client-error.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { redactUrl } from './logger.js';
+import { trackRouteMethods } from './method-not-allowed.js';
+import { registerOpenApi } from './openapi.js';
+import { handleError, sendProblem } from './problem.js';
+import { securityHeaders } from './security-headers.js';
+import { readTlsOptions, watchTlsFiles } from './tls.js';
+
+export type HttpApp = FastifyInstance;
+
+/** Security-relevant events the pipeline reports; app/ wires them to the audit log. */
+export interface HttpSecurityEvent {
+  type: 'tls.reload' | 'tls.reload.failure';
+  details: Record<string, unknown>;
+}
+
+export interface HttpServerOptions {
+  config: FrozenConfig;
+  logger: Logger;
+  version: string;
+  onSecurityEvent?: (event: HttpSecurityEvent) => void;
+  /** How often certificate files are polled for changes. */
+  tlsWatchIntervalMs?: number;
+}
+
+/** Seconds a client should wait before retrying while the server is shutting down. */
+const CLOSING_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Builds the Fastify instance with the whole security pipeline in place. Features add their
+ * routes afterwards; every route, and every 404, 405, 413 and 500, goes through the same hooks.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
+  const { config, logger } = options;
+  const isTls = Boolean(config.tls.cert && config.tls.key);
+  const headers = securityHeaders(isTls);
+  let isClosing = false;
+  let stopWatchingTls = () => {};
+
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: () => randomUUID(),
+    // An incoming X-Request-Id is not trusted: ids must be unique and safe to log.
+    requestIdHeader: false,
+    // One line per request, written by our onResponse hook with redacted values.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: config.server.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
+    clientErrorHandler: createClientErrorHandler(isTls, (info) => logger.info(info, 'client error')),
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    serverFactory: (handler) => {
+      const server = isTls
+        ? createHttpsServer(readTlsOptions({ cert: config.tls.cert as string, key: config.tls.key as string }), handler)
+        : createPlainServer(handler);
+      server.headersTimeout = config.server.headersTimeoutMs;
+      server.requestTimeout = config.server.requestTimeoutMs;
+      server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+      if (isTls) {
+        stopWatchingTls = watchTlsFiles(
+          server as unknown as TlsServer,
+          { cert: config.tls.cert as string, key: config.tls.key as string },
+          (event) => {
+            const type = event.reloaded ? 'tls.reload' : 'tls.reload.failure';
+            logger[event.reloaded ? 'info' : 'warn']({ error: event.error }, type);
+            options.onSecurityEvent?.({ type, details: event.error ? { error: event.error } : {} });
+          },
+          options.tlsWatchIntervalMs,
+        );
+      }
+      return server;
+    },
+  }) as unknown as HttpApp;
+
+  const allowedMethods = trackRouteMethods(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(headers).header('x-request-id', request.id);
+    if (isClosing) {
+      throw new AppError('HTTP_UNAVAILABLE', {
+        status: 503,
+        detail: 'The server is shutting down.',
+        headers: { 'retry-after': String(CLOSING_RETRY_AFTER_SECONDS), connection: 'close' },
+      });
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        ip: request.ip,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+  app.addHook('preClose', async () => {
+    isClosing = true;
+    stopWatchingTls();
+  });
+
+  registerJsonBodyParser(app, config.server.bodyLimitBytes);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request, reply) => {
+    const allow = allowedMethods(request.url);
+    if (allow.length > 0) {
+      return sendProblem(reply, appError('HTTP_METHOD_NOT_ALLOWED', { headers: { allow: allow.join(', ') } }));
+    }
+    return sendProblem(reply, appError('HTTP_NOT_FOUND'));
+  });
+
+  if (config.cors.origins.length > 0) {
+    await app.register(cors, {
+      origin: config.cors.origins.includes('*') ? '*' : [...config.cors.origins],
+      credentials: config.cors.credentials,
+      maxAge: config.cors.maxAgeSeconds,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      strictPreflight: true,
+    });
+  }
+  await registerOpenApi(app, options.version);
+  return app;
+}

@@ -1,0 +1,58 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/** Keys whose values are secrets wherever they appear, at any depth. */
+const SECRET_KEY =
+  /pass(word|wd|phrase)?|secret|token|cookie|authori[sz]ation|api[-_]?key|session|credential|private[-_]?key|otp|recovery|csrf|signature|master[-_]?key/i;
+/** Values that are secrets whatever their key: bearer credentials and our API keys. */
+const SECRET_VALUE = /^(bearer|basic)\s+\S+|\bbwk_[A-Za-z0-9_-]{10,}/i;
+export const REDACTED = '[REDACTED]';
+/** Guards against cyclic or absurdly deep log objects. */
+const MAX_REDACT_DEPTH = 12;
+
+/** Copies `value` with secrets replaced; never mutates what the caller passed. */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > MAX_REDACT_DEPTH) return '[Truncated]';
+  if (typeof value === 'string') return SECRET_VALUE.test(value) ? REDACTED : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  if (value instanceof Error) return redactSecrets(serializeError(value), depth);
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) ? REDACTED : redactSecrets(child, depth + 1);
+  }
+  return out;
+}
+
+/** Query parameters named like secrets keep their name, lose their value. */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  for (const key of [...params.keys()]) {
+    if (SECRET_KEY.test(key) || SECRET_VALUE.test(params.get(key) ?? '')) params.set(key, REDACTED);
+  }
+  return `${url.slice(0, queryStart)}?${params.toString()}`;
+}
+
+function serializeError(error: Error): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
+  for (const [key, child] of Object.entries(error)) out[key] = child;
+  if (error.cause !== undefined) out.cause = error.cause;
+  return out;
+}
+
+/**
+ * pino writing JSON to stdout (or a given stream). Redaction runs in the `log` formatter, so
+ * it sees every object at every depth, not only a list of known paths. Callers log plain
+ * values (the formatter copies own properties only, so errors are serialised here too).
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: null,
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+    },
+    destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}

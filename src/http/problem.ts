@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AppError,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  type FieldError,
+  isAppError,
+  problemTypeFor,
+} from '../errors/index.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** RFC 9457 body. `code` is our stable code; `requestId` lets an operator find the log line. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  requestId: string;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+export function buildProblem(error: AppError, requestId: string): ProblemBody {
+  const info = (ERROR_CODES as Record<string, ErrorCodeInfo>)[error.code];
+  const body: ProblemBody = {
+    type: problemTypeFor(error.code),
+    title: info?.title ?? 'Error',
+    status: error.status,
+    code: error.code,
+    requestId,
+  };
+  if (error.expose && error.detail) body.detail = error.detail;
+  if (error.expose && error.fields && error.fields.length > 0) body.errors = error.fields;
+  return body;
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+  reply.code(error.status).headers(error.headers).type(PROBLEM_CONTENT_TYPE);
+  return reply.send(buildProblem(error, String(reply.request.id)));
+}
+
+/** Fastify's own error codes, mapped to ours so no library name reaches a client. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'HTTP_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'HTTP_MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'HTTP_MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HTTP_BAD_REQUEST',
+  FST_ERR_BAD_URL: 'HTTP_BAD_REQUEST',
+};
+
+const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+  404: 'HTTP_NOT_FOUND',
+  408: 'HTTP_REQUEST_TIMEOUT',
+  413: 'HTTP_BODY_TOO_LARGE',
+  415: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  431: 'HTTP_HEADERS_TOO_LARGE',
+  503: 'HTTP_UNAVAILABLE',
+};
+
+/** Turns anything thrown into an AppError; unknown errors become a bare 500. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) return validationError(fastifyError);
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  const status = fastifyError.statusCode;
+  const code =
+    mapped ?? (status && status >= 400 && status < 500 ? (STATUS_CODES[status] ?? 'HTTP_BAD_REQUEST') : undefined);
+  if (code) return new AppError(code, { status: ERROR_CODES[code].status, cause: error });
+  return new AppError('HTTP_INTERNAL', { status: 500, cause: error, expose: false });
+}
+
+function validationError(error: Partial<FastifyError>): AppError {
+  const fields: FieldError[] = (error.validation ?? []).map((issue) => {
+    const params = issue.params as Record<string, unknown>;
+    const base = issue.instancePath.split('/').filter(Boolean).join('.');
+    const extra = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+    const field = [base, extra].filter(Boolean).join('.') || (error.validationContext ?? 'body');
+    const code = issue.keyword === 'additionalProperties' ? 'unknown_field' : issue.keyword;
+    const message =
+      issue.keyword === 'additionalProperties' ? 'is not an accepted field' : (issue.message ?? 'is invalid');
+    return { field, code, message };
+  });
+  return new AppError('HTTP_VALIDATION', {
+    status: 400,
+    fields,
+    detail: `Invalid ${error.validationContext ?? 'input'}.`,
+  });
+}
+
+/** The one error handler: logs the cause with the request id, sends problem+json. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error);
+  if (appError.status >= 500) {
+    request.log.error({ err: error, code: appError.code }, 'request failed');
+  } else {
+    request.log.info({ code: appError.code }, 'request refused');
+  }
+  return sendProblem(reply, appError);
+}

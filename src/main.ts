@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { BULWARK_VERSION } from './app/version.js';
+import { runAudit } from './cli/audit.js';
+import { runLogVerify } from './cli/log-verify.js';
+import { CliError, EXIT_USAGE, processOutput } from './cli/output.js';
+import { runServe } from './cli/serve.js';
+
+/** The only place that exits the process: every command returns its exit code. */
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('bulwark')
+    .description('Secure-by-default backend server')
+    .version(BULWARK_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run bulwark --help for usage)');
+
+  const withCommon = (command: Command) =>
+    command
+      .option('--config <file>', 'config file (JSON or YAML)')
+      .option('--data <dir>', 'data folder (env BULWARK_DATA_DIR)');
+
+  withCommon(program.command('serve').description('start the server'))
+    .option('--host <host>', 'address to listen on (env BULWARK_HOST)')
+    .option('--port <port>', 'port to listen on (env BULWARK_PORT)')
+    .action(async (flags) => setExit(await runServe(flags, processOutput)));
+
+  withCommon(program.command('audit').description('check configuration, deployment and dependencies'))
+    .option('--json', 'print findings as JSON')
+    .option('--advisory-registry <url>', 'registry to ask for dependency advisories')
+    .action(async (flags) => setExit(await runAudit(flags, processOutput)));
+
+  const log = program.command('log').description('audit log tools');
+  withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) =>
+    setExit(await runLogVerify(flags, processOutput)),
+  );
+  return program;
+}
+
+async function main(): Promise<void> {
+  let exitCode = 0;
+  try {
+    await buildProgram((code) => {
+      exitCode = code;
+    }).parseAsync(process.argv);
+  } catch (error) {
+    exitCode = reportError(error);
+  }
+  process.exit(exitCode);
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version output are not errors; commander already printed its message.
+    return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (error instanceof CliError) {
+    processOutput.error(`bulwark: ${error.message}`);
+    return error.exitCode;
+  }
+  processOutput.error('bulwark: unexpected failure; fix: run again with BULWARK_LOG_LEVEL=debug and report the log');
+  if (process.env.BULWARK_LOG_LEVEL === 'debug') processOutput.error(String((error as Error)?.stack ?? error));
+  return 1;
+}
+
+void main();

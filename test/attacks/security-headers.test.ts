@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  addPipelineRoutes(app);
+  await app.http.ready();
+});
+afterAll(() => app.close());
+
+const REQUIRED = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+const CASES = [
+  { name: 'a 200', method: 'GET', url: '/api/health', status: 200 },
+  { name: 'the OpenAPI document', method: 'GET', url: '/api/openapi.json', status: 200 },
+  { name: 'a 404 for an unknown route', method: 'GET', url: '/nope/../../etc/passwd', status: 404 },
+  { name: 'a 405 for a known path', method: 'DELETE', url: '/api/health', status: 405 },
+  { name: 'a 400 for invalid input', method: 'POST', url: '/api/test/echo', status: 400, json: { nope: 1 } },
+  { name: 'a 413 for a large body', method: 'POST', url: '/api/test/echo', status: 413, json: { name: 'x'.repeat(2 * 1024 * 1024) } },
+  { name: 'a 415 for a form body', method: 'POST', url: '/api/test/echo', status: 415, form: 'name=x' },
+  { name: 'a 500', method: 'POST', url: '/api/test/fail', status: 500, json: {} },
+] as const;
+
+describe('every response type carries the security headers', () => {
+  it.each(CASES)('$name', async (scenario) => {
+    const response = await app.http.inject({
+      method: scenario.method,
+      url: scenario.url,
+      ...('json' in scenario ? { payload: scenario.json } : {}),
+      ...('form' in scenario
+        ? { payload: scenario.form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+        : {}),
+    });
+    expect(response.statusCode).toBe(scenario.status);
+    for (const [name, value] of Object.entries(REQUIRED)) expect(response.headers[name], name).toBe(value);
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers.server).toBeUndefined();
+    // HSTS only means something over TLS; on plain HTTP it is left out (tested in tls e2e).
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+    if (scenario.status >= 400) {
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      const body = response.json();
+      expect(body).toMatchObject({ status: scenario.status, requestId: response.headers['x-request-id'] });
+      expect(body.type).toMatch(/^https:\/\/bulwark\.dev\/problems\/[a-z-]+$/);
+    }
+  });
+
+  it('answers 405 with an Allow header naming the methods the path has', async () => {
+    const response = await app.http.inject({ method: 'POST', url: '/api/ready' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('never trusts an incoming X-Request-Id (log injection, id collisions)', async () => {
+    const response = await app.http.inject({
+      url: '/api/health',
+      headers: { 'x-request-id': 'forged\nline' },
+    });
+    expect(response.headers['x-request-id']).not.toBe('forged\nline');
+  });
+});

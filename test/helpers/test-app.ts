@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
+import { loadConfig } from '../../src/config/index.js';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+export function testDialect(): TestDialect {
+  return process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Collects every log line the app writes, parsed, and the raw text for "never contains" checks. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+  entries(): Array<Record<string, unknown>> {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+export interface TestApp extends BulwarkApp {
+  logs: LogCapture;
+  dataDir: string;
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  logLevel?: string;
+}
+
+/**
+ * A fresh Bulwark app on its own temporary data folder, and on PostgreSQL its own schema, so
+ * test files run in parallel without sharing state. Nothing listens unless the test calls start().
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
+  const postgres = testDialect() === 'postgres' ? await createSchema() : undefined;
+  const config = loadConfig({
+    env: {
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_PORT: '0',
+      BULWARK_LOG_LEVEL: options.logLevel ?? 'info',
+      ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}),
+      ...options.env,
+    },
+    cwd: dataDir,
+  });
+  const logs = new LogCapture();
+  const app = await createApp({
+    config,
+    logStream: logs,
+    ...(postgres ? { postgresOptions: `-c search_path=${postgres.schema}` } : {}),
+  });
+  return Object.assign(app, {
+    logs,
+    dataDir,
+    async close() {
+      await app.stop('test finished');
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** Creates an empty schema named for this test; returns how to reach and drop it. */
+export async function createSchema(): Promise<{ url: string; schema: string; drop: () => Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is required for PostgreSQL tests');
+  const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  return {
+    url,
+    schema,
+    async drop() {
+      const dropper = new pg.Client({ connectionString: url });
+      await dropper.connect();
+      await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
+      await dropper.end();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: every test on SQLite, and every database-touching test again on PostgreSQL
+ * when TEST_DATABASE_URL is set (.ci/run starts one). Files named `*.unit.test.ts` do not
+ * depend on the dialect and run once.
+ */
+const postgresUrl = process.env.TEST_DATABASE_URL;
+const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      { test: { name: 'sqlite', include, env: { TEST_DIALECT: 'sqlite' } } },
+      ...(postgresUrl
+        ? [
+            {
+              test: {
+                name: 'postgres',
+                include,
+                exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
+                env: { TEST_DIALECT: 'postgres' },
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
