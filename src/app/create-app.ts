@@ -16,8 +16,8 @@ import { BULWARK_VERSION } from './version.js';
 export interface CreateAppOptions {
   config: FrozenConfig;
   logStream?: DestinationStream;
-  /** PostgreSQL start-up options; tests use it to give each app its own schema. */
-  postgresOptions?: string;
+  /** PostgreSQL schema to use instead of `public`; tests give each app its own. */
+  postgresSchema?: string;
   tlsWatchIntervalMs?: number;
 }
 
@@ -55,10 +55,10 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   const database = createDatabase({
     url: config.database.url,
     sqlitePath: join(config.dataDir, 'bulwark.db'),
-    ...(options.postgresOptions ? { postgresOptions: options.postgresOptions } : {}),
+    schema: options.postgresSchema,
   });
   try {
-    await migrateToLatest(database.db, database.dialect);
+    await migrateToLatest(database);
   } catch (error) {
     await database.close();
     throw error;

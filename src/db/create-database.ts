@@ -9,14 +9,15 @@ export interface DatabaseOptions {
   /** PostgreSQL URL; when absent the embedded SQLite file at `sqlitePath` is used. */
   url?: string | undefined;
   sqlitePath: string;
-  /** Extra PostgreSQL start-up options, e.g. `-c search_path=...` for isolated tests. */
-  postgresOptions?: string;
+  /** PostgreSQL schema to work in (default `public`); tests give each app its own. */
+  schema?: string | undefined;
   maxConnections?: number;
 }
 
 export interface Database {
   db: Kysely<DatabaseTables>;
   dialect: DialectName;
+  schema: string | undefined;
   close: () => Promise<void>;
 }
 
@@ -27,7 +28,12 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 /** Opens the configured database: SQLite (WAL, foreign keys on) or a PostgreSQL pool. */
 export function createDatabase(options: DatabaseOptions): Database {
   const db = options.url ? openPostgres(options) : openSqlite(options.sqlitePath);
-  return { db, dialect: options.url ? 'postgres' : 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: options.url ? 'postgres' : 'sqlite',
+    schema: options.url ? options.schema : undefined,
+    close: () => db.destroy(),
+  };
 }
 
 function openSqlite(path: string): Kysely<DatabaseTables> {
@@ -47,7 +53,7 @@ function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     statement_timeout: STATEMENT_TIMEOUT_MS,
-    ...(options.postgresOptions ? { options: options.postgresOptions } : {}),
+    ...(options.schema ? { options: `-c search_path=${assertIdentifier(options.schema)}` } : {}),
     // bigint columns hold millisecond times and sequence numbers, all below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -59,4 +65,10 @@ function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return new Kysely<DatabaseTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Schema names come from configuration or tests, never from requests; still, refuse odd ones. */
+function assertIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid schema name: ${name}`);
+  return name;
 }

@@ -1,8 +1,8 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import { AppError } from '../errors/index.js';
+import type { Database } from './create-database.js';
 import type { DialectName } from './dialect.js';
 import * as auditLog from './migrations/0001-audit-log.js';
-import type { DatabaseTables } from './schema.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -13,13 +13,18 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [['0001-audit-log',
  * Brings the schema up to date. Kysely's migrator takes a lock table, so two instances
  * starting together on PostgreSQL do not run a migration twice.
  */
-export async function migrateToLatest(database: Kysely<DatabaseTables>, dialect: DialectName): Promise<void> {
+export async function migrateToLatest(database: Database): Promise<void> {
+  const { dialect } = database;
   // Migrations describe tables that may not exist yet, so they work on an untyped handle.
-  const db = database as unknown as Kysely<unknown>;
+  const db = database.db as unknown as Kysely<unknown>;
   const migrations: Record<string, Migration> = Object.fromEntries(
     MIGRATIONS.map(([name, module]) => [name, { up: (trx: Kysely<unknown>) => module.up(trx, dialect) }]),
   );
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

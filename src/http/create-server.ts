@@ -93,6 +93,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       throw new AppError('HTTP_UNAVAILABLE', {
         status: 503,
         detail: 'The server is shutting down.',
+        expose: true,
         headers: { 'retry-after': String(CLOSING_RETRY_AFTER_SECONDS), connection: 'close' },
       });
     }

@@ -4,7 +4,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 const SECRET_KEY =
   /pass(word|wd|phrase)?|secret|token|cookie|authori[sz]ation|api[-_]?key|session|credential|private[-_]?key|otp|recovery|csrf|signature|master[-_]?key/i;
 /** Values that are secrets whatever their key: bearer credentials and our API keys. */
-const SECRET_VALUE = /^(bearer|basic)\s+\S+|\bbwk_[A-Za-z0-9_-]{10,}/i;
+const SECRET_VALUE = /^(bearer|basic)\s+\S+|\bbwk_[A-Za-z0-9+/=_-]{10,}/i;
 export const REDACTED = '[REDACTED]';
 /** Guards against cyclic or absurdly deep log objects. */
 const MAX_REDACT_DEPTH = 12;

@@ -26,7 +26,13 @@ const CASES = [
   { name: 'a 404 for an unknown route', method: 'GET', url: '/nope/../../etc/passwd', status: 404 },
   { name: 'a 405 for a known path', method: 'DELETE', url: '/api/health', status: 405 },
   { name: 'a 400 for invalid input', method: 'POST', url: '/api/test/echo', status: 400, json: { nope: 1 } },
-  { name: 'a 413 for a large body', method: 'POST', url: '/api/test/echo', status: 413, json: { name: 'x'.repeat(2 * 1024 * 1024) } },
+  {
+    name: 'a 413 for a large body',
+    method: 'POST',
+    url: '/api/test/echo',
+    status: 413,
+    json: { name: 'x'.repeat(2 * 1024 * 1024) },
+  },
   { name: 'a 415 for a form body', method: 'POST', url: '/api/test/echo', status: 415, form: 'name=x' },
   { name: 'a 500', method: 'POST', url: '/api/test/fail', status: 500, json: {} },
 ] as const;

@@ -59,7 +59,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await createApp({
     config,
     logStream: logs,
-    ...(postgres ? { postgresOptions: `-c search_path=${postgres.schema}` } : {}),
+    ...(postgres ? { postgresSchema: postgres.schema } : {}),
   });
   return Object.assign(app, {
     logs,

@@ -31,6 +31,7 @@ export function registerReadyRoute(app: FastifyInstance, probe: ReadinessProbe):
         throw new AppError('HTTP_UNAVAILABLE', {
           status: 503,
           detail: `Not ready: ${down.join(', ')} unreachable.`,
+          expose: true,
           headers: { 'retry-after': String(NOT_READY_RETRY_AFTER_SECONDS) },
         });
       }
