@@ -14,10 +14,11 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
-      { test: { name: 'sqlite', include, env: { TEST_DIALECT: 'sqlite' } } },
+      { extends: true, test: { name: 'sqlite', include, env: { TEST_DIALECT: 'sqlite' } } },
       ...(postgresUrl
         ? [
             {
+              extends: true as const,
               test: {
                 name: 'postgres',
                 include,

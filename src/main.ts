@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { BULWARK_VERSION } from './app/version.js';
-import { runAudit } from './cli/audit.js';
-import { runLogVerify } from './cli/log-verify.js';
 import { CliError, EXIT_USAGE, processOutput } from './cli/output.js';
-import { runServe } from './cli/serve.js';
 
 /** The only place that exits the process: every command returns its exit code. */
 function buildProgram(setExit: (code: number) => void): Command {
@@ -22,17 +19,25 @@ function buildProgram(setExit: (code: number) => void): Command {
   withCommon(program.command('serve').description('start the server'))
     .option('--host <host>', 'address to listen on (env BULWARK_HOST)')
     .option('--port <port>', 'port to listen on (env BULWARK_PORT)')
-    .action(async (flags) => setExit(await runServe(flags, processOutput)));
+    .action(async (flags) => {
+      const { runServe } = await import('./cli/serve.js');
+      setExit(await runServe(flags, processOutput));
+    });
 
+  // Commands load their modules on demand so `--help` and small commands start fast.
   withCommon(program.command('audit').description('check configuration, deployment and dependencies'))
     .option('--json', 'print findings as JSON')
     .option('--advisory-registry <url>', 'registry to ask for dependency advisories')
-    .action(async (flags) => setExit(await runAudit(flags, processOutput)));
+    .action(async (flags) => {
+      const { runAudit } = await import('./cli/audit.js');
+      setExit(await runAudit(flags, processOutput));
+    });
 
   const log = program.command('log').description('audit log tools');
-  withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) =>
-    setExit(await runLogVerify(flags, processOutput)),
-  );
+  withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) => {
+    const { runLogVerify } = await import('./cli/log-verify.js');
+    setExit(await runLogVerify(flags, processOutput));
+  });
   return program;
 }
 

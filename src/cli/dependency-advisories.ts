@@ -37,8 +37,11 @@ export function checkDependencyAdvisories(options: AdvisoryOptions = {}): Promis
 
 export function parseAuditOutput(stdout: string, error: Error | null): AdvisoryResult {
   try {
+    // npm 11 reports a failed advisory request as { message, statusCode?, error: { summary: '', detail: '' } }:
+    // the reason is in the top-level message, and summary is only filled for other errors (e.g. ENOLOCK).
     const report = JSON.parse(stdout) as {
       metadata?: { vulnerabilities?: Partial<Counts> };
+      message?: string;
       error?: { summary?: string };
     };
     const counts = report.metadata?.vulnerabilities;
@@ -54,10 +57,14 @@ export function parseAuditOutput(stdout: string, error: Error | null): AdvisoryR
         },
       };
     }
-    return { checked: false, reason: report.error?.summary?.split('\n')[0] ?? 'no report' };
+    return { checked: false, reason: firstLine(report.error?.summary) || firstLine(report.message) || 'no report' };
   } catch {
     return { checked: false, reason: error?.message.split('\n')[0] ?? 'npm audit gave no report' };
   }
+}
+
+function firstLine(text: unknown): string {
+  return typeof text === 'string' ? (text.split('\n')[0]?.trim() ?? '') : '';
 }
 
 /** Unreachable advisories are a finding, never a silent pass. */

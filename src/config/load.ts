@@ -53,7 +53,7 @@ function findConfigFile(explicit: string | undefined, cwd: string): string | und
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) {
       throw new ConfigError([
-        { path: 'file', source: path, message: 'does not exist', fix: 'pass the path of an existing config file' },
+        { path, source: path, message: 'does not exist', fix: 'pass the path of an existing config file' },
       ]);
     }
     return path;
@@ -71,14 +71,12 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : 'cannot be parsed';
     throw new ConfigError([
-      { path: 'file', source: path, message: `is not valid: ${message}`, fix: 'correct the file syntax' },
+      { path, source: path, message: `is not valid: ${message}`, fix: 'correct the file syntax' },
     ]);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError([
-      { path: 'file', source: path, message: 'must hold an object', fix: 'write keys at top level' },
-    ]);
+    throw new ConfigError([{ path, source: path, message: 'must hold an object', fix: 'write keys at top level' }]);
   }
   return parsed as Record<string, unknown>;
 }

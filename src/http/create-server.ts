@@ -98,6 +98,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       });
     }
   });
+  // Requests already in flight at shutdown are answered, then their connection is closed
+  // so that draining does not wait for keep-alive timeouts.
+  app.addHook('onSend', async (_request, reply) => {
+    if (isClosing) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { type DeploymentFacts, loadConfig, runConfigChecks } from './index.js';
+
+const NOW = Date.parse('2026-11-25T00:00:00Z');
+const DAY = 86_400_000;
+const facts = (overrides: Partial<DeploymentFacts> = {}): DeploymentFacts => ({
+  nowMs: NOW,
+  dataDirMode: 0o700,
+  masterKeyFileMode: 0o600,
+  tlsCertNotAfterMs: undefined,
+  ...overrides,
+});
+const ids = (env: Record<string, string>, f: Partial<DeploymentFacts> = {}) =>
+  runConfigChecks(loadConfig({ cwd: '/tmp', env }), facts(f)).map((finding) => `${finding.severity}:${finding.id}`);
+
+describe('named configuration checks', () => {
+  it('finds nothing on the defaults', () => {
+    expect(ids({})).toEqual([]);
+  });
+
+  it.each([
+    [{ BULWARK_HOST: '0.0.0.0' }, 'high:public-bind-without-tls'],
+    [{ BULWARK_HOST: '::' }, 'high:public-bind-without-tls'],
+    [{ BULWARK_TLS_CERT: '/x.pem' }, 'high:tls-half-configured'],
+    [{ BULWARK_CORS_ORIGINS: '*', BULWARK_CORS_CREDENTIALS: 'true' }, 'high:cors-wildcard-with-credentials'],
+    [{ BULWARK_CORS_ORIGINS: '*' }, 'medium:cors-wildcard-origin'],
+    [{ BULWARK_CORS_ORIGINS: 'http://app.example' }, 'medium:cors-plain-http-origin'],
+    [{ BULWARK_MASTER_KEY: 'c2hvcnQ=' }, 'high:weak-master-key'],
+    [{ BULWARK_MASTER_KEY: 'a'.repeat(64) }, 'high:weak-master-key'],
+    [{ BULWARK_DATABASE_URL: 'postgres://u:p@db.example:5432/b' }, 'medium:database-without-tls'],
+  ])('%o → %s', (env, expected) => {
+    expect(ids(env)).toContain(expected);
+  });
+
+  it('accepts what the fixes say to do', () => {
+    expect(ids({ BULWARK_HOST: '0.0.0.0', BULWARK_TLS_CERT: '/c', BULWARK_TLS_KEY: '/k' })).toEqual([]);
+    expect(ids({ BULWARK_HOST: '0.0.0.0', BULWARK_TRUSTED_PROXIES: '10.0.0.0/8' })).toEqual([]);
+    expect(
+      ids({ BULWARK_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64') }),
+    ).toEqual([]);
+    expect(ids({ BULWARK_DATABASE_URL: 'postgres://u:p@db.example/b?sslmode=verify-full' })).toEqual([]);
+    expect(ids({ BULWARK_DATABASE_URL: 'postgres://u:p@127.0.0.1/b' })).toEqual([]);
+    expect(ids({ BULWARK_CORS_ORIGINS: 'https://app.example', BULWARK_CORS_CREDENTIALS: 'true' })).toEqual([]);
+  });
+
+  it('flags a data folder or key file other users can read', () => {
+    expect(ids({}, { dataDirMode: 0o755 })).toEqual(['high:data-dir-world-accessible']);
+    expect(ids({}, { masterKeyFileMode: 0o644 })).toEqual(['high:master-key-file-readable']);
+  });
+
+  it('warns 30 days before the certificate expires and refuses an expired one', () => {
+    expect(ids({}, { tlsCertNotAfterMs: NOW + 60 * DAY })).toEqual([]);
+    expect(ids({}, { tlsCertNotAfterMs: NOW + 10 * DAY })).toEqual(['medium:tls-cert-expiring']);
+    expect(ids({}, { tlsCertNotAfterMs: NOW - DAY })).toEqual(['high:tls-cert-expired']);
+  });
+
+  it('lists high findings first', () => {
+    const found = ids({ BULWARK_CORS_ORIGINS: '*', BULWARK_HOST: '0.0.0.0' });
+    expect(found).toEqual(['high:public-bind-without-tls', 'medium:cors-wildcard-origin']);
+  });
+});
