@@ -222,7 +222,7 @@ async function runCli(args: string[]): Promise<CliRun> {
   env.BULWARK_DATA_DIR = dataDir;
   env.npm_config_cache = npmCache;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'audit', ...args], {
+    const child = spawn(process.execPath, ['dist/main.js', 'audit', ...args], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
