@@ -12,6 +12,7 @@ export interface DeploymentFacts {
   nowMs: number;
   dataDirMode: number | undefined;
   masterKeyFileMode: number | undefined;
+  tlsKeyFileMode: number | undefined;
   tlsCertNotAfterMs: number | undefined;
 }
 
@@ -98,6 +99,21 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'chmod 600 the master.key file in the data folder',
   },
   {
+    id: 'tls-key-world-readable',
+    severity: 'high',
+    test: (_c, f) => f.tlsKeyFileMode !== undefined && (f.tlsKeyFileMode & 0o007) !== 0,
+    message: 'the TLS private key can be read by any user on the machine',
+    fix: 'chmod 600 the file named by BULWARK_TLS_KEY (or 640 with a dedicated group)',
+  },
+  {
+    id: 'tls-key-group-readable',
+    severity: 'medium',
+    test: (_c, f) =>
+      f.tlsKeyFileMode !== undefined && (f.tlsKeyFileMode & 0o070) !== 0 && (f.tlsKeyFileMode & 0o007) === 0,
+    message: 'the TLS private key can be read by members of its group',
+    fix: 'make sure only the server’s user is in that group, or chmod 600 the key',
+  },
+  {
     id: 'tls-cert-expired',
     severity: 'high',
     test: (_c, f) => f.tlsCertNotAfterMs !== undefined && f.tlsCertNotAfterMs <= f.nowMs,
@@ -137,6 +153,7 @@ export function gatherDeploymentFacts(config: FrozenConfig, nowMs = Date.now()):
     nowMs,
     dataDirMode: modeOf(config.dataDir),
     masterKeyFileMode: config.masterKey ? undefined : modeOf(join(config.dataDir, MASTER_KEY_FILE)),
+    tlsKeyFileMode: config.tls.key ? modeOf(config.tls.key) : undefined,
     tlsCertNotAfterMs: config.tls.cert ? certNotAfter(config.tls.cert) : undefined,
   };
 }

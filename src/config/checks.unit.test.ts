@@ -7,6 +7,7 @@ const facts = (overrides: Partial<DeploymentFacts> = {}): DeploymentFacts => ({
   nowMs: NOW,
   dataDirMode: 0o700,
   masterKeyFileMode: 0o600,
+  tlsKeyFileMode: undefined,
   tlsCertNotAfterMs: undefined,
   ...overrides,
 });
@@ -43,9 +44,12 @@ describe('named configuration checks', () => {
     expect(ids({ BULWARK_CORS_ORIGINS: 'https://app.example', BULWARK_CORS_CREDENTIALS: 'true' })).toEqual([]);
   });
 
-  it('flags a data folder or key file other users can read', () => {
+  it('flags a data folder or key files other users can read', () => {
     expect(ids({}, { dataDirMode: 0o755 })).toEqual(['high:data-dir-world-accessible']);
     expect(ids({}, { masterKeyFileMode: 0o644 })).toEqual(['high:master-key-file-readable']);
+    expect(ids({}, { tlsKeyFileMode: 0o644 })).toEqual(['high:tls-key-world-readable']);
+    expect(ids({}, { tlsKeyFileMode: 0o640 })).toEqual(['medium:tls-key-group-readable']);
+    expect(ids({}, { tlsKeyFileMode: 0o600 })).toEqual([]);
   });
 
   it('warns 30 days before the certificate expires and refuses an expired one', () => {

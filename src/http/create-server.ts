@@ -58,6 +58,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
+    // The TLS server itself comes from serverFactory; this only makes Fastify's URLs say https.
+    ...(isTls ? { https: true as never } : {}),
     forceCloseConnections: 'idle',
     trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
     clientErrorHandler: createClientErrorHandler(isTls, (info) => logger.info(info, 'client error')),

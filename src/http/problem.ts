@@ -23,22 +23,28 @@ export interface ProblemBody {
 }
 
 export function buildProblem(error: AppError, requestId: string): ProblemBody {
-  const info = (ERROR_CODES as Record<string, ErrorCodeInfo>)[error.code];
+  const registry = ERROR_CODES as Record<string, ErrorCodeInfo>;
+  // Unregistered codes and unexposed server errors are shown as the generic 500: the
+  // client learns nothing about which internal part failed.
+  const isShown = registry[error.code] !== undefined && (error.expose || error.status < 500);
+  const code = isShown ? error.code : 'HTTP_INTERNAL';
+  const info = registry[code] as ErrorCodeInfo;
   const body: ProblemBody = {
-    type: problemTypeFor(error.code),
-    title: info?.title ?? 'Error',
-    status: error.status,
-    code: error.code,
+    type: problemTypeFor(code),
+    title: info.title,
+    status: isShown ? error.status : info.status,
+    code,
     requestId,
   };
-  if (error.expose && error.detail) body.detail = error.detail;
-  if (error.expose && error.fields && error.fields.length > 0) body.errors = error.fields;
+  if (isShown && error.expose && error.detail) body.detail = error.detail;
+  if (isShown && error.expose && error.fields && error.fields.length > 0) body.errors = error.fields;
   return body;
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
-  reply.code(error.status).headers(error.headers).type(PROBLEM_CONTENT_TYPE);
-  return reply.send(buildProblem(error, String(reply.request.id)));
+  const body = buildProblem(error, String(reply.request.id));
+  reply.code(body.status).headers(error.headers).type(PROBLEM_CONTENT_TYPE);
+  return reply.send(body);
 }
 
 /** Fastify's own error codes, mapped to ours so no library name reaches a client. */

@@ -38,6 +38,8 @@ export function readTlsOptions(files: TlsFiles): SecureContextOptions {
 /**
  * Reloads the certificate when either file changes (renewals by certbot and the like), keeping
  * the old context if the new pair does not load (a half-written file, a key that does not match).
+ * Changes are settled first: a renewal writes two files, and reloading between the two writes
+ * would report a spurious mismatch.
  */
 export function watchTlsFiles(
   server: TlsServer,
@@ -45,6 +47,7 @@ export function watchTlsFiles(
   onEvent: (event: { reloaded: boolean; error?: string }) => void,
   intervalMs = 2000,
 ): () => void {
+  let settleTimer: NodeJS.Timeout | undefined;
   const reload = () => {
     try {
       const options = readTlsOptions(files);
@@ -55,10 +58,15 @@ export function watchTlsFiles(
       onEvent({ reloaded: false, error: error instanceof Error ? error.message : 'unreadable' });
     }
   };
-  watchFile(files.cert, { interval: intervalMs }, reload);
-  watchFile(files.key, { interval: intervalMs }, reload);
+  const onChange = () => {
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(reload, intervalMs);
+  };
+  watchFile(files.cert, { interval: intervalMs }, onChange);
+  watchFile(files.key, { interval: intervalMs }, onChange);
   return () => {
-    unwatchFile(files.cert, reload);
-    unwatchFile(files.key, reload);
+    clearTimeout(settleTimer);
+    unwatchFile(files.cert, onChange);
+    unwatchFile(files.key, onChange);
   };
 }

@@ -112,10 +112,7 @@ const REFUSED = [
 ] as const;
 
 describe('TLS policy, probed with openssl s_client', () => {
-  // Known bug: Fastify builds the listen URL from its own `https` option, which serverFactory
-  // bypasses, so start() (and the `serve` banner and server.start audit entry) say http://.
-  // Turn this back into `it` once create-server.ts tells Fastify the server is HTTPS.
-  it.fails('reports an https:// URL from start() when a certificate is configured', () => {
+  it('reports an https:// URL from start() when a certificate is configured', () => {
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
