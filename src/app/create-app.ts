@@ -6,6 +6,7 @@ import { type Finding, type FrozenConfig, gatherDeploymentFacts, runConfigChecks
 import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
 import { AppError } from '../errors/index.js';
 import { type AuditLog, createAuditLog } from '../features/audit/index.js';
+import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
 import { createLogger } from '../http/logger.js';
@@ -28,7 +29,10 @@ export interface BulwarkApp {
   audit: AuditLog;
   logger: Logger;
   findings: Finding[];
+  auth: AuthFeature;
   deriveKey: (purpose: KeyPurpose) => Buffer;
+  /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
+  createSetupLink: (baseUrl: string) => Promise<string | null>;
   start: () => Promise<string>;
   stop: (reason?: string) => Promise<void>;
 }
@@ -76,6 +80,10 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     onSecurityEvent: (event) => void recordSafely({ ...event, actor: 'system' }),
     ...(options.tlsWatchIntervalMs ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
   });
+  const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
+  const auth = createAuthFeature({ config, database, audit, deriveKey: derive });
+  await auth.registerRoutes(http);
+  void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, { probe: () => probeDependencies(database) });
 
   let stopped = false;
@@ -86,7 +94,18 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     audit,
     logger,
     findings,
-    deriveKey: (purpose) => deriveKey(masterKey, purpose),
+    auth,
+    deriveKey: derive,
+    async createSetupLink(baseUrl) {
+      const token = await auth.createSetupToken();
+      if (!token) return null;
+      await recordSafely({
+        type: 'admin.setup.link',
+        actor: 'system',
+        details: { ttlSeconds: config.auth.setupTokenTtlSeconds },
+      });
+      return `${config.publicUrl ?? baseUrl}/_/setup#${token}`;
+    },
     async start() {
       const url = await http.listen({ host: config.server.host, port: config.server.port });
       for (const finding of findings) {
@@ -106,6 +125,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       // Drain first: in-flight requests finish and may still write to the database.
       await http.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
+      auth.close();
       await database.close();
     },
   };

@@ -24,6 +24,12 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
     `Bulwark ${BULWARK_VERSION} listening on ${url} (database: ${app.database.dialect}, data: ${config.dataDir})`,
   );
   for (const finding of app.findings) out.error(`warning: ${finding.message}; fix: ${finding.fix}`);
+  const setupLink = await app.createSetupLink(url);
+  if (setupLink) {
+    const minutes = Math.round(config.auth.setupTokenTtlSeconds / 60);
+    out.error(`No administrator yet. Create one within ${minutes} minutes, once, at: ${setupLink}`);
+    out.error(`  (or POST /api/admin/setup {token, email, password}, or run \`bulwark admin create --email E\`)`);
+  }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

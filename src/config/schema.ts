@@ -108,6 +108,100 @@ const LogSchema = Type.Object(
   strict,
 );
 
+const AuthSchema = Type.Object(
+  {
+    passwordMinLength: Type.Integer({
+      default: 12,
+      minimum: 8,
+      maximum: 64,
+      description: 'Shortest password accepted (NIST SP 800-63B; never below 8).',
+    }),
+    argon2: Type.Object(
+      {
+        memoryKib: Type.Integer({
+          default: 19_456,
+          minimum: 1024,
+          maximum: 4_194_304,
+          description: 'argon2id memory cost.',
+        }),
+        iterations: Type.Integer({ default: 2, minimum: 1, maximum: 20, description: 'argon2id time cost.' }),
+        parallelism: Type.Integer({ default: 1, minimum: 1, maximum: 16, description: 'argon2id lanes.' }),
+      },
+      {
+        ...strict,
+        description: 'Password hashing cost; defaults are OWASP’s (19 MiB, t=2, p=1). Hashes are upgraded at sign-in.',
+      },
+    ),
+    sessionIdleTimeoutSeconds: Type.Integer({
+      default: 1800,
+      minimum: 60,
+      maximum: 86_400,
+      description: 'A browser session unused this long is ended.',
+    }),
+    sessionAbsoluteLifetimeSeconds: Type.Integer({
+      default: 43_200,
+      minimum: 300,
+      maximum: 2_592_000,
+      description: 'A browser session ends this long after sign-in, however active.',
+    }),
+    accessTokenTtlSeconds: Type.Integer({
+      default: 900,
+      minimum: 60,
+      maximum: 3600,
+      description: 'Lifetime of a bearer access token.',
+    }),
+    refreshTokenLifetimeSeconds: Type.Integer({
+      default: 2_592_000,
+      minimum: 3600,
+      maximum: 31_536_000,
+      description: 'Absolute lifetime of a bearer token family (its refresh tokens).',
+    }),
+    stepUpWindowSeconds: Type.Integer({
+      default: 300,
+      minimum: 60,
+      maximum: 3600,
+      description: 'How long a re-authentication (POST /api/auth/reauth) allows sensitive actions.',
+    }),
+    apiKeyMaxLifetimeDays: Type.Integer({
+      default: 365,
+      minimum: 1,
+      maximum: 3650,
+      description: 'Longest expiry an API key may be given.',
+    }),
+    apiKeyRotationOverlapSeconds: Type.Integer({
+      default: 86_400,
+      minimum: 0,
+      maximum: 2_592_000,
+      description: 'How long the old key keeps working after a rotation.',
+    }),
+    setupTokenTtlSeconds: Type.Integer({
+      default: 900,
+      minimum: 60,
+      maximum: 86_400,
+      description: 'Lifetime of the one-time first-administrator set-up link.',
+    }),
+  },
+  strict,
+);
+
+const SmtpSchema = Type.Object(
+  {
+    url: Type.Optional(
+      Type.String({
+        pattern: '^smtps?://',
+        description:
+          'SMTP server (`smtps://user:pass@mail.example.com:465` or `smtp://…:587`, STARTTLS). Set: email verification is required at sign-up.',
+      }),
+    ),
+    from: Type.String({ default: 'Bulwark <no-reply@localhost>', description: 'Sender of account mail.' }),
+    requireTls: Type.Boolean({
+      default: true,
+      description: 'Refuse to send over an unencrypted connection (loopback servers are exempt).',
+    }),
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -126,6 +220,15 @@ export const ConfigSchema = Type.Object(
     tls: TlsSchema,
     cors: CorsSchema,
     log: LogSchema,
+    auth: AuthSchema,
+    smtp: SmtpSchema,
+    publicUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description:
+          'Address users reach the server at (`https://api.example.com`), used in mailed links and the set-up link. Unset: the listening address.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

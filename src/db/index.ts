@@ -2,4 +2,4 @@ export type { Database, DatabaseOptions } from './create-database.js';
 export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
 export { migrateToLatest } from './migrate.js';
-export type { AuditLogTable, DatabaseTables } from './schema.js';
+export type * from './schema.js';

@@ -3,11 +3,15 @@ import { AppError } from '../errors/index.js';
 import type { Database } from './create-database.js';
 import type { DialectName } from './dialect.js';
 import * as auditLog from './migrations/0001-audit-log.js';
+import * as accounts from './migrations/0002-accounts.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
 /** Every migration in order. Names are permanent: never rename or edit a shipped one. */
-const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [['0001-audit-log', auditLog]];
+const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
+  ['0001-audit-log', auditLog],
+  ['0002-accounts', accounts],
+];
 
 /**
  * Brings the schema up to date. Kysely's migrator takes a lock table, so two instances

@@ -14,8 +14,77 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  role: 'user' | 'admin';
+  verified: number;
+  disabled: number;
+  created_ms: number;
+  updated_ms: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** HMAC of the browser session token; null for bearer token families. */
+  token_hash: string | null;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  created_ms: number;
+  last_seen_ms: number;
+  expires_ms: number;
+  reauth_ms: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  session_id: string;
+  expires_ms: number;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  created_ms: number;
+  used_ms: number | null;
+}
+
+export interface OneTimeTokensTable {
+  token_hash: string;
+  purpose: 'setup' | 'verify-email' | 'reset-password';
+  user_id: string | null;
+  created_ms: number;
+  expires_ms: number;
+  used_ms: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  key_hash: string;
+  display_prefix: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_ms: number;
+  expires_ms: number;
+  revoked_ms: number | null;
+  last_used_ms: number | null;
+  rotated_from: string | null;
+}
+
 export interface DatabaseTables {
   audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  access_tokens: AccessTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  one_time_tokens: OneTimeTokensTable;
+  api_keys: ApiKeysTable;
   /** Kysely's own bookkeeping; listed so typed queries in tests can read it. */
   kysely_migration: { name: string; timestamp: string; id?: Generated<number> };
 }

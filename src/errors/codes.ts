@@ -93,6 +93,78 @@ export const ERROR_CODES = {
     slug: 'unavailable',
     hint: 'Retry after the number of seconds in `Retry-After`.',
   },
+  AUTH_REQUIRED: {
+    status: 401,
+    title: 'Authentication required',
+    slug: 'unauthenticated',
+    hint: 'Sign in (POST /api/auth/login or /api/auth/token) and send the session cookie or a bearer token.',
+  },
+  AUTH_INVALID_CREDENTIALS: {
+    status: 401,
+    title: 'Wrong email or password',
+    slug: 'invalid-credentials',
+    hint: 'Check the email and password; after repeated failures sign-in is throttled.',
+  },
+  AUTH_INVALID_TOKEN: {
+    status: 401,
+    title: 'Invalid or expired token',
+    slug: 'invalid-token',
+    hint: 'Sign in again, or use POST /api/auth/refresh with a current refresh token.',
+  },
+  AUTH_EMAIL_NOT_VERIFIED: {
+    status: 403,
+    title: 'Email address not verified',
+    slug: 'email-not-verified',
+    hint: 'Open the verification link mailed to you, then sign in again.',
+  },
+  AUTH_CSRF: {
+    status: 403,
+    title: 'Cross-site request refused',
+    slug: 'csrf',
+    hint: 'Send the token from GET /api/auth/csrf as X-CSRF-Token, from the application’s own origin.',
+  },
+  AUTH_FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    slug: 'forbidden',
+    hint: 'This action needs a role or API key scope you do not have.',
+  },
+  AUTH_STEP_UP_REQUIRED: {
+    status: 403,
+    title: 'Recent sign-in required',
+    slug: 'step-up-required',
+    hint: 'Confirm your password with POST /api/auth/reauth, then repeat the request within 5 minutes.',
+  },
+  AUTH_WEAK_PASSWORD: {
+    status: 400,
+    title: 'Password not accepted',
+    slug: 'weak-password',
+    hint: 'Choose a longer, less common password; `errors[]` says why this one was refused.',
+  },
+  AUTH_EMAIL_TAKEN: {
+    status: 409,
+    title: 'Email address already registered',
+    slug: 'email-taken',
+    hint: 'Sign in, or reset the password of that account.',
+  },
+  AUTH_TOKEN_SPENT: {
+    status: 400,
+    title: 'Link invalid, expired or already used',
+    slug: 'token-spent',
+    hint: 'Ask for a new link; each link works once and for 30 minutes.',
+  },
+  AUTH_SETUP_CLOSED: {
+    status: 409,
+    title: 'Set-up already done',
+    slug: 'setup-closed',
+    hint: 'An administrator exists; sign in, or use `bulwark admin create` on the server.',
+  },
+  AUTH_NOT_FOUND: {
+    status: 404,
+    title: 'Not Found',
+    slug: 'auth-not-found',
+    hint: 'The session or key does not exist or is not yours.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

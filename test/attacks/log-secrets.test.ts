@@ -25,7 +25,6 @@ describe('secrets never reach the log', () => {
       method: 'POST',
       url: `/api/test/fail?token=${SECRETS.resetToken}&page=2`,
       headers: {
-        authorization: `Bearer ${SECRETS.bearer}`,
         cookie: `__Host-bulwark_session=${SECRETS.cookie}`,
         'x-api-key': SECRETS.apiKey,
       },
@@ -36,6 +35,13 @@ describe('secrets never reach the log', () => {
       },
     });
     await app.http.inject({ url: `/unknown?access_token=${SECRETS.bearer}` });
+    // A bearer credential the server does not know is refused (401) and still never logged.
+    await app.http.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${SECRETS.bearer}` } });
+    await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'a@b.example', password: SECRETS.password },
+    });
     await app.http.inject({ method: 'POST', url: '/api/test/echo', payload: { name: SECRETS.apiKey } });
 
     expect(app.logs.lines.length).toBeGreaterThan(3);

@@ -22,7 +22,7 @@ export function addPipelineRoutes(app: TestApp): void {
   );
   app.http.post('/api/test/fail', async (request) => {
     throw new Error('internal detail at /srv/bulwark/src/secret.ts:42', {
-      cause: { body: request.body, authorization: request.headers.authorization },
+      cause: { body: request.body, headers: request.headers },
     });
   });
   app.http.get('/api/test/db-failure', async () => {

@@ -50,6 +50,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       BULWARK_DATA_DIR: dataDir,
       BULWARK_PORT: '0',
       BULWARK_LOG_LEVEL: options.logLevel ?? 'info',
+      // Cheap hashing keeps the suite fast; tests about hashing cost set their own.
+      BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
+      BULWARK_AUTH_ARGON2_ITERATIONS: '1',
       ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}),
       ...options.env,
     },

@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseTables, UsersTable } from '../../db/index.js';
+import { AppError, appError } from '../../errors/index.js';
+import type { AuditSink } from '../audit/index.js';
+import { createOneTimeTokensRepo, type OneTimePurpose } from './one-time-tokens-repo.js';
+import { newId, newSecret, type TokenHasher } from './token-hasher.js';
+import { createUsersRepo } from './users-repo.js';
+
+/** What the account service needs of password handling (see password/). */
+export interface PasswordTools {
+  hash: (password: string) => Promise<string>;
+  verify: (hash: string | null, password: string) => Promise<{ ok: boolean; needsRehash: boolean }>;
+  /** null when acceptable, else the reason code and a message for the user. */
+  check: (password: string, email: string) => Promise<{ reason: string; message: string } | null>;
+}
+
+/** Single-use mailed links live 30 minutes: long enough to reach a mailbox, short for a thief. */
+export const MAILED_TOKEN_TTL_SECONDS = 1800;
+
+export type CredentialsVerdict =
+  | { ok: true; user: UsersTable }
+  | { ok: false; reason: 'unknown_email' | 'bad_password' | 'disabled' };
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Accounts: registration, credential checks with equalised work, and the single-use token
+ * flows (set-up, verification, reset). Knows nothing of HTTP; callers map results to routes.
+ */
+export function createAccountService(deps: {
+  db: Kysely<DatabaseTables>;
+  hashToken: TokenHasher;
+  passwords: PasswordTools;
+  audit: AuditSink;
+  now?: () => number;
+}) {
+  const users = createUsersRepo(deps.db);
+  const tokens = createOneTimeTokensRepo(deps.db);
+  const now = deps.now ?? Date.now;
+
+  const requireAcceptablePassword = async (password: string, email: string) => {
+    const problem = await deps.passwords.check(password, email);
+    if (problem) {
+      throw appError('AUTH_WEAK_PASSWORD', {
+        detail: problem.message,
+        fields: [{ field: 'password', code: problem.reason, message: problem.message }],
+      });
+    }
+  };
+
+  const issueToken = async (purpose: OneTimePurpose, userId: string | null, ttlSeconds: number) => {
+    await tokens.deleteUnused(purpose, userId);
+    const token = newSecret();
+    const nowMs = now();
+    await tokens.insert({
+      token_hash: deps.hashToken(token),
+      purpose,
+      user_id: userId,
+      created_ms: nowMs,
+      expires_ms: nowMs + ttlSeconds * 1000,
+      used_ms: null,
+    });
+    return token;
+  };
+
+  const spendToken = async (token: string, purpose: OneTimePurpose) => {
+    const row = await tokens.spend(deps.hashToken(token), purpose, now());
+    if (!row) throw appError('AUTH_TOKEN_SPENT');
+    return row;
+  };
+
+  const createUser = async (input: {
+    email: string;
+    password: string;
+    name?: string | undefined;
+    role: UsersTable['role'];
+    verified: boolean;
+  }) => {
+    const nowMs = now();
+    const user: UsersTable = {
+      id: newId(),
+      email: normaliseEmail(input.email),
+      name: input.name ?? null,
+      password_hash: await deps.passwords.hash(input.password),
+      role: input.role,
+      verified: input.verified ? 1 : 0,
+      disabled: 0,
+      created_ms: nowMs,
+      updated_ms: nowMs,
+    };
+    await users.insert(user);
+    return user;
+  };
+
+  return {
+    users,
+    requireAcceptablePassword,
+    issueToken,
+    spendToken,
+
+    findByEmail: (email: string) => users.findByEmail(normaliseEmail(email)),
+
+    /** Creates a user after the password policy; the caller decides about verification. */
+    async register(input: {
+      email: string;
+      password: string;
+      name?: string | undefined;
+      verified: boolean;
+      role?: UsersTable['role'];
+    }) {
+      const email = normaliseEmail(input.email);
+      await requireAcceptablePassword(input.password, email);
+      return createUser({ ...input, email, role: input.role ?? 'user' });
+    },
+
+    /**
+     * Same work whatever the outcome: an unknown email still costs one argon2 verification
+     * against a dummy hash, so timing does not tell which emails exist.
+     */
+    async verifyCredentials(email: string, password: string): Promise<CredentialsVerdict> {
+      const user = await users.findByEmail(normaliseEmail(email));
+      const result = await deps.passwords.verify(user?.password_hash ?? null, password);
+      if (!user) return { ok: false, reason: 'unknown_email' };
+      if (!result.ok) return { ok: false, reason: 'bad_password' };
+      if (user.disabled === 1) return { ok: false, reason: 'disabled' };
+      if (result.needsRehash) {
+        await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
+        await deps.audit.record({ type: 'auth.password.rehash', actor: user.id });
+      }
+      return { ok: true, user };
+    },
+
+    async setPassword(user: UsersTable, password: string) {
+      await requireAcceptablePassword(password, user.email);
+      await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
+    },
+
+    async verifyEmail(token: string) {
+      const row = await spendToken(token, 'verify-email');
+      if (!row.user_id) throw appError('AUTH_TOKEN_SPENT');
+      await users.markVerified(row.user_id, now());
+      return row.user_id;
+    },
+
+    /** First administrator through the one-time set-up token; refused once any admin exists. */
+    async setupFirstAdmin(input: { token: string; email: string; password: string }) {
+      if ((await users.countAdmins()) > 0) throw appError('AUTH_SETUP_CLOSED');
+      await requireAcceptablePassword(input.password, normaliseEmail(input.email));
+      await spendToken(input.token, 'setup');
+      if ((await users.findByEmail(normaliseEmail(input.email))) !== undefined) {
+        throw new AppError('AUTH_EMAIL_TAKEN', { status: 409 });
+      }
+      return createUser({ email: input.email, password: input.password, role: 'admin', verified: true });
+    },
+
+    createAdmin: (email: string, password: string) =>
+      requireAcceptablePassword(password, normaliseEmail(email)).then(() =>
+        createUser({ email, password, role: 'admin', verified: true }),
+      ),
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import type { ApiKeysTable, DatabaseTables } from '../../db/index.js';
+import { createApiKeysRepo } from './api-keys-repo.js';
+import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
+
+/**
+ * The documented scope vocabulary. Keys carry only what they list; routes name the scope they
+ * need. `admin` lets a key of an administrator use admin routes; account routes (sessions,
+ * passwords, keys) are never open to API keys, so a leaked key cannot mint more keys.
+ */
+export const API_KEY_SCOPES = [
+  'profile:read',
+  'records:read',
+  'records:write',
+  'files:read',
+  'files:write',
+  'admin',
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKeySettings {
+  maxLifetimeDays: number;
+  rotationOverlapSeconds: number;
+}
+
+export interface PublicApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  created: string;
+  expires: string;
+  lastUsed: string | null;
+  revoked: boolean;
+}
+
+const TOUCH_INTERVAL_MS = 60_000;
+/** Characters of the key shown in lists so a user can tell keys apart; 4 of 43 random ones. */
+const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.apiKey.length + 4;
+
+export function toPublicApiKey(row: ApiKeysTable): PublicApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.display_prefix,
+    scopes: JSON.parse(row.scopes) as string[],
+    created: new Date(row.created_ms).toISOString(),
+    expires: new Date(row.expires_ms).toISOString(),
+    lastUsed: row.last_used_ms === null ? null : new Date(row.last_used_ms).toISOString(),
+    revoked: row.revoked_ms !== null,
+  };
+}
+
+/** API keys: shown once, stored as an HMAC, always expiring, revocable, rotatable with overlap. */
+export function createApiKeyService(
+  db: Kysely<DatabaseTables>,
+  hash: TokenHasher,
+  settings: ApiKeySettings,
+  now: () => number = Date.now,
+) {
+  const repo = createApiKeysRepo(db);
+
+  const insert = async (
+    userId: string,
+    name: string,
+    scopes: readonly string[],
+    expiresMs: number,
+    rotatedFrom: string | null,
+  ) => {
+    const key = newSecret(TOKEN_PREFIX.apiKey);
+    const row: ApiKeysTable = {
+      id: newId(),
+      user_id: userId,
+      name,
+      key_hash: hash(key),
+      display_prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+      scopes: JSON.stringify([...new Set(scopes)].sort()),
+      created_ms: now(),
+      expires_ms: expiresMs,
+      revoked_ms: null,
+      last_used_ms: null,
+      rotated_from: rotatedFrom,
+    };
+    await repo.insert(row);
+    return { key, record: toPublicApiKey(row) };
+  };
+
+  return {
+    maxLifetimeSeconds: settings.maxLifetimeDays * 86_400,
+
+    create: (userId: string, input: { name: string; scopes: readonly string[]; expiresInSeconds: number }) =>
+      insert(userId, input.name, input.scopes, now() + input.expiresInSeconds * 1000, null),
+
+    /** The key's row when it is live (not revoked, not expired), else null. */
+    async resolve(key: string): Promise<ApiKeysTable | null> {
+      const row = await repo.findByHash(hash(key));
+      const nowMs = now();
+      if (!row || row.revoked_ms !== null || nowMs >= row.expires_ms) return null;
+      if (row.last_used_ms === null || nowMs - row.last_used_ms > TOUCH_INTERVAL_MS) await repo.touch(row.id, nowMs);
+      return row;
+    },
+
+    list: async (userId: string) => (await repo.listForUser(userId)).map(toPublicApiKey),
+
+    /** New key with the same name, scopes and lifetime; the old one works for the overlap only. */
+    async rotate(id: string, userId: string) {
+      const old = await repo.findOwned(id, userId);
+      const nowMs = now();
+      if (!old || old.revoked_ms !== null || nowMs >= old.expires_ms) return null;
+      const lifetimeMs = Math.min(old.expires_ms - old.created_ms, settings.maxLifetimeDays * 86_400_000);
+      const created = await insert(userId, old.name, JSON.parse(old.scopes) as string[], nowMs + lifetimeMs, old.id);
+      await repo.setExpiry(old.id, Math.min(old.expires_ms, nowMs + settings.rotationOverlapSeconds * 1000));
+      return created;
+    },
+
+    async revoke(id: string, userId: string): Promise<boolean> {
+      const row = await repo.findOwned(id, userId);
+      if (!row) return false;
+      await repo.revoke(id, now());
+      return true;
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { ApiKeysTable, DatabaseTables } from '../../db/index.js';
+
+/** SQL for API keys, and nothing else. */
+export function createApiKeysRepo(db: Kysely<DatabaseTables>) {
+  return {
+    insert: (row: ApiKeysTable) => db.insertInto('api_keys').values(row).execute(),
+    findByHash: (keyHash: string) =>
+      db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst(),
+    findOwned: (id: string, userId: string) =>
+      db.selectFrom('api_keys').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    listForUser: (userId: string) =>
+      db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created_ms', 'desc').execute(),
+    setExpiry: (id: string, expiresMs: number) =>
+      db.updateTable('api_keys').set({ expires_ms: expiresMs }).where('id', '=', id).execute(),
+    revoke: (id: string, nowMs: number) =>
+      db
+        .updateTable('api_keys')
+        .set({ revoked_ms: nowMs })
+        .where('id', '=', id)
+        .where('revoked_ms', 'is', null)
+        .execute(),
+    touch: (id: string, nowMs: number) =>
+      db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).execute(),
+  };
+}
+
+export type ApiKeysRepo = ReturnType<typeof createApiKeysRepo>;

@@ -1,0 +1,40 @@
+import type { UsersTable } from '../../db/index.js';
+
+/** What a client may see of a user: never the password hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  verified: boolean;
+  created: string;
+}
+
+export function toPublicUser(row: UsersTable): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    verified: row.verified === 1,
+    created: new Date(row.created_ms).toISOString(),
+  };
+}
+
+/** Who is calling, and through what. Attached to every request as `request.auth` (or null). */
+export interface AuthContext {
+  user: UsersTable;
+  via: 'cookie' | 'bearer' | 'apiKey';
+  /** The browser session or bearer token family; absent for API keys. */
+  sessionId?: string;
+  reauthAtMs?: number | null;
+  /** API key scopes; sessions carry every permission of their user. */
+  scopes?: readonly string[];
+  apiKeyId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}

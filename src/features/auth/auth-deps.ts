@@ -1,0 +1,71 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FrozenConfig } from '../../config/index.js';
+import type { AuditSink } from '../audit/index.js';
+import type { AccountService } from './account-service.js';
+import type { ApiKeyService } from './api-key-service.js';
+import { SESSION_COOKIE } from './authenticate.js';
+import type { ClientMeta, SessionService } from './session-service.js';
+
+/** Mail the auth routes send; null when no SMTP server is configured. */
+export interface AccountMailer {
+  sendVerification: (email: string, token: string, baseUrl: string) => Promise<void>;
+  sendPasswordReset: (email: string, token: string, baseUrl: string) => Promise<void>;
+  sendRegistrationAttempt: (email: string, baseUrl: string) => Promise<void>;
+}
+
+/** Everything the auth routes need, built once by the feature's index. */
+export interface AuthDeps {
+  config: FrozenConfig;
+  accounts: AccountService;
+  sessions: SessionService;
+  apiKeys: ApiKeyService;
+  audit: AuditSink;
+  mailer: AccountMailer | null;
+  csrfKey: Buffer;
+  now: () => number;
+}
+
+export function clientMeta(request: FastifyRequest): ClientMeta {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+}
+
+/** Where users reach us: the configured public URL, else the address this request came to. */
+export function baseUrlFor(deps: AuthDeps, request: FastifyRequest): string {
+  return deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+/** Records a security event with the caller's address and request id; never fails the request. */
+export function auditEvent(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  type: string,
+  actor: string | undefined,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  return deps.audit
+    .record({ type, actor, ip: request.ip, requestId: String(request.id), details })
+    .catch((error: unknown) => request.log.error({ err: error, event: type }, 'audit write failed'));
+}
+
+/** `__Host-` demands Secure, Path=/ and no Domain: the cookie cannot be set by a sibling host. */
+export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: maxAgeSeconds,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: '/' });
+}
+
+/** Runs mail work after the answer is sent, so its timing reveals nothing; failures are logged. */
+export function afterResponse(request: FastifyRequest, work: () => Promise<void>): void {
+  setImmediate(() => {
+    work().catch((error: unknown) => request.log.error({ err: error }, 'background account mail failed'));
+  });
+}

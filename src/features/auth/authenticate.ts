@@ -1,0 +1,88 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { appError } from '../../errors/index.js';
+import type { ApiKeyService } from './api-key-service.js';
+import type { AuthContext } from './auth-context.js';
+import { isValidCsrfToken } from './csrf.js';
+import type { SessionService } from './session-service.js';
+import { TOKEN_PREFIX } from './token-hasher.js';
+import type { UsersRepo } from './users-repo.js';
+
+export const SESSION_COOKIE = '__Host-bulwark_session';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface AuthenticationDeps {
+  sessions: SessionService;
+  apiKeys: ApiKeyService;
+  users: UsersRepo;
+  csrfKey: Buffer;
+  /** Origins besides the server's own that may send unsafe requests (CORS with credentials). */
+  trustedOrigins: readonly string[];
+}
+
+/**
+ * Resolves `request.auth` on every request (bearer token, API key or session cookie) and
+ * enforces CSRF defences on unsafe requests: a cross-site Origin or Sec-Fetch-Site is refused
+ * outright, and a cookie-authenticated request must carry the session's synchronizer token.
+ */
+export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request) => {
+    if (UNSAFE_METHODS.has(request.method)) refuseCrossSite(request, deps.trustedOrigins);
+    request.auth = await authenticate(request, deps);
+    if (request.auth?.via === 'cookie' && UNSAFE_METHODS.has(request.method)) {
+      const token = request.headers['x-csrf-token'];
+      if (
+        !isValidCsrfToken(deps.csrfKey, request.auth.sessionId as string, typeof token === 'string' ? token : undefined)
+      ) {
+        throw appError('AUTH_CSRF', { detail: 'Missing or wrong X-CSRF-Token.' });
+      }
+    }
+  });
+}
+
+async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): Promise<AuthContext | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) return authenticateBearer(header, deps);
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) return null;
+  const resolved = await deps.sessions.resolveCookie(cookie);
+  if (!resolved) return null;
+  const user = await activeUser(deps, resolved.session.user_id);
+  if (!user) return null;
+  return { user, via: 'cookie', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
+}
+
+/** A bearer credential that does not resolve is an error, never a silent fall-back to guest. */
+async function authenticateBearer(header: string, deps: AuthenticationDeps): Promise<AuthContext> {
+  const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+  const token = match?.[1];
+  if (token?.startsWith(TOKEN_PREFIX.apiKey)) {
+    const key = await deps.apiKeys.resolve(token);
+    const user = key ? await activeUser(deps, key.user_id) : undefined;
+    if (key && user) return { user, via: 'apiKey', apiKeyId: key.id, scopes: JSON.parse(key.scopes) as string[] };
+  } else if (token?.startsWith(TOKEN_PREFIX.access)) {
+    const resolved = await deps.sessions.resolveAccessToken(token);
+    const user = resolved ? await activeUser(deps, resolved.session.user_id) : undefined;
+    if (resolved && user)
+      return { user, via: 'bearer', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
+  }
+  throw appError('AUTH_INVALID_TOKEN', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+}
+
+async function activeUser(deps: AuthenticationDeps, userId: string) {
+  const user = await deps.users.findById(userId);
+  return user && user.disabled === 0 ? user : undefined;
+}
+
+/** Browsers say where a request comes from; anything cross-site that we do not trust is refused. */
+function refuseCrossSite(request: FastifyRequest, trustedOrigins: readonly string[]): void {
+  const origin = request.headers.origin;
+  const site = request.headers['sec-fetch-site'];
+  const ownOrigin = `${request.protocol}://${request.host}`;
+  const isTrusted = origin !== undefined && (origin === ownOrigin || trustedOrigins.includes(origin));
+  if (origin !== undefined && !isTrusted) throw appError('AUTH_CSRF', { detail: 'Cross-origin request refused.' });
+  if ((site === 'cross-site' || site === 'same-site') && !isTrusted) {
+    throw appError('AUTH_CSRF', { detail: 'Cross-site request refused.' });
+  }
+}

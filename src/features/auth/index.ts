@@ -1,0 +1,109 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import type { FrozenConfig } from '../../config/index.js';
+import type { Database } from '../../db/index.js';
+import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
+import type { AuditSink } from '../audit/index.js';
+import { createAccountMailer } from './account-mailer.js';
+import { createAccountService, type PasswordTools } from './account-service.js';
+import { createApiKeyService } from './api-key-service.js';
+import type { AuthDeps } from './auth-deps.js';
+import { registerAuthentication } from './authenticate.js';
+import { getBreachedPasswords } from './password/breached-passwords.js';
+import { createPasswordHasher } from './password/password-hasher.js';
+import { checkPassword } from './password/password-policy.js';
+import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerAdminSetupRoutes } from './routes/admin-setup-routes.js';
+import { registerApiKeyRoutes } from './routes/api-key-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerSignInRoutes } from './routes/sign-in-routes.js';
+import { createSessionService } from './session-service.js';
+import { createTokenHasher } from './token-hasher.js';
+
+export { API_KEY_SCOPES } from './api-key-service.js';
+export type { AuthContext, PublicUser } from './auth-context.js';
+export { SESSION_COOKIE } from './authenticate.js';
+export { requireAdmin, requireRecentAuth, requireSession, requireUser } from './guards.js';
+
+export interface AuthFeatureOptions {
+  config: FrozenConfig;
+  database: Database;
+  audit: AuditSink;
+  deriveKey: (purpose: KeyPurpose) => Buffer;
+  now?: () => number;
+}
+
+/** Builds the identity core: passwords, accounts, sessions, tokens, API keys, mail. */
+export function createAuthFeature(options: AuthFeatureOptions) {
+  const { config, database } = options;
+  const now = options.now ?? Date.now;
+  const hashToken = createTokenHasher(options.deriveKey('session'));
+  const { memoryKib, iterations, parallelism } = config.auth.argon2;
+  const hasher = createPasswordHasher({ memoryKiB: memoryKib, iterations, parallelism });
+  const passwords: PasswordTools = {
+    hash: (password) => hasher.hash(password),
+    verify: (hash, password) => hasher.verify(hash, password),
+    async check(password, email) {
+      const verdict = checkPassword(password, {
+        email,
+        minLength: config.auth.passwordMinLength,
+        breached: await getBreachedPasswords(),
+      });
+      return verdict.ok ? null : { reason: verdict.reason, message: verdict.message };
+    },
+  };
+  const accounts = createAccountService({ db: database.db, hashToken, passwords, audit: options.audit, now });
+  const sessions = createSessionService(
+    database.db,
+    hashToken,
+    {
+      idleTimeoutSeconds: config.auth.sessionIdleTimeoutSeconds,
+      absoluteLifetimeSeconds: config.auth.sessionAbsoluteLifetimeSeconds,
+      accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+      refreshTokenLifetimeSeconds: config.auth.refreshTokenLifetimeSeconds,
+    },
+    now,
+  );
+  const apiKeys = createApiKeyService(
+    database.db,
+    hashToken,
+    {
+      maxLifetimeDays: config.auth.apiKeyMaxLifetimeDays,
+      rotationOverlapSeconds: config.auth.apiKeyRotationOverlapSeconds,
+    },
+    now,
+  );
+  const mailer = createAccountMailer(config);
+  const csrfKey = options.deriveKey('csrf');
+  const deps: AuthDeps = { config, accounts, sessions, apiKeys, audit: options.audit, mailer, csrfKey, now };
+
+  return {
+    accounts,
+    sessions,
+    apiKeys,
+    isEmailVerificationOn: mailer !== null,
+
+    async registerRoutes(app: FastifyInstance): Promise<void> {
+      await app.register(cookie);
+      const trustedOrigins = config.cors.credentials ? config.cors.origins.filter((o) => o !== '*') : [];
+      registerAuthentication(app, { sessions, apiKeys, users: accounts.users, csrfKey, trustedOrigins });
+      registerSignInRoutes(app, deps);
+      registerSessionRoutes(app, deps);
+      registerAccountRoutes(app, deps);
+      registerApiKeyRoutes(app, deps);
+      registerAdminSetupRoutes(app, deps);
+    },
+
+    /** A one-time first-administrator token, or null once an administrator exists. */
+    async createSetupToken(): Promise<string | null> {
+      if ((await accounts.users.countAdmins()) > 0) return null;
+      return accounts.issueToken('setup', null, config.auth.setupTokenTtlSeconds);
+    },
+
+    /** Starts loading the breached-password list so the first sign-up does not wait for it. */
+    warmUp: () => getBreachedPasswords().then(() => undefined),
+    close: () => mailer?.close(),
+  };
+}
+
+export type AuthFeature = ReturnType<typeof createAuthFeature>;

@@ -1,0 +1,142 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { appError } from '../../../errors/index.js';
+import { MAILED_TOKEN_TTL_SECONDS } from '../account-service.js';
+import { toPublicUser } from '../auth-context.js';
+import { type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
+import { requireSession } from '../guards.js';
+import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody } from './schemas.js';
+
+const Accepted = Type.Object({ status: Type.Literal('accepted') });
+
+/** Registration, email verification, password reset and change. */
+export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account (202 and a mailed link when email verification is on)',
+        body: Type.Object(
+          { email: Email, password: Password, name: Type.Optional(Type.String({ maxLength: 200 })) },
+          strictBody,
+        ),
+        response: { 201: Type.Object({ user: PublicUserSchema }), 202: Accepted, 400: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { email: string; password: string; name?: string };
+      const existing = await deps.accounts.findByEmail(body.email);
+      const mailer = deps.mailer;
+      if (!mailer) {
+        // Without mail there is no way to answer a taken address without saying so.
+        if (existing) throw appError('AUTH_EMAIL_TAKEN');
+        const user = await deps.accounts.register({ ...body, verified: false });
+        await auditEvent(deps, request, 'auth.register', user.id);
+        return reply.code(201).send({ user: toPublicUser(user) });
+      }
+      // With mail, a taken address gets the same 202; its owner is told by mail instead.
+      await deps.accounts.requireAcceptablePassword(body.password, body.email.toLowerCase());
+      const baseUrl = baseUrlFor(deps, request);
+      if (existing) {
+        afterResponse(request, () => mailer.sendRegistrationAttempt(existing.email, baseUrl));
+      } else {
+        const user = await deps.accounts.register({ ...body, verified: false });
+        await auditEvent(deps, request, 'auth.register', user.id);
+        const token = await deps.accounts.issueToken('verify-email', user.id, MAILED_TOKEN_TTL_SECONDS);
+        afterResponse(request, () => mailer.sendVerification(user.email, token, baseUrl));
+      }
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/api/auth/email/verify',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Spend a mailed verification token',
+        body: Type.Object({ token: OpaqueToken }, strictBody),
+        response: { 204: Type.Null(), 400: problem },
+      },
+    },
+    async (request, reply) => {
+      const userId = await deps.accounts.verifyEmail((request.body as { token: string }).token);
+      await auditEvent(deps, request, 'auth.email.verified', userId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/password/forgot',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Mail a reset link; always 202, whether or not the address exists',
+        body: Type.Object({ email: Email }, strictBody),
+        response: { 202: Accepted },
+      },
+    },
+    async (request, reply) => {
+      const { email } = request.body as { email: string };
+      const mailer = deps.mailer;
+      const baseUrl = baseUrlFor(deps, request);
+      // All the work happens after the answer: its timing cannot reveal whether the account exists.
+      afterResponse(request, async () => {
+        const user = await deps.accounts.findByEmail(email);
+        await auditEvent(deps, request, 'auth.password.forgot', user?.id, { known: Boolean(user) });
+        if (!user || !mailer || user.disabled === 1) return;
+        const token = await deps.accounts.issueToken('reset-password', user.id, MAILED_TOKEN_TTL_SECONDS);
+        await mailer.sendPasswordReset(user.email, token, baseUrl);
+      });
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/api/auth/password/reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with a mailed token; ends every session, signs nobody in',
+        body: Type.Object({ token: OpaqueToken, password: Password }, strictBody),
+        response: { 204: Type.Null(), 400: problem },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { token: string; password: string };
+      const row = await deps.accounts.spendToken(body.token, 'reset-password');
+      const user = row.user_id ? await deps.accounts.users.findById(row.user_id) : undefined;
+      if (!user) throw appError('AUTH_TOKEN_SPENT');
+      await deps.accounts.setPassword(user, body.password);
+      await deps.sessions.revokeAllForUser(user.id);
+      await auditEvent(deps, request, 'auth.password.reset', user.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/password/change',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; ends every other session',
+        body: Type.Object({ currentPassword: Password, newPassword: Password }, strictBody),
+        response: { 204: Type.Null(), 400: problem, 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      const body = request.body as { currentPassword: string; newPassword: string };
+      const verdict = await deps.accounts.verifyCredentials(auth.user.email, body.currentPassword);
+      if (!verdict.ok) {
+        await auditEvent(deps, request, 'auth.password.change.failure', auth.user.id);
+        throw appError('AUTH_INVALID_CREDENTIALS');
+      }
+      await deps.accounts.setPassword(auth.user, body.newPassword);
+      await deps.sessions.revokeAllForUser(auth.user.id, auth.sessionId);
+      await auditEvent(deps, request, 'auth.password.change', auth.user.id);
+      return reply.code(204).send();
+    },
+  );
+}

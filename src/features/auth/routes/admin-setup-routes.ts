@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { toPublicUser } from '../auth-context.js';
+import { type AuthDeps, auditEvent } from '../auth-deps.js';
+import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody } from './schemas.js';
+
+/** First administrator through the one-time link printed at start-up. */
+export function registerAdminSetupRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  app.post(
+    '/api/admin/setup',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create the first administrator with the one-time set-up token',
+        body: Type.Object({ token: OpaqueToken, email: Email, password: Password }, strictBody),
+        response: { 201: Type.Object({ user: PublicUserSchema }), 400: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const user = await deps.accounts.setupFirstAdmin(
+        request.body as { token: string; email: string; password: string },
+      );
+      await auditEvent(deps, request, 'admin.setup', user.id, { email: user.email });
+      return reply.code(201).send({ user: toPublicUser(user) });
+    },
+  );
+}

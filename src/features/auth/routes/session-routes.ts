@@ -1,0 +1,127 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { appError } from '../../../errors/index.js';
+import { toPublicUser } from '../auth-context.js';
+import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
+import { csrfTokenFor } from '../csrf.js';
+import { requireSession, requireUser } from '../guards.js';
+import { Password, PublicUserSchema, problem, strictBody } from './schemas.js';
+
+const SessionSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('cookie'), Type.Literal('bearer')]),
+  current: Type.Boolean(),
+  created: Type.String(),
+  lastSeen: Type.String(),
+  expires: Type.String(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Who am I, my sessions, the CSRF token, and step-up. */
+export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        response: { 200: Type.Object({ user: PublicUserSchema }), 401: problem },
+      },
+    },
+    async (request) => ({ user: toPublicUser(requireUser(request, 'profile:read').user) }),
+  );
+
+  app.get(
+    '/api/auth/csrf',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'CSRF token for this browser session',
+        response: { 200: Type.Object({ token: Type.String() }), 401: problem },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      return { token: csrfTokenFor(deps.csrfKey, auth.sessionId) };
+    },
+  );
+
+  app.get(
+    '/api/auth/sessions',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'My sessions and token families',
+        response: { 200: Type.Object({ items: Type.Array(SessionSchema) }) },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      const rows = await deps.sessions.list(auth.user.id);
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          kind: row.kind,
+          current: row.id === auth.sessionId,
+          created: iso(row.created_ms),
+          lastSeen: iso(row.last_seen_ms),
+          expires: iso(row.expires_ms),
+          ip: row.ip,
+          userAgent: row.user_agent,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/auth/sessions/:id',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke one of my sessions',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null(), 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      const { id } = request.params as { id: string };
+      const session = await deps.sessions.find(id);
+      // Another user's session is "not found": ids are not confirmed to strangers.
+      if (!session || session.user_id !== auth.user.id) throw appError('AUTH_NOT_FOUND');
+      await deps.sessions.revoke(id);
+      await auditEvent(deps, request, 'auth.session.revoke', auth.user.id, { sessionId: id });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/reauth',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm the password to open a step-up window for sensitive actions',
+        body: Type.Object({ password: Password }, strictBody),
+        response: { 200: Type.Object({ reauthenticatedUntil: Type.String() }), 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      const result = await deps.accounts.verifyCredentials(
+        auth.user.email,
+        (request.body as { password: string }).password,
+      );
+      if (!result.ok) {
+        await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id);
+        throw appError('AUTH_INVALID_CREDENTIALS');
+      }
+      const kind = auth.via === 'cookie' ? 'cookie' : 'bearer';
+      const newToken = await deps.sessions.markReauthenticated(auth.sessionId, kind);
+      if (newToken) setSessionCookie(reply, newToken, deps.config.auth.sessionAbsoluteLifetimeSeconds);
+      await auditEvent(deps, request, 'auth.reauth.success', auth.user.id, { sessionId: auth.sessionId });
+      return { reauthenticatedUntil: new Date(deps.now() + deps.config.auth.stepUpWindowSeconds * 1000).toISOString() };
+    },
+  );
+}

@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { appError } from '../../../errors/index.js';
+import { toPublicUser } from '../auth-context.js';
+import { type AuthDeps, auditEvent, clearSessionCookie, clientMeta, setSessionCookie } from '../auth-deps.js';
+import { SESSION_COOKIE } from '../authenticate.js';
+import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody, TokensSchema } from './schemas.js';
+
+const Credentials = Type.Object({ email: Email, password: Password }, strictBody);
+type CredentialsBody = { email: string; password: string };
+
+/** Sign-in, token issue and refresh, sign-out. */
+export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  /** One failure for every reason, so the answer never tells which part was wrong. */
+  const checkCredentials = async (request: FastifyRequest, body: CredentialsBody) => {
+    const verdict = await deps.accounts.verifyCredentials(body.email, body.password);
+    if (!verdict.ok) {
+      await auditEvent(deps, request, 'auth.login.failure', undefined, {
+        reason: verdict.reason,
+        email: body.email.toLowerCase(),
+      });
+      throw appError('AUTH_INVALID_CREDENTIALS');
+    }
+    if (deps.mailer && verdict.user.verified === 0) {
+      await auditEvent(deps, request, 'auth.login.failure', verdict.user.id, { reason: 'unverified' });
+      throw appError('AUTH_EMAIL_NOT_VERIFIED');
+    }
+    return verdict.user;
+  };
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a browser session cookie',
+        body: Credentials,
+        response: { 200: Type.Object({ user: PublicUserSchema, mfaRequired: Type.Boolean() }), 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const user = await checkCredentials(request, request.body as CredentialsBody);
+      // A new session id at every sign-in; a session the browser already had is ended (fixation).
+      const previous = request.auth?.sessionId;
+      if (previous) await deps.sessions.revoke(previous);
+      const { token, sessionId } = await deps.sessions.createCookieSession(user.id, clientMeta(request));
+      setSessionCookie(reply, token, deps.config.auth.sessionAbsoluteLifetimeSeconds);
+      await auditEvent(deps, request, 'auth.login.success', user.id, { sessionId, via: 'cookie' });
+      return { user: toPublicUser(user), mfaRequired: false };
+    },
+  );
+
+  app.post(
+    '/api/auth/token',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in for a non-browser client: access and refresh tokens',
+        body: Credentials,
+        response: { 200: TokensSchema, 401: problem },
+      },
+    },
+    async (request) => {
+      const user = await checkCredentials(request, request.body as CredentialsBody);
+      const { sessionId, tokens } = await deps.sessions.createBearerFamily(user.id, clientMeta(request));
+      await auditEvent(deps, request, 'auth.login.success', user.id, { sessionId, via: 'bearer' });
+      return tokens;
+    },
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate access and refresh tokens; a reused refresh token revokes the family',
+        body: Type.Object({ refreshToken: OpaqueToken }, strictBody),
+        response: { 200: TokensSchema, 401: problem },
+      },
+    },
+    async (request) => {
+      const outcome = await deps.sessions.refresh((request.body as { refreshToken: string }).refreshToken);
+      if (!outcome.ok) {
+        if (outcome.reusedSessionId) {
+          await auditEvent(deps, request, 'auth.refresh.reuse', undefined, { sessionId: outcome.reusedSessionId });
+        }
+        throw appError('AUTH_INVALID_TOKEN');
+      }
+      return outcome.tokens;
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this sign-in: session or token family',
+        response: { 204: Type.Null(), 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth;
+      if (auth?.sessionId) {
+        await deps.sessions.revoke(auth.sessionId);
+        await auditEvent(deps, request, 'auth.logout', auth.user.id, { sessionId: auth.sessionId });
+      }
+      if (request.cookies[SESSION_COOKIE]) clearSessionCookie(reply);
+      reply.header('clear-site-data', '"cookies", "storage"');
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseTables, SessionsTable } from '../../db/index.js';
+import { createSessionsRepo } from './sessions-repo.js';
+import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
+
+export interface SessionSettings {
+  idleTimeoutSeconds: number;
+  absoluteLifetimeSeconds: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenLifetimeSeconds: number;
+}
+
+export interface ClientMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface BearerTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+export interface ResolvedSession {
+  session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms'>;
+}
+
+export type RefreshOutcome =
+  | { ok: true; tokens: BearerTokens; userId: string; sessionId: string }
+  | { ok: false; reusedSessionId?: string };
+
+/** Writes of `last_seen` are spread out: once a minute is enough to judge idleness. */
+const TOUCH_INTERVAL_MS = 60_000;
+/** Longest user-agent kept for the session list; the rest is noise and log padding. */
+const MAX_USER_AGENT_LENGTH = 200;
+
+/**
+ * Browser sessions and bearer token families. Secrets are returned once and stored only as
+ * HMACs; expiry (idle and absolute) is checked on every use; deleting the session row ends
+ * the whole sign-in, tokens included, on every instance at once (they share the database).
+ */
+export function createSessionService(
+  db: Kysely<DatabaseTables>,
+  hash: TokenHasher,
+  settings: SessionSettings,
+  now: () => number = Date.now,
+) {
+  const repo = createSessionsRepo(db);
+
+  const insertSession = async (
+    userId: string,
+    kind: SessionsTable['kind'],
+    meta: ClientMeta,
+    tokenHash: string | null,
+  ) => {
+    const nowMs = now();
+    const lifetimeSeconds = kind === 'cookie' ? settings.absoluteLifetimeSeconds : settings.refreshTokenLifetimeSeconds;
+    const id = newId();
+    await repo.insert({
+      id,
+      token_hash: tokenHash,
+      user_id: userId,
+      kind,
+      created_ms: nowMs,
+      last_seen_ms: nowMs,
+      expires_ms: nowMs + lifetimeSeconds * 1000,
+      // Signing in is itself a fresh authentication.
+      reauth_ms: nowMs,
+      ip: meta.ip,
+      user_agent: meta.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+    });
+    return id;
+  };
+
+  const issueBearerTokens = async (sessionId: string): Promise<BearerTokens> => {
+    const accessToken = newSecret(TOKEN_PREFIX.access);
+    const refreshToken = newSecret(TOKEN_PREFIX.refresh);
+    await repo.insertAccessToken(hash(accessToken), sessionId, now() + settings.accessTokenTtlSeconds * 1000);
+    await repo.insertRefreshToken(hash(refreshToken), sessionId, now());
+    return { accessToken, refreshToken, expiresIn: settings.accessTokenTtlSeconds, tokenType: 'Bearer' };
+  };
+
+  return {
+    async createCookieSession(userId: string, meta: ClientMeta) {
+      const token = newSecret();
+      const sessionId = await insertSession(userId, 'cookie', meta, hash(token));
+      return { token, sessionId };
+    },
+
+    async createBearerFamily(userId: string, meta: ClientMeta) {
+      const sessionId = await insertSession(userId, 'bearer', meta, null);
+      return { sessionId, tokens: await issueBearerTokens(sessionId) };
+    },
+
+    /** A browser session by its cookie, or null when unknown, idle too long or past its lifetime. */
+    async resolveCookie(token: string): Promise<ResolvedSession | null> {
+      const session = await repo.findByTokenHash(hash(token));
+      if (!session || session.kind !== 'cookie') return null;
+      const nowMs = now();
+      const isIdle = nowMs - session.last_seen_ms > settings.idleTimeoutSeconds * 1000;
+      if (isIdle || nowMs >= session.expires_ms) {
+        await repo.delete(session.id);
+        return null;
+      }
+      if (nowMs - session.last_seen_ms > TOUCH_INTERVAL_MS) await repo.touch(session.id, nowMs);
+      return { session };
+    },
+
+    async resolveAccessToken(token: string): Promise<ResolvedSession | null> {
+      const row = await repo.findAccessToken(hash(token));
+      const nowMs = now();
+      if (!row || nowMs >= row.token_expires_ms || nowMs >= row.expires_ms) return null;
+      return { session: { id: row.id, user_id: row.user_id, reauth_ms: row.reauth_ms } };
+    },
+
+    /**
+     * Rotates a refresh token. A token already spent means it was stolen or replayed: the
+     * whole family is revoked, so the thief's copy and the victim's both stop working.
+     */
+    async refresh(refreshToken: string): Promise<RefreshOutcome> {
+      const tokenHash = hash(refreshToken);
+      const row = await repo.findRefreshToken(tokenHash);
+      if (!row) return { ok: false };
+      const session = await repo.findById(row.session_id);
+      if (!session || now() >= session.expires_ms) return { ok: false };
+      if (row.used_ms !== null || !(await repo.spendRefreshToken(tokenHash, now()))) {
+        await repo.delete(session.id);
+        return { ok: false, reusedSessionId: session.id };
+      }
+      await repo.deleteAccessTokens(session.id);
+      await repo.touch(session.id, now());
+      return { ok: true, tokens: await issueBearerTokens(session.id), userId: session.user_id, sessionId: session.id };
+    },
+
+    /**
+     * Records a fresh authentication. A browser session also gets a new id (token), so a
+     * token planted or observed before the step-up is worthless after it.
+     */
+    async markReauthenticated(sessionId: string, kind: 'cookie' | 'bearer'): Promise<string | null> {
+      const token = kind === 'cookie' ? newSecret() : null;
+      await repo.setReauth(sessionId, now(), token ? hash(token) : null);
+      return token;
+    },
+
+    list: (userId: string) => repo.listForUser(userId),
+    find: (sessionId: string) => repo.findById(sessionId),
+    revoke: (sessionId: string) => repo.delete(sessionId),
+    revokeAllForUser: (userId: string, exceptSessionId?: string) => repo.deleteForUser(userId, exceptSessionId),
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

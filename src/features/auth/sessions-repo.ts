@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseTables, SessionsTable } from '../../db/index.js';
+
+/** SQL for sessions, bearer token families and their tokens. */
+export function createSessionsRepo(db: Kysely<DatabaseTables>) {
+  return {
+    insert: (session: SessionsTable) => db.insertInto('sessions').values(session).execute(),
+    findByTokenHash: (tokenHash: string) =>
+      db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+    findById: (id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+    listForUser: (userId: string) =>
+      db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_ms', 'desc').execute(),
+    touch: (id: string, nowMs: number) =>
+      db.updateTable('sessions').set({ last_seen_ms: nowMs }).where('id', '=', id).execute(),
+    setReauth: (id: string, nowMs: number, newTokenHash: string | null) =>
+      db
+        .updateTable('sessions')
+        .set(newTokenHash ? { reauth_ms: nowMs, token_hash: newTokenHash } : { reauth_ms: nowMs })
+        .where('id', '=', id)
+        .execute(),
+    /** Deleting a session cascades to its access and refresh tokens. */
+    delete: (id: string) => db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst(),
+    deleteForUser: (userId: string, exceptId?: string) => {
+      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (exceptId) query = query.where('id', '!=', exceptId);
+      return query.executeTakeFirst();
+    },
+
+    insertAccessToken: (tokenHash: string, sessionId: string, expiresMs: number) =>
+      db
+        .insertInto('access_tokens')
+        .values({ token_hash: tokenHash, session_id: sessionId, expires_ms: expiresMs })
+        .execute(),
+    findAccessToken: (tokenHash: string) =>
+      db
+        .selectFrom('access_tokens')
+        .innerJoin('sessions', 'sessions.id', 'access_tokens.session_id')
+        .select([
+          'access_tokens.expires_ms as token_expires_ms',
+          'sessions.id',
+          'sessions.user_id',
+          'sessions.expires_ms',
+          'sessions.reauth_ms',
+        ])
+        .where('access_tokens.token_hash', '=', tokenHash)
+        .executeTakeFirst(),
+    deleteAccessTokens: (sessionId: string) =>
+      db.deleteFrom('access_tokens').where('session_id', '=', sessionId).execute(),
+
+    insertRefreshToken: (tokenHash: string, sessionId: string, nowMs: number) =>
+      db
+        .insertInto('refresh_tokens')
+        .values({ token_hash: tokenHash, session_id: sessionId, created_ms: nowMs, used_ms: null })
+        .execute(),
+    findRefreshToken: (tokenHash: string) =>
+      db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+    /** The one conditional write that spends a refresh token: of two racing uses, one wins. */
+    spendRefreshToken: async (tokenHash: string, nowMs: number) => {
+      const result = await db
+        .updateTable('refresh_tokens')
+        .set({ used_ms: nowMs })
+        .where('token_hash', '=', tokenHash)
+        .where('used_ms', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+export type SessionsRepo = ReturnType<typeof createSessionsRepo>;
