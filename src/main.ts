@@ -33,6 +33,16 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runAudit(flags, processOutput));
     });
 
+  const admin = program.command('admin').description('administrators');
+  withCommon(
+    admin.command('create').description('create an administrator; the password is read from a prompt or stdin'),
+  )
+    .requiredOption('--email <email>', 'email of the new administrator')
+    .action(async (flags) => {
+      const { runAdminCreate } = await import('./cli/admin-create.js');
+      setExit(await runAdminCreate(flags, processOutput));
+    });
+
   const log = program.command('log').description('audit log tools');
   withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) => {
     const { runLogVerify } = await import('./cli/log-verify.js');

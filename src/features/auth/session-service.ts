@@ -96,7 +96,7 @@ export function createSessionService(
     /** A browser session by its cookie, or null when unknown, idle too long or past its lifetime. */
     async resolveCookie(token: string): Promise<ResolvedSession | null> {
       const session = await repo.findByTokenHash(hash(token));
-      if (!session || session.kind !== 'cookie') return null;
+      if (session?.kind !== 'cookie') return null;
       const nowMs = now();
       const isIdle = nowMs - session.last_seen_ms > settings.idleTimeoutSeconds * 1000;
       if (isIdle || nowMs >= session.expires_ms) {

@@ -114,9 +114,9 @@ function transportOptions(endpoint: SmtpEndpoint, options: MailerOptions, timeou
     secure: endpoint.isImplicitTls,
     requireTLS: options.requireTls === true,
     ignoreTLS: false,
-    // A STARTTLS upgrade that fails (e.g. an untrusted certificate) ends the session instead of
-    // continuing in cleartext.
-    opportunisticTLS: true,
+    // A server that offers STARTTLS and then refuses it ends the session instead of continuing
+    // in cleartext (a certificate that fails verification always ends it).
+    opportunisticTLS: false,
     tls: { rejectUnauthorized: options.tlsRejectUnauthorized ?? true, minVersion: 'TLSv1.2' as const },
     ...(endpoint.user === undefined ? {} : { auth: { user: endpoint.user, pass: endpoint.pass ?? '' } }),
     connectionTimeout: timeoutMs,

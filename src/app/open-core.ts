@@ -1,0 +1,78 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding, FrozenConfig } from '../config/index.js';
+import { gatherDeploymentFacts, runConfigChecks } from '../config/index.js';
+import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
+import { AppError } from '../errors/index.js';
+import { type AuditLog, createAuditLog } from '../features/audit/index.js';
+import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
+import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
+import { loadOrCreateMasterKey } from './master-key.js';
+
+/** Thrown when a high-severity finding forbids starting; carries the findings to print. */
+export class StartRefusedError extends AppError {
+  readonly findings: Finding[];
+  constructor(findings: Finding[]) {
+    super('CFG_START_REFUSED', { status: 500, detail: 'high-severity configuration findings', expose: false });
+    this.findings = findings;
+  }
+}
+
+/** What every entry point needs, HTTP or not: checked deployment, keys, migrated database, features. */
+export interface Core {
+  config: FrozenConfig;
+  findings: Finding[];
+  database: Database;
+  audit: AuditLog;
+  auth: AuthFeature;
+  deriveKey: (purpose: KeyPurpose) => Buffer;
+  close: () => Promise<void>;
+}
+
+/**
+ * Checks the deployment (refusing on high findings), loads or creates the master key, opens and
+ * migrates the database and builds the features. Shared by `serve` and the admin commands so
+ * they apply the same checks and write to the same audit log.
+ */
+export async function openCore(config: FrozenConfig, postgresSchema?: string): Promise<Core> {
+  const findings = checkDeployment(config);
+  const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
+  const database = createDatabase({
+    url: config.database.url,
+    sqlitePath: join(config.dataDir, 'bulwark.db'),
+    schema: postgresSchema,
+  });
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const audit = createAuditLog(database);
+  const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
+  const auth = createAuthFeature({ config, database, audit, deriveKey: derive });
+  return {
+    config,
+    findings,
+    database,
+    audit,
+    auth,
+    deriveKey: derive,
+    async close() {
+      auth.close();
+      await database.close();
+    },
+  };
+}
+
+/** Creates the data folder (0700) if needed, then runs the named checks; refuses on high. */
+function checkDeployment(config: FrozenConfig): Finding[] {
+  if (!existsSync(config.dataDir)) {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(config.dataDir, 0o700);
+  }
+  const findings = runConfigChecks(config, gatherDeploymentFacts(config));
+  const high = findings.filter((finding) => finding.severity === 'high');
+  if (high.length > 0) throw new StartRefusedError(high);
+  return findings;
+}
