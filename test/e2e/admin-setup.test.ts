@@ -41,7 +41,10 @@ describe('first administrator', () => {
       });
     const first = await setup('owner@example.com');
     expect(first.status).toBe(201);
-    expect((await first.json()).user).toMatchObject({ email: 'owner@example.com', role: 'admin' });
+    expect(((await first.json()) as { user: unknown }).user).toMatchObject({
+      email: 'owner@example.com',
+      role: 'admin',
+    });
     const second = await setup('intruder@example.com');
     expect(second.status).toBe(409);
     expect(await server.stop()).toBe(0);

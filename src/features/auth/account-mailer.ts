@@ -4,6 +4,7 @@ import {
   buildTokenLink,
   createMailer,
   type Mailer,
+  parseSmtpUrl,
   passwordResetEmail,
   registrationAttemptEmail,
   verificationEmail,
@@ -48,7 +49,10 @@ export function createAccountMailer(config: FrozenConfig): (AccountMailer & { cl
         }),
       }),
     sendRegistrationAttempt: (email, baseUrl) =>
-      mailer.send({ to: email, ...registrationAttemptEmail({ appName: APP_NAME, resetLink: `${baseUrl}/_/forgot` }) }),
+      mailer.send({
+        to: email,
+        ...registrationAttemptEmail({ appName: APP_NAME, resetLink: `${baseUrl.replace(/\/+$/, '')}/_/forgot` }),
+      }),
     close: () => mailer.close(),
   };
 }

@@ -137,6 +137,20 @@ export function createAccountService(deps: {
       await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
     },
 
+    /**
+     * Sets a new password with a mailed reset token. The policy is checked before the token is
+     * spent, so a refused password does not cost the user their link.
+     */
+    async resetPassword(token: string, password: string): Promise<UsersTable> {
+      const live = await tokens.findLive(deps.hashToken(token), 'reset-password', now());
+      const user = live?.user_id ? await users.findById(live.user_id) : undefined;
+      if (!user) throw appError('AUTH_TOKEN_SPENT');
+      await requireAcceptablePassword(password, user.email);
+      await spendToken(token, 'reset-password');
+      await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
+      return user;
+    },
+
     async verifyEmail(token: string) {
       const row = await spendToken(token, 'verify-email');
       if (!row.user_id) throw appError('AUTH_TOKEN_SPENT');

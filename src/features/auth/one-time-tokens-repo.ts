@@ -13,6 +13,16 @@ export function createOneTimeTokensRepo(db: Kysely<DatabaseTables>) {
       query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
       return query.execute();
     },
+    /** A token that could still be spent, without spending it (to validate input first). */
+    findLive: (tokenHash: string, purpose: OneTimePurpose, nowMs: number) =>
+      db
+        .selectFrom('one_time_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('purpose', '=', purpose)
+        .where('used_ms', 'is', null)
+        .where('expires_ms', '>', nowMs)
+        .executeTakeFirst(),
     /**
      * Spends a token with one conditional write; returns the row only to the one caller whose
      * write took effect, so two simultaneous uses, on any instances, give one success.

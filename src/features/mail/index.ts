@@ -1,5 +1,6 @@
 export { isMailError, MailError, type MailErrorCode } from './errors.js';
 export { createMailer, type Mailer, type MailerOptions, type MailMessage } from './mailer.js';
+export { parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 export {
   buildTokenLink,
   escapeHtml,

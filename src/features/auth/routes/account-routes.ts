@@ -105,10 +105,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
     },
     async (request, reply) => {
       const body = request.body as { token: string; password: string };
-      const row = await deps.accounts.spendToken(body.token, 'reset-password');
-      const user = row.user_id ? await deps.accounts.users.findById(row.user_id) : undefined;
-      if (!user) throw appError('AUTH_TOKEN_SPENT');
-      await deps.accounts.setPassword(user, body.password);
+      const user = await deps.accounts.resetPassword(body.token, body.password);
       await deps.sessions.revokeAllForUser(user.id);
       await auditEvent(deps, request, 'auth.password.reset', user.id);
       return reply.code(204).send();

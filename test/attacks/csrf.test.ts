@@ -1,0 +1,236 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cookieFor,
+  issueTokens,
+  login,
+  me,
+  newSignedInUser,
+  OWN_ORIGIN,
+  PASSWORD,
+  register,
+  type SignedIn,
+  sessionSetCookie,
+  signIn,
+  uniqueEmail,
+} from '../helpers/auth-client.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * Cross-site request forgery against cookie sessions: every unsafe request authenticated by the
+ * session cookie needs that session's X-CSRF-Token, and anything a browser marks as cross-site
+ * is refused outright, sign-in included.
+ */
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.http.ready();
+});
+afterAll(() => app.close());
+
+const EVIL_ORIGIN = 'https://evil.example';
+
+/** The unsafe action used throughout: sign out, which ends the session when it goes through. */
+const logout = (session: SignedIn, headers: Record<string, string> = {}) =>
+  app.http.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: session.cookie, ...headers } });
+
+function expectCsrfRefusal(response: LightMyRequestResponse): void {
+  expect(response.statusCode).toBe(403);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.json().code).toBe('AUTH_CSRF');
+}
+
+/** A refused forgery must have done nothing: the session is still alive. */
+async function expectStillSignedIn(session: SignedIn): Promise<void> {
+  expect((await me(app, session.token)).statusCode).toBe(200);
+}
+
+describe('unsafe requests authenticated by the session cookie', () => {
+  let victim: SignedIn;
+  beforeAll(async () => {
+    victim = await newSignedInUser(app, 'victim');
+  });
+
+  it('refuses an unsafe request without X-CSRF-Token with 403', async () => {
+    expectCsrfRefusal(await logout(victim));
+    await expectStillSignedIn(victim);
+  });
+
+  it.each([
+    ['empty', () => ''],
+    ['garbage', () => 'not-a-token'],
+    ['one character off', () => `${victim.csrf.slice(0, -1)}${victim.csrf.endsWith('A') ? 'B' : 'A'}`],
+    ['with a character added', () => `${victim.csrf}A`],
+  ])('refuses a wrong X-CSRF-Token (%s) with 403', async (_name, forge) => {
+    expectCsrfRefusal(await logout(victim, { 'x-csrf-token': forge() }));
+    await expectStillSignedIn(victim);
+  });
+
+  it("refuses another user's session token with 403", async () => {
+    const attacker = await newSignedInUser(app, 'attacker');
+    expect(attacker.csrf).not.toBe(victim.csrf);
+    expectCsrfRefusal(await logout(victim, { 'x-csrf-token': attacker.csrf }));
+    await expectStillSignedIn(victim);
+  });
+
+  it("refuses the token of the same user's other session with 403 (tokens are bound to one session)", async () => {
+    const otherDevice = await signIn(app, victim.user.email);
+    expect(otherDevice.csrf).not.toBe(victim.csrf);
+    expectCsrfRefusal(await logout(victim, { 'x-csrf-token': otherDevice.csrf }));
+    await expectStillSignedIn(victim);
+  });
+
+  it.each([
+    ['a cross-site Origin', { origin: EVIL_ORIGIN }],
+    ['Origin: null (sandboxed frame, data: URL)', { origin: 'null' }],
+    ['a sibling-subdomain Origin', { origin: 'http://evil.localhost:80' }],
+    ['the own origin on another scheme', { origin: 'https://localhost:80' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+    ['a cross-site Origin with Sec-Fetch-Site: same-origin', { origin: EVIL_ORIGIN, 'sec-fetch-site': 'same-origin' }],
+  ])('refuses %s with 403 even with the right token', async (_name, headers) => {
+    expectCsrfRefusal(await logout(victim, { 'x-csrf-token': victim.csrf, ...headers }));
+    await expectStillSignedIn(victim);
+  });
+
+  it('refuses a forged DELETE /api/auth/sessions/:id and leaves the session alive', async () => {
+    const other = await signIn(app, victim.user.email);
+    const list = await app.http.inject({ url: '/api/auth/sessions', headers: { cookie: other.cookie } });
+    const otherId = list.json().items.find((s: { current: boolean }) => s.current).id as string;
+    const forged = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${otherId}`,
+      headers: { cookie: victim.cookie, origin: EVIL_ORIGIN },
+    });
+    expectCsrfRefusal(forged);
+    await expectStillSignedIn(other);
+  });
+
+  it('accepts the right token from the own origin (DELETE of a session, then logout)', async () => {
+    const other = await signIn(app, victim.user.email);
+    const list = await app.http.inject({ url: '/api/auth/sessions', headers: { cookie: other.cookie } });
+    const otherId = list.json().items.find((s: { current: boolean }) => s.current).id as string;
+    const revoked = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${otherId}`,
+      headers: {
+        cookie: victim.cookie,
+        'x-csrf-token': victim.csrf,
+        origin: OWN_ORIGIN,
+        'sec-fetch-site': 'same-origin',
+      },
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect((await me(app, other.token)).statusCode).toBe(401);
+
+    const signedOut = await logout(victim, { 'x-csrf-token': victim.csrf, origin: OWN_ORIGIN });
+    expect(signedOut.statusCode).toBe(204);
+    expect((await me(app, victim.token)).statusCode).toBe(401);
+  });
+
+  it('accepts the right token with no Origin or Sec-Fetch-Site at all (older clients)', async () => {
+    const session = await signIn(app, victim.user.email);
+    expect((await logout(session, { 'x-csrf-token': session.csrf })).statusCode).toBe(204);
+  });
+});
+
+describe('requests that need no CSRF token', () => {
+  it('serves GET requests with the cookie alone', async () => {
+    const session = await newSignedInUser(app, 'reader');
+    for (const url of ['/api/auth/me', '/api/auth/sessions', '/api/auth/csrf']) {
+      const response = await app.http.inject({ url, headers: { cookie: session.cookie } });
+      expect(response.statusCode, url).toBe(200);
+    }
+  });
+
+  it('serves unsafe bearer-token requests without X-CSRF-Token (a browser cannot forge the header)', async () => {
+    const email = uniqueEmail('bearer');
+    await register(app, email);
+    const cookieSession = await signIn(app, email);
+    const list = await app.http.inject({ url: '/api/auth/sessions', headers: { cookie: cookieSession.cookie } });
+    const cookieSessionId = list.json().items.find((s: { current: boolean }) => s.current).id as string;
+
+    const { accessToken } = await issueTokens(app, email);
+    const bearer = { authorization: `Bearer ${accessToken}` };
+    const reauth = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/reauth',
+      headers: bearer,
+      payload: { password: PASSWORD },
+    });
+    expect(reauth.statusCode).toBe(200);
+    const revoke = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${cookieSessionId}`,
+      headers: bearer,
+    });
+    expect(revoke.statusCode).toBe(204);
+    expect((await me(app, cookieSession.token)).statusCode).toBe(401);
+  });
+
+  it('does not let a bearer request with a cross-site Origin through', async () => {
+    const email = uniqueEmail('bearer-xsite');
+    await register(app, email);
+    const { accessToken } = await issueTokens(app, email);
+    const response = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { authorization: `Bearer ${accessToken}`, origin: EVIL_ORIGIN },
+    });
+    expectCsrfRefusal(response);
+  });
+});
+
+describe('login CSRF', () => {
+  let email: string;
+  let userId: string;
+  beforeAll(async () => {
+    email = uniqueEmail('login-csrf');
+    userId = (await register(app, email)).id;
+  });
+
+  it.each([
+    ['a cross-site Origin', { origin: EVIL_ORIGIN }],
+    ['Origin: null', { origin: 'null' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+  ])('refuses a sign-in from %s and sets no cookie', async (_name, headers) => {
+    const response = await login(app, email, PASSWORD, { headers });
+    expectCsrfRefusal(response);
+    expect(sessionSetCookie(response)).toBeUndefined();
+  });
+
+  it('refuses a cross-site sign-in before checking the password: right and wrong look the same', async () => {
+    const successes = async () =>
+      (await app.audit.listRecent(500, 'auth.login.success')).filter((e) => e.actor === userId).length;
+    const before = await successes();
+    const right = await login(app, email, PASSWORD, { headers: { origin: EVIL_ORIGIN } });
+    const wrong = await login(app, email, 'definitely the wrong one 55', { headers: { origin: EVIL_ORIGIN } });
+    expectCsrfRefusal(right);
+    expectCsrfRefusal(wrong);
+    const { requestId: _a, ...rightBody } = right.json();
+    const { requestId: _b, ...wrongBody } = wrong.json();
+    expect(rightBody).toEqual(wrongBody);
+    expect(await successes()).toBe(before);
+  });
+
+  it('accepts a sign-in from the own origin', async () => {
+    const response = await login(app, email, PASSWORD, {
+      headers: { origin: OWN_ORIGIN, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(sessionSetCookie(response)).toBeDefined();
+  });
+
+  it('refuses a cross-site sign-in even when the browser already holds a session', async () => {
+    const session = await signIn(app, email);
+    const response = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: PASSWORD },
+      headers: { cookie: cookieFor(session.token), 'x-csrf-token': session.csrf, origin: EVIL_ORIGIN },
+    });
+    expectCsrfRefusal(response);
+    await expectStillSignedIn(session);
+  });
+});
