@@ -55,11 +55,12 @@ export interface RefreshTokensTable {
 
 export interface OneTimeTokensTable {
   token_hash: string;
-  purpose: 'setup' | 'verify-email' | 'reset-password';
+  purpose: 'setup' | 'verify-email' | 'reset-password' | 'change-email';
   user_id: string | null;
   created_ms: number;
   expires_ms: number;
   used_ms: number | null;
+  payload: string | null;
 }
 
 export interface ApiKeysTable {

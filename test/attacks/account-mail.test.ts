@@ -128,3 +128,25 @@ describe('password reset over SMTP', () => {
     expect(response.json().code).toBe('AUTH_TOKEN_SPENT');
   });
 });
+
+describe('email change over SMTP', () => {
+  it('changes nothing until the new address confirms its mailed link, once', async () => {
+    const email = 'mover@example.com';
+    await registerVerified(email);
+    const { accessToken } = (await post('/api/auth/token', { email, password: PASSWORD })).json();
+    const bearer = { authorization: `Bearer ${accessToken}` };
+    const requested = await post('/api/auth/email/change', { email: 'moved@example.com' }, bearer);
+    expect(requested.statusCode).toBe(202);
+    expect((await app.http.inject({ url: '/api/auth/me', headers: bearer })).json().user.email).toBe(email);
+
+    const token = tokenFrom(await mailTo('moved@example.com', /confirm/i), '/_/confirm-email');
+    expect((await post('/api/auth/email/change/confirm', { token })).statusCode).toBe(204);
+    expect((await app.http.inject({ url: '/api/auth/me', headers: bearer })).json().user.email).toBe(
+      'moved@example.com',
+    );
+    expect((await post('/api/auth/login', { email: 'moved@example.com', password: PASSWORD })).statusCode).toBe(200);
+    expect((await post('/api/auth/email/change/confirm', { token })).statusCode).toBe(400);
+    const audit = await app.audit.listRecent(50, 'auth.email.change');
+    expect(audit[0]?.details).toMatchObject({ from: email, to: 'moved@example.com' });
+  });
+});

@@ -27,7 +27,11 @@ async function newAccount(app: TestApp, label: string): Promise<Account> {
     payload: { email, password: PASSWORD },
   });
   expect(registered.statusCode, registered.body).toBe(201);
-  const tokens = await app.http.inject({ method: 'POST', url: '/api/auth/token', payload: { email, password: PASSWORD } });
+  const tokens = await app.http.inject({
+    method: 'POST',
+    url: '/api/auth/token',
+    payload: { email, password: PASSWORD },
+  });
   expect(tokens.statusCode, tokens.body).toBe(200);
   return { userId: registered.json().user.id, accessToken: tokens.json().accessToken };
 }
@@ -95,7 +99,12 @@ describe('API keys', () => {
     expectProblem(await revoke(app, account.accessToken, apiKey.id), 403, 'AUTH_STEP_UP_REQUIRED');
 
     const reauth = (password: string) =>
-      app.http.inject({ method: 'POST', url: '/api/auth/reauth', headers: bearer(account.accessToken), payload: { password } });
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/reauth',
+        headers: bearer(account.accessToken),
+        payload: { password },
+      });
     expectProblem(await reauth('not the right password at all'), 401, 'AUTH_INVALID_CREDENTIALS');
     expectProblem(await postKey(app, account.accessToken, body), 403, 'AUTH_STEP_UP_REQUIRED');
     expect((await reauth(PASSWORD)).statusCode).toBe(200);
@@ -138,7 +147,11 @@ describe('API keys', () => {
     const account = await newAccount(app, 'expired');
     const { key, apiKey } = await createKey(app, account);
     expect((await me(app, key)).statusCode).toBe(200);
-    await app.database.db.updateTable('api_keys').set({ expires_ms: Date.now() - 1000 }).where('id', '=', apiKey.id).execute();
+    await app.database.db
+      .updateTable('api_keys')
+      .set({ expires_ms: Date.now() - 1000 })
+      .where('id', '=', apiKey.id)
+      .execute();
     expectProblem(await me(app, key), 401, 'AUTH_INVALID_TOKEN');
   });
 
@@ -167,7 +180,12 @@ describe('API keys', () => {
       rotate(app, key, apiKey.id),
       revoke(app, key, apiKey.id),
       app.http.inject({ url: '/api/auth/sessions', headers: bearer(key) }),
-      app.http.inject({ method: 'POST', url: '/api/auth/reauth', headers: bearer(key), payload: { password: PASSWORD } }),
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/reauth',
+        headers: bearer(key),
+        payload: { password: PASSWORD },
+      }),
     ];
     for (const response of await Promise.all(attempts)) expectProblem(response, 403, 'AUTH_FORBIDDEN');
     const items = (await listKeys(app, account.accessToken)).json().items;
@@ -196,7 +214,11 @@ describe('API keys', () => {
     expect(Number(row.expires_ms)).toBeGreaterThanOrEqual(before + DAY * 1000);
     expect(Number(row.expires_ms)).toBeLessThanOrEqual(Date.now() + DAY * 1000);
     // The overlap passes.
-    await app.database.db.updateTable('api_keys').set({ expires_ms: Date.now() - 1 }).where('id', '=', old.apiKey.id).execute();
+    await app.database.db
+      .updateTable('api_keys')
+      .set({ expires_ms: Date.now() - 1 })
+      .where('id', '=', old.apiKey.id)
+      .execute();
     expectProblem(await me(app, old.key), 401, 'AUTH_INVALID_TOKEN');
     expect((await me(app, next.key)).statusCode).toBe(200);
   });
@@ -216,7 +238,11 @@ describe('API keys', () => {
   it('a non-administrator cannot create an admin-scoped key', async () => {
     const account = await newAccount(app, 'notadmin');
     for (const scopes of [['admin'], ['profile:read', 'admin']]) {
-      expectProblem(await postKey(app, account.accessToken, { name: 'root', scopes, expiresIn: DAY }), 403, 'AUTH_FORBIDDEN');
+      expectProblem(
+        await postKey(app, account.accessToken, { name: 'root', scopes, expiresIn: DAY }),
+        403,
+        'AUTH_FORBIDDEN',
+      );
     }
     expect((await listKeys(app, account.accessToken)).json().items).toEqual([]);
   });

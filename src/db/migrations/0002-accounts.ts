@@ -59,6 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_ms', 'bigint', (c) => c.notNull())
     .addColumn('expires_ms', 'bigint', (c) => c.notNull())
     .addColumn('used_ms', 'bigint')
+    // What the token authorises beyond its purpose, e.g. the new address of an email change.
+    .addColumn('payload', 'text')
     .execute();
 
   await db.schema

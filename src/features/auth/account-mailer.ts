@@ -53,6 +53,16 @@ export function createAccountMailer(config: FrozenConfig): (AccountMailer & { cl
         to: email,
         ...registrationAttemptEmail({ appName: APP_NAME, resetLink: `${baseUrl.replace(/\/+$/, '')}/_/forgot` }),
       }),
+    // The new address proves it is reachable and owned by confirming, exactly like a sign-up.
+    sendEmailChange: (email, token, baseUrl) =>
+      mailer.send({
+        to: email,
+        ...verificationEmail({
+          link: buildTokenLink(baseUrl, '/_/confirm-email', token),
+          appName: APP_NAME,
+          expiresInMinutes,
+        }),
+      }),
     close: () => mailer.close(),
   };
 }

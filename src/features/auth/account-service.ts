@@ -50,7 +50,12 @@ export function createAccountService(deps: {
     }
   };
 
-  const issueToken = async (purpose: OneTimePurpose, userId: string | null, ttlSeconds: number) => {
+  const issueToken = async (
+    purpose: OneTimePurpose,
+    userId: string | null,
+    ttlSeconds: number,
+    payload: string | null = null,
+  ) => {
     await tokens.deleteUnused(purpose, userId);
     const token = newSecret();
     const nowMs = now();
@@ -61,6 +66,7 @@ export function createAccountService(deps: {
       created_ms: nowMs,
       expires_ms: nowMs + ttlSeconds * 1000,
       used_ms: null,
+      payload,
     });
     return token;
   };
@@ -149,6 +155,26 @@ export function createAccountService(deps: {
       await spendToken(token, 'reset-password');
       await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
       return user;
+    },
+
+    /** Moves an account to a new address; the address must still be free when the change lands. */
+    async changeEmail(userId: string, newEmail: string) {
+      const email = normaliseEmail(newEmail);
+      if (await users.findByEmail(email)) throw appError('AUTH_EMAIL_TAKEN');
+      await users.updateEmail(userId, email, now());
+      return email;
+    },
+
+    /** Spends a mailed email-change token and applies the change it carries. */
+    async confirmEmailChange(token: string) {
+      const row = await spendToken(token, 'change-email');
+      if (!row.user_id || !row.payload) throw appError('AUTH_TOKEN_SPENT');
+      const user = await users.findById(row.user_id);
+      if (!user) throw appError('AUTH_TOKEN_SPENT');
+      const email = normaliseEmail(row.payload);
+      if (await users.findByEmail(email)) throw appError('AUTH_EMAIL_TAKEN');
+      await users.updateEmail(user.id, email, now());
+      return { userId: user.id, oldEmail: user.email, email };
     },
 
     async verifyEmail(token: string) {

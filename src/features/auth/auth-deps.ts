@@ -11,6 +11,7 @@ export interface AccountMailer {
   sendVerification: (email: string, token: string, baseUrl: string) => Promise<void>;
   sendPasswordReset: (email: string, token: string, baseUrl: string) => Promise<void>;
   sendRegistrationAttempt: (email: string, baseUrl: string) => Promise<void>;
+  sendEmailChange: (newEmail: string, token: string, baseUrl: string) => Promise<void>;
 }
 
 /** Everything the auth routes need, built once by the feature's index. */

@@ -15,6 +15,7 @@ import { checkPassword } from './password/password-policy.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminSetupRoutes } from './routes/admin-setup-routes.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
+import { registerEmailChangeRoutes } from './routes/email-change-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import { createSessionService } from './session-service.js';
@@ -90,6 +91,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerSignInRoutes(app, deps);
       registerSessionRoutes(app, deps);
       registerAccountRoutes(app, deps);
+      registerEmailChangeRoutes(app, deps);
       registerApiKeyRoutes(app, deps);
       registerAdminSetupRoutes(app, deps);
     },
