@@ -55,7 +55,8 @@ async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): 
 
 /** A bearer credential that does not resolve is an error, never a silent fall-back to guest. */
 async function authenticateBearer(header: string, deps: AuthenticationDeps): Promise<AuthContext> {
-  const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/i.exec(header);
   const token = match?.[1];
   if (token?.startsWith(TOKEN_PREFIX.apiKey)) {
     const key = await deps.apiKeys.resolve(token);

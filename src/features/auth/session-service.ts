@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseTables, SessionsTable } from '../../db/index.js';
-import { createSessionsRepo } from './sessions-repo.js';
+import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
 
 export interface SessionSettings {
@@ -73,11 +73,11 @@ export function createSessionService(
     return id;
   };
 
-  const issueBearerTokens = async (sessionId: string): Promise<BearerTokens> => {
+  const issueBearerTokens = async (sessionId: string, tokens: SessionsRepo = repo): Promise<BearerTokens> => {
     const accessToken = newSecret(TOKEN_PREFIX.access);
     const refreshToken = newSecret(TOKEN_PREFIX.refresh);
-    await repo.insertAccessToken(hash(accessToken), sessionId, now() + settings.accessTokenTtlSeconds * 1000);
-    await repo.insertRefreshToken(hash(refreshToken), sessionId, now());
+    await tokens.insertAccessToken(hash(accessToken), sessionId, now() + settings.accessTokenTtlSeconds * 1000);
+    await tokens.insertRefreshToken(hash(refreshToken), sessionId, now());
     return { accessToken, refreshToken, expiresIn: settings.accessTokenTtlSeconds, tokenType: 'Bearer' };
   };
 
@@ -124,13 +124,20 @@ export function createSessionService(
       if (!row) return { ok: false };
       const session = await repo.findById(row.session_id);
       if (!session || now() >= session.expires_ms) return { ok: false };
-      if (row.used_ms !== null || !(await repo.spendRefreshToken(tokenHash, now()))) {
+      // Spending and re-issuing are one transaction: a racing use waits for it, finds the token
+      // spent, and revokes the family only after the winner's tokens exist (no dangling rows).
+      const tokens = await db.transaction().execute(async (trx) => {
+        const inTrx = createSessionsRepo(trx);
+        if (row.used_ms !== null || !(await inTrx.spendRefreshToken(tokenHash, now()))) return null;
+        await inTrx.deleteAccessTokens(session.id);
+        await inTrx.touch(session.id, now());
+        return issueBearerTokens(session.id, inTrx);
+      });
+      if (!tokens) {
         await repo.delete(session.id);
         return { ok: false, reusedSessionId: session.id };
       }
-      await repo.deleteAccessTokens(session.id);
-      await repo.touch(session.id, now());
-      return { ok: true, tokens: await issueBearerTokens(session.id), userId: session.user_id, sessionId: session.id };
+      return { ok: true, tokens, userId: session.user_id, sessionId: session.id };
     },
 
     /**
