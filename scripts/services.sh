@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs (when missing) and starts the services the test suite needs, on loopback only:
+# Installs (when missing) PostgreSQL and Chromium, and starts the services the test suite
+# needs, on loopback only:
 #   scripts/services.sh start   → prints `export TEST_DATABASE_URL=...` lines to eval
 #   scripts/services.sh stop    → stops what `start` started (by its own pid files)
 # PostgreSQL refuses to run as root, so it runs as the `postgres` user in a folder it owns.
@@ -10,6 +11,8 @@ PG_PORT=${BULWARK_TEST_PG_PORT:-54329}
 install_packages() {
   local missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  # Real Chromium for the browser tests of the served pages (driven by playwright-core).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} from Debian" >&2
     apt-get update -qq >&2

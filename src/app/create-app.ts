@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
 import type { Finding, FrozenConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
+import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
@@ -61,6 +62,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   await auth.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, { probe: () => probeDependencies(database) });
+  registerSetupPage(http);
 
   let stopped = false;
   return {

@@ -1,0 +1,1 @@
+export { DASHBOARD_CSP, registerSetupPage } from './setup-page.js';
