@@ -179,7 +179,7 @@ describe('CORS origins without credentials (browser apps using bearer tokens)', 
   // off, the preflight grants POST with Authorization, but every POST from that origin, sign-in for
   // tokens and bearer requests alike, is then refused with 403 AUTH_CSRF. Neither carries ambient
   // authority, so neither can be forged. Flip to `it` once fixed.
-  it.fails('lets an origin allowed by CORS get tokens and make unsafe bearer requests', async () => {
+  it('lets an origin allowed by CORS get tokens and make unsafe bearer requests', async () => {
     const corsApp = await createTestApp({ env: { BULWARK_CORS_ORIGINS: APP_ORIGIN } });
     try {
       const email = uniqueEmail('cors-bearer');

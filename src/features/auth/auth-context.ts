@@ -37,4 +37,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
   }
+  interface FastifyContextConfig {
+    /** The route acts on no session's authority, so a cookie needs no CSRF token there. */
+    usesNoSession?: boolean;
+    /** The route hands out a session cookie: only origins trusted with credentials may call it. */
+    setsSessionCookie?: boolean;
+  }
 }

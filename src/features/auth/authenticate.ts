@@ -16,8 +16,10 @@ export interface AuthenticationDeps {
   apiKeys: ApiKeyService;
   users: UsersRepo;
   csrfKey: Buffer;
-  /** Origins besides the server's own that may send unsafe requests (CORS with credentials). */
-  trustedOrigins: readonly string[];
+  /** Origins besides the server's own trusted with cookies (CORS with credentials). */
+  credentialedOrigins: readonly string[];
+  /** Origins allowed by CORS at all; enough for requests that carry no cookie. */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -28,9 +30,18 @@ export interface AuthenticationDeps {
 export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
-    if (UNSAFE_METHODS.has(request.method)) refuseCrossSite(request, deps.trustedOrigins);
+    const isUnsafe = UNSAFE_METHODS.has(request.method);
+    const config = request.routeOptions.config;
+    if (isUnsafe) {
+      // Cookies ride along on cross-site requests; only origins trusted with credentials may
+      // send them or obtain one. Without a cookie, any origin CORS allows may call.
+      const carriesCookie = request.cookies[SESSION_COOKIE] !== undefined || config.setsSessionCookie === true;
+      refuseCrossSite(request, carriesCookie ? deps.credentialedOrigins : deps.corsOrigins);
+    }
     request.auth = await authenticate(request, deps);
-    if (request.auth?.via === 'cookie' && UNSAFE_METHODS.has(request.method)) {
+    // Routes that act on no session's authority (sign-in, sign-up, mailed tokens) need no token:
+    // the Origin check above is what stops forged sign-ins.
+    if (request.auth?.via === 'cookie' && isUnsafe && config.usesNoSession !== true) {
       const token = request.headers['x-csrf-token'];
       if (
         !isValidCsrfToken(deps.csrfKey, request.auth.sessionId as string, typeof token === 'string' ? token : undefined)
@@ -78,6 +89,7 @@ async function activeUser(deps: AuthenticationDeps, userId: string) {
 
 /** Browsers say where a request comes from; anything cross-site that we do not trust is refused. */
 function refuseCrossSite(request: FastifyRequest, trustedOrigins: readonly string[]): void {
+  if (trustedOrigins.includes('*') && request.cookies[SESSION_COOKIE] === undefined) return;
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];
   const ownOrigin = `${request.protocol}://${request.host}`;

@@ -86,8 +86,15 @@ export function createAuthFeature(options: AuthFeatureOptions) {
 
     async registerRoutes(app: FastifyInstance): Promise<void> {
       await app.register(cookie);
-      const trustedOrigins = config.cors.credentials ? config.cors.origins.filter((o) => o !== '*') : [];
-      registerAuthentication(app, { sessions, apiKeys, users: accounts.users, csrfKey, trustedOrigins });
+      const credentialedOrigins = config.cors.credentials ? config.cors.origins.filter((o) => o !== '*') : [];
+      registerAuthentication(app, {
+        sessions,
+        apiKeys,
+        users: accounts.users,
+        csrfKey,
+        credentialedOrigins,
+        corsOrigins: config.cors.origins,
+      });
       registerSignInRoutes(app, deps);
       registerSessionRoutes(app, deps);
       registerAccountRoutes(app, deps);

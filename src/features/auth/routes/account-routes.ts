@@ -14,6 +14,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/register',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Create an account (202 and a mailed link when email verification is on)',
@@ -53,6 +54,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/email/verify',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Spend a mailed verification token',
@@ -70,6 +72,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/password/forgot',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Mail a reset link; always 202, whether or not the address exists',
@@ -96,6 +99,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/password/reset',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a mailed token; ends every session, signs nobody in',

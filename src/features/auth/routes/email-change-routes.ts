@@ -53,6 +53,7 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
   app.post(
     '/api/auth/email/change/confirm',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Confirm an email change with the token mailed to the new address',

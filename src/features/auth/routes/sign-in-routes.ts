@@ -31,6 +31,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/login',
     {
+      config: { setsSessionCookie: true, usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with a browser session cookie',
@@ -53,6 +54,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/token',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Sign in for a non-browser client: access and refresh tokens',
@@ -71,6 +73,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/refresh',
     {
+      config: { usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Rotate access and refresh tokens; a reused refresh token revokes the family',
@@ -105,7 +108,13 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
         await deps.sessions.revoke(auth.sessionId);
         await auditEvent(deps, request, 'auth.logout', auth.user.id, { sessionId: auth.sessionId });
       }
-      if (request.cookies[SESSION_COOKIE]) clearSessionCookie(reply);
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie) {
+        // Signing out through a bearer token also ends the browser session sent alongside it.
+        const browser = auth?.via === 'cookie' ? null : await deps.sessions.resolveCookie(cookie);
+        if (browser) await deps.sessions.revoke(browser.session.id);
+        clearSessionCookie(reply);
+      }
       reply.header('clear-site-data', '"cookies", "storage"');
       return reply.code(204).send();
     },
