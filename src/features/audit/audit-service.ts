@@ -3,7 +3,7 @@ import type { AuditLogTable, Database } from '../../db/index.js';
 import { canonicalJson } from '../../lib/encoding/canonical-json.js';
 import type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
 import { createAuditRepo } from './audit-repo.js';
-import { GENESIS_HASH, type HashableEntry, hashEntry } from './hash-entry.js';
+import { GENESIS_HASH, type HashableEntry, hashableFromRow, hashEntry } from './hash-entry.js';
 
 /** Arbitrary constant naming the audit append lock among PostgreSQL advisory locks. */
 const AUDIT_APPEND_LOCK_KEY = 0x6275_6c77;
@@ -59,12 +59,7 @@ function toRow(entry: HashableEntry, prevHash: string, hash: string): AuditLogTa
 
 export function fromRow(row: AuditLogTable): AuditEntry {
   return {
-    seq: row.seq,
-    atMs: row.at_ms,
-    type: row.type,
-    actor: row.actor,
-    ip: row.ip,
-    requestId: row.request_id,
+    ...hashableFromRow(row),
     details: JSON.parse(row.details) as Record<string, unknown>,
     prevHash: row.prev_hash,
     hash: row.hash,

@@ -1,3 +1,4 @@
+import type { AuditLogTable } from '../../db/index.js';
 import { sha256Hex } from '../../lib/crypto/sha256.js';
 import { canonicalJson } from '../../lib/encoding/canonical-json.js';
 
@@ -21,4 +22,17 @@ export interface HashableEntry {
  */
 export function hashEntry(prevHash: string, entry: HashableEntry): string {
   return sha256Hex(`${prevHash}\n${canonicalJson(entry)}`);
+}
+
+/** The hashed part of a stored row: every column but the two hashes. */
+export function hashableFromRow(row: AuditLogTable): HashableEntry {
+  return {
+    seq: row.seq,
+    atMs: row.at_ms,
+    type: row.type,
+    actor: row.actor,
+    ip: row.ip,
+    requestId: row.request_id,
+    details: row.details,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/index.js';
 import { createAuditRepo } from './audit-repo.js';
-import { GENESIS_HASH, hashEntry } from './hash-entry.js';
+import { GENESIS_HASH, hashableFromRow, hashEntry } from './hash-entry.js';
 
 export type ChainVerdict =
   | { ok: true; checked: number }
@@ -25,15 +25,7 @@ export async function verifyAuditChain(database: Database): Promise<ChainVerdict
       const broken = (reason: string): ChainVerdict => ({ ok: false, checked, brokenSeq: row.seq, reason });
       if (row.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
       if (row.prev_hash !== prevHash) return broken('its link to the previous entry does not match');
-      const recomputed = hashEntry(prevHash, {
-        seq: row.seq,
-        atMs: row.at_ms,
-        type: row.type,
-        actor: row.actor,
-        ip: row.ip,
-        requestId: row.request_id,
-        details: row.details,
-      });
+      const recomputed = hashEntry(prevHash, hashableFromRow(row));
       if (recomputed !== row.hash) return broken('its content was changed after it was written');
       prevHash = row.hash;
       expectedSeq += 1;
