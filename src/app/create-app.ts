@@ -6,9 +6,11 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
+import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
 import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
+import { createMemoryState, createRedisState, type SharedState } from '../stores/index.js';
 import { openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
@@ -44,9 +46,15 @@ export interface BulwarkApp {
  */
 export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> {
   const { config } = options;
-  const core = await openCore(config, options.postgresSchema);
-  const { findings, database, audit, auth } = core;
   const logger = createLogger(config.log.level, options.logStream);
+  const state = await createSharedState(config, logger);
+  const core = await openCore(config, { postgresSchema: options.postgresSchema, state }).catch(
+    async (error: unknown) => {
+      await state.close();
+      throw error;
+    },
+  );
+  const { findings, database, audit, auth } = core;
   const recordSafely = (event: Parameters<AuditLog['record']>[0]) =>
     audit
       .record(event)
@@ -59,9 +67,10 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     onSecurityEvent: (event) => void recordSafely({ ...event, actor: 'system' }),
     ...(options.tlsWatchIntervalMs ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
   });
+  registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
-  registerOpsRoutes(http, { probe: () => probeDependencies(database) });
+  registerOpsRoutes(http, { probe: () => probeDependencies(database, state) });
   registerSetupPage(http);
 
   let stopped = false;
@@ -104,15 +113,29 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await http.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
+      await state.close();
     },
   };
 }
 
-async function probeDependencies(database: Database): Promise<Record<string, 'ok' | 'down'>> {
-  try {
-    await sql`SELECT 1`.execute(database.db);
-    return { database: 'ok' };
-  } catch {
-    return { database: 'down' };
-  }
+async function probeDependencies(database: Database, state: SharedState): Promise<Record<string, 'ok' | 'down'>> {
+  const databaseState = await sql`SELECT 1`.execute(database.db).then(
+    () => 'ok' as const,
+    () => 'down' as const,
+  );
+  if (state.kind === 'memory') return { database: databaseState };
+  return { database: databaseState, redis: state.isAvailable() ? 'ok' : 'down' };
+}
+
+/** Redis when configured (shared by every instance), else in-process state. */
+async function createSharedState(config: FrozenConfig, logger: Logger): Promise<SharedState> {
+  const url = config.redis.url;
+  if (!url) return createMemoryState();
+  return createRedisState({
+    url,
+    onAvailabilityChange: (isAvailable) =>
+      isAvailable
+        ? logger.info('redis reachable: counters and bans are shared')
+        : logger.error('redis unreachable: sign-in answers 503, other routes use local limits'),
+  });
 }

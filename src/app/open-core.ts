@@ -7,6 +7,7 @@ import { AppError } from '../errors/index.js';
 import { type AuditLog, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
+import { createMemoryState, type SharedState } from '../stores/index.js';
 import { loadOrCreateMasterKey } from './master-key.js';
 
 /** Thrown when a high-severity finding forbids starting; carries the findings to print. */
@@ -34,13 +35,16 @@ export interface Core {
  * migrates the database and builds the features. Shared by `serve` and the admin commands so
  * they apply the same checks and write to the same audit log.
  */
-export async function openCore(config: FrozenConfig, postgresSchema?: string): Promise<Core> {
+export async function openCore(
+  config: FrozenConfig,
+  options: { postgresSchema?: string | undefined; state?: SharedState } = {},
+): Promise<Core> {
   const findings = checkDeployment(config);
   const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
   const database = createDatabase({
     url: config.database.url,
     sqlitePath: join(config.dataDir, 'bulwark.db'),
-    schema: postgresSchema,
+    schema: options.postgresSchema,
   });
   try {
     await migrateToLatest(database);
@@ -50,7 +54,9 @@ export async function openCore(config: FrozenConfig, postgresSchema?: string): P
   }
   const audit = createAuditLog(database);
   const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
-  const auth = createAuthFeature({ config, database, audit, deriveKey: derive });
+  // Commands other than `serve` run alone: in-process state is all they need.
+  const state = options.state ?? createMemoryState();
+  const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
   return {
     config,
     findings,

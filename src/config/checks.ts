@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMasterKey, isStrongMasterKey } from '../lib/crypto/master-key.js';
+import { isValidCidr } from '../lib/net/cidr.js';
 import { isLoopbackHost } from '../lib/net/ip.js';
 import type { FrozenConfig } from './load.js';
 
@@ -129,6 +130,24 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
       f.tlsCertNotAfterMs - f.nowMs < CERT_WARNING_DAYS * DAY_MS,
     message: `the TLS certificate expires within ${CERT_WARNING_DAYS} days`,
     fix: 'renew the certificate; Bulwark reloads the file when it changes',
+  },
+  {
+    id: 'invalid-address-list',
+    severity: 'high',
+    test: (c) =>
+      [...c.server.trustedProxies, ...c.abuse.allowList, ...c.abuse.denyList, ...c.abuse.adminAllowList].some(
+        (entry) => !isValidCidr(entry),
+      ),
+    message: 'an entry of server.trustedProxies or an abuse allow/deny list is not an IP address or CIDR',
+    fix: 'write entries like 10.0.0.0/8, 203.0.113.7 or 2001:db8::/32',
+  },
+  {
+    id: 'redis-without-tls',
+    severity: 'medium',
+    test: (c) =>
+      c.redis.url !== undefined && c.redis.url.startsWith('redis://') && !isLoopbackHost(hostOf(c.redis.url)),
+    message: 'the Redis connection to a non-loopback host is not encrypted',
+    fix: 'use a rediss:// URL in redis.url (BULWARK_REDIS_URL)',
   },
   {
     id: 'database-without-tls',

@@ -29,6 +29,9 @@ describe('named configuration checks', () => {
     [{ BULWARK_MASTER_KEY: 'c2hvcnQ=' }, 'high:weak-master-key'],
     [{ BULWARK_MASTER_KEY: 'a'.repeat(64) }, 'high:weak-master-key'],
     [{ BULWARK_DATABASE_URL: 'postgres://u:p@db.example:5432/b' }, 'medium:database-without-tls'],
+    [{ BULWARK_REDIS_URL: 'redis://cache.example:6379' }, 'medium:redis-without-tls'],
+    [{ BULWARK_ABUSE_DENY_LIST: '10.0.0.0/33' }, 'high:invalid-address-list'],
+    [{ BULWARK_TRUSTED_PROXIES: 'proxy.example' }, 'high:invalid-address-list'],
   ])('%o → %s', (env, expected) => {
     expect(ids(env)).toContain(expected);
   });

@@ -45,6 +45,12 @@ const ServerSchema = Type.Object(
       maximum: 600_000,
       description: 'A whole request (headers and body) must arrive within this time.',
     }),
+    bodyIdleTimeoutMs: Type.Integer({
+      default: 10_000,
+      minimum: 1000,
+      maximum: 120_000,
+      description: 'A connection that sends nothing for this long mid-request (a stalled body) is cut off.',
+    }),
     keepAliveTimeoutMs: Type.Integer({
       default: 5000,
       minimum: 100,
@@ -202,6 +208,84 @@ const SmtpSchema = Type.Object(
   strict,
 );
 
+const cidrList = (description: string) =>
+  Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { default: [], description });
+const perMinute = (fallback: number, description: string) =>
+  Type.Integer({ default: fallback, minimum: 1, maximum: 1_000_000, description });
+
+const AbuseSchema = Type.Object(
+  {
+    apiRequestsPerMinute: perMinute(600, 'Requests one address may make per minute on ordinary routes (429 beyond).'),
+    authRequestsPerMinute: perMinute(
+      30,
+      'Requests one address may make per minute on sign-in, sign-up, token, refresh, reset and step-up routes.',
+    ),
+    userRequestsPerMinute: perMinute(
+      1200,
+      'Requests one signed-in account may make per minute, from all its addresses.',
+    ),
+    accountFailureLimit: Type.Integer({
+      default: 5,
+      minimum: 1,
+      maximum: 100,
+      description: 'Consecutive failed sign-ins after which the account’s sign-ins are refused from every address.',
+    }),
+    accountLockSeconds: Type.Integer({
+      default: 900,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'How long those sign-ins are refused; it always ends by itself.',
+    }),
+    banFailureLimit: Type.Integer({
+      default: 20,
+      minimum: 1,
+      maximum: 10_000,
+      description: 'Failed sign-ins from one address within `banWindowSeconds` that get it banned.',
+    }),
+    banWindowSeconds: Type.Integer({
+      default: 600,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'Window for counting those failures.',
+    }),
+    banSeconds: Type.Integer({
+      default: 3600,
+      minimum: 10,
+      maximum: 2_592_000,
+      description: 'How long a banned address is refused on every route (403).',
+    }),
+    allowList: cidrList('Addresses or CIDRs never rate-limited or banned (monitoring, your office).'),
+    denyList: cidrList('Addresses or CIDRs always refused (403).'),
+    adminAllowList: cidrList('When set, admin routes answer only these addresses or CIDRs.'),
+    maxConnectionsPerAddress: Type.Integer({
+      default: 64,
+      minimum: 1,
+      maximum: 100_000,
+      description: 'Open connections one address may hold; more are closed at once.',
+    }),
+    maxEventLoopDelayMs: Type.Integer({
+      default: 1000,
+      minimum: 50,
+      maximum: 60_000,
+      description: 'Event-loop delay beyond which new requests get 503 with Retry-After (load shedding).',
+    }),
+  },
+  strict,
+);
+
+const RedisSchema = Type.Object(
+  {
+    url: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description:
+          'Redis for counters and bans shared by every instance (`rediss://` for TLS). Unset: in-process state, one instance.',
+      }),
+    ),
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -222,6 +306,8 @@ export const ConfigSchema = Type.Object(
     log: LogSchema,
     auth: AuthSchema,
     smtp: SmtpSchema,
+    abuse: AbuseSchema,
+    redis: RedisSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

@@ -165,6 +165,30 @@ export const ERROR_CODES = {
     slug: 'auth-not-found',
     hint: 'The session or key does not exist or is not yours.',
   },
+  ABUSE_RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    slug: 'rate-limited',
+    hint: 'Wait the number of seconds in `Retry-After`, then slow down.',
+  },
+  ABUSE_ACCOUNT_THROTTLED: {
+    status: 429,
+    title: 'Too many failed sign-ins for this account',
+    slug: 'account-throttled',
+    hint: 'Wait the number of seconds in `Retry-After`; reset the password if you forgot it.',
+  },
+  ABUSE_BANNED: {
+    status: 403,
+    title: 'Address banned',
+    slug: 'banned',
+    hint: 'Too many failed sign-ins came from this address; the ban ends by itself (see `Retry-After`).',
+  },
+  ABUSE_ADDRESS_REFUSED: {
+    status: 403,
+    title: 'Address not allowed',
+    slug: 'address-refused',
+    hint: 'This address is on the deny list, or outside the allow list for admin routes.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,11 +3,14 @@ import { createServer as createPlainServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import cors from '@fastify/cors';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { FrozenConfig } from '../config/index.js';
 import { AppError, appError } from '../errors/index.js';
+import { createCidrMatcher } from '../lib/net/cidr.js';
 import { createClientErrorHandler } from './client-error.js';
+import { capConnectionsPerAddress } from './connection-cap.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { redactUrl } from './logger.js';
 import { trackRouteMethods } from './method-not-allowed.js';
@@ -33,6 +36,9 @@ export interface HttpServerOptions {
   tlsWatchIntervalMs?: number;
 }
 
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+/** Seconds an overloaded server asks clients to wait. */
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 /** Seconds a client should wait before retrying while the server is shutting down. */
 const CLOSING_RETRY_AFTER_SECONDS = 5;
 
@@ -65,12 +71,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     clientErrorHandler: createClientErrorHandler(isTls, (info) => logger.info(info, 'client error')),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     serverFactory: (handler) => {
+      // Node checks header and request timeouts on this interval (30 s by default); check every
+      // second so slow clients are cut off close to the configured limits.
+      const httpOptions = { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS };
       const server = isTls
-        ? createHttpsServer(readTlsOptions({ cert: config.tls.cert as string, key: config.tls.key as string }), handler)
-        : createPlainServer(handler);
+        ? createHttpsServer(
+            { ...httpOptions, ...readTlsOptions({ cert: config.tls.cert as string, key: config.tls.key as string }) },
+            handler,
+          )
+        : createPlainServer(httpOptions, handler);
       server.headersTimeout = config.server.headersTimeoutMs;
       server.requestTimeout = config.server.requestTimeoutMs;
       server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+      // A socket silent this long mid-request (a stalled body) is destroyed.
+      server.timeout = config.server.bodyIdleTimeoutMs;
+      const isTrustedProxy = createCidrMatcher(config.server.trustedProxies);
+      const isAllowListed = createCidrMatcher(config.abuse.allowList);
+      capConnectionsPerAddress(
+        server,
+        config.abuse.maxConnectionsPerAddress,
+        (ip) => isTrustedProxy(ip) || isAllowListed(ip),
+      );
       if (isTls) {
         stopWatchingTls = watchTlsFiles(
           server as unknown as TlsServer,
@@ -147,6 +168,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       strictPreflight: true,
     });
   }
+  // Load shedding: past the event-loop delay limit, new requests get 503 instead of queueing
+  // until everything times out.
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.abuse.maxEventLoopDelayMs,
+    pressureHandler: () =>
+      Promise.reject(
+        appError('HTTP_UNAVAILABLE', {
+          detail: 'The server is overloaded; retry shortly.',
+          expose: true,
+          headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
+        }),
+      ),
+  });
   await registerOpenApi(app, options.version);
   return app;
 }

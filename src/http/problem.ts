@@ -76,7 +76,8 @@ export function toAppError(error: unknown): AppError {
   const status = fastifyError.statusCode;
   const code =
     mapped ?? (status && status >= 400 && status < 500 ? (STATUS_CODES[status] ?? 'HTTP_BAD_REQUEST') : undefined);
-  if (code) return new AppError(code, { status: ERROR_CODES[code].status, cause: error });
+  // Mapped codes carry only our own generic title, so they may be shown even for 5xx.
+  if (code) return new AppError(code, { status: ERROR_CODES[code].status, cause: error, expose: true });
   return new AppError('HTTP_INTERNAL', { status: 500, cause: error, expose: false });
 }
 

@@ -53,6 +53,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       // Cheap hashing keeps the suite fast; tests about hashing cost set their own.
       BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
       BULWARK_AUTH_ARGON2_ITERATIONS: '1',
+      // Most tests sign in and fail many times from 127.0.0.1; abuse tests set real limits.
+      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
+      BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: '1000000',
+      BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: '1000000',
+      BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
+      BULWARK_ABUSE_BAN_FAILURE_LIMIT: '10000',
       ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}),
       ...options.env,
     },

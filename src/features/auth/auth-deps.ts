@@ -5,6 +5,7 @@ import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { SESSION_COOKIE } from './authenticate.js';
 import type { ClientMeta, SessionService } from './session-service.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 /** Mail the auth routes send; null when no SMTP server is configured. */
 export interface AccountMailer {
@@ -23,6 +24,7 @@ export interface AuthDeps {
   audit: AuditSink;
   mailer: AccountMailer | null;
   csrfKey: Buffer;
+  throttle: SignInThrottle;
   now: () => number;
 }
 

@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appError } from '../../errors/index.js';
+import type { LimitResult } from '../../stores/index.js';
 import type { ApiKeyService } from './api-key-service.js';
 import type { AuthContext } from './auth-context.js';
 import { isValidCsrfToken } from './csrf.js';
@@ -20,6 +21,8 @@ export interface AuthenticationDeps {
   credentialedOrigins: readonly string[];
   /** Origins allowed by CORS at all; enough for requests that carry no cookie. */
   corsOrigins: readonly string[];
+  /** Spends from the signed-in account's own request budget, across all its addresses. */
+  limitUser: (userId: string) => Promise<LimitResult>;
 }
 
 /**
@@ -39,6 +42,11 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
       refuseCrossSite(request, carriesCookie ? deps.credentialedOrigins : deps.corsOrigins);
     }
     request.auth = await authenticate(request, deps);
+    if (request.auth) {
+      const budget = await deps.limitUser(request.auth.user.id);
+      if (!budget.allowed)
+        throw appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(budget.retryAfterSeconds) } });
+    }
     // Routes that act on no session's authority (sign-in, sign-up, mailed tokens) need no token:
     // the Origin check above is what stops forged sign-ins.
     if (request.auth?.via === 'cookie' && isUnsafe && config.usesNoSession !== true) {

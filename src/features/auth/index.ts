@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
 import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
+import type { SharedState } from '../../stores/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { createAccountMailer } from './account-mailer.js';
 import { createAccountService, type PasswordTools } from './account-service.js';
@@ -19,6 +20,7 @@ import { registerEmailChangeRoutes } from './routes/email-change-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import { createSessionService } from './session-service.js';
+import { createSignInThrottle } from './sign-in-throttle.js';
 import { createTokenHasher } from './token-hasher.js';
 
 export { API_KEY_SCOPES } from './api-key-service.js';
@@ -31,6 +33,8 @@ export interface AuthFeatureOptions {
   database: Database;
   audit: AuditSink;
   deriveKey: (purpose: KeyPurpose) => Buffer;
+  /** Shared counters and bans (throttling, per-user budget). */
+  state: SharedState;
   now?: () => number;
 }
 
@@ -76,7 +80,13 @@ export function createAuthFeature(options: AuthFeatureOptions) {
   );
   const mailer = createAccountMailer(config);
   const csrfKey = options.deriveKey('csrf');
-  const deps: AuthDeps = { config, accounts, sessions, apiKeys, audit: options.audit, mailer, csrfKey, now };
+  const throttle = createSignInThrottle(config, options.state, options.audit, now);
+  const userLimiter = options.state.createLimiter({
+    name: 'user',
+    points: config.abuse.userRequestsPerMinute,
+    durationSeconds: 60,
+  });
+  const deps: AuthDeps = { config, accounts, sessions, apiKeys, audit: options.audit, mailer, csrfKey, throttle, now };
 
   return {
     accounts,
@@ -94,6 +104,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
         csrfKey,
         credentialedOrigins,
         corsOrigins: config.cors.origins,
+        limitUser: (userId) => userLimiter.consume(userId),
       });
       registerSignInRoutes(app, deps);
       registerSessionRoutes(app, deps);

@@ -14,7 +14,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/register',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Create an account (202 and a mailed link when email verification is on)',
@@ -54,7 +54,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/email/verify',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Spend a mailed verification token',
@@ -72,7 +72,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/password/forgot',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Mail a reset link; always 202, whether or not the address exists',
@@ -99,7 +99,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/password/reset',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a mailed token; ends every session, signs nobody in',
@@ -119,6 +119,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/password/change',
     {
+      config: { rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Change the password; ends every other session',
@@ -129,8 +130,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
     async (request, reply) => {
       const auth = requireSession(request);
       const body = request.body as { currentPassword: string; newPassword: string };
+      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
       const verdict = await deps.accounts.verifyCredentials(auth.user.email, body.currentPassword);
       if (!verdict.ok) {
+        await deps.throttle.recordFailure(auth.user.email, request.ip);
         await auditEvent(deps, request, 'auth.password.change.failure', auth.user.id);
         throw appError('AUTH_INVALID_CREDENTIALS');
       }

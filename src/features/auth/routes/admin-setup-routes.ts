@@ -9,7 +9,7 @@ export function registerAdminSetupRoutes(app: FastifyInstance, deps: AuthDeps): 
   app.post(
     '/api/admin/setup',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['admin'],
         summary: 'Create the first administrator with the one-time set-up token',

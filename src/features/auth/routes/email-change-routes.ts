@@ -53,7 +53,7 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
   app.post(
     '/api/auth/email/change/confirm',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Confirm an email change with the token mailed to the new address',

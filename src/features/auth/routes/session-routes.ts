@@ -100,6 +100,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/reauth',
     {
+      config: { rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Confirm the password to open a step-up window for sensitive actions',
@@ -109,11 +110,13 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
     },
     async (request, reply) => {
       const auth = requireSession(request);
+      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
       const result = await deps.accounts.verifyCredentials(
         auth.user.email,
         (request.body as { password: string }).password,
       );
       if (!result.ok) {
+        await deps.throttle.recordFailure(auth.user.email, request.ip);
         await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id);
         throw appError('AUTH_INVALID_CREDENTIALS');
       }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import { normaliseEmail } from '../account-service.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, clearSessionCookie, clientMeta, setSessionCookie } from '../auth-deps.js';
 import { SESSION_COOKIE } from '../authenticate.js';
@@ -13,7 +14,11 @@ type CredentialsBody = { email: string; password: string };
 export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void {
   /** One failure for every reason, so the answer never tells which part was wrong. */
   const checkCredentials = async (request: FastifyRequest, body: CredentialsBody) => {
-    const verdict = await deps.accounts.verifyCredentials(body.email, body.password);
+    const email = normaliseEmail(body.email);
+    await deps.throttle.assertNotThrottled(email, request.ip);
+    const verdict = await deps.accounts.verifyCredentials(email, body.password);
+    if (verdict.ok) await deps.throttle.recordSuccess(email);
+    else await deps.throttle.recordFailure(email, request.ip);
     if (!verdict.ok) {
       await auditEvent(deps, request, 'auth.login.failure', undefined, {
         reason: verdict.reason,
@@ -31,7 +36,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/login',
     {
-      config: { setsSessionCookie: true, usesNoSession: true },
+      config: { setsSessionCookie: true, usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with a browser session cookie',
@@ -54,7 +59,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/token',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in for a non-browser client: access and refresh tokens',
@@ -73,7 +78,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/refresh',
     {
-      config: { usesNoSession: true },
+      config: { usesNoSession: true, rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
         summary: 'Rotate access and refresh tokens; a reused refresh token revokes the family',

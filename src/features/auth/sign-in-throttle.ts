@@ -1,0 +1,91 @@
+import type { FrozenConfig } from '../../config/index.js';
+import { appError } from '../../errors/index.js';
+import { storeUnavailable } from '../../http/abuse-guard.js';
+import { createCidrMatcher } from '../../lib/net/cidr.js';
+import { type SharedState, StoreUnavailableError } from '../../stores/index.js';
+import type { AuditSink } from '../audit/index.js';
+
+/**
+ * Brute force and credential stuffing. Per account: after `accountFailureLimit` consecutive
+ * failures its sign-ins are refused from every address for `accountLockSeconds` (the same 429
+ * whether the password was right or wrong), then it unlocks by itself, so an attacker cannot
+ * shut a user out for good. Per address: `banFailureLimit` failures within `banWindowSeconds`
+ * ban it from every route for `banSeconds`. Counters live in the shared store and fail closed.
+ */
+export function createSignInThrottle(
+  config: FrozenConfig,
+  state: SharedState,
+  audit: AuditSink,
+  now: () => number = Date.now,
+) {
+  const { abuse } = config;
+  const accounts = state.createLimiter({
+    name: 'signin-account',
+    points: abuse.accountFailureLimit,
+    durationSeconds: abuse.accountLockSeconds,
+    failClosed: true,
+  });
+  const addresses = state.createLimiter({
+    name: 'signin-address',
+    points: abuse.banFailureLimit,
+    durationSeconds: abuse.banWindowSeconds,
+    failClosed: true,
+  });
+  const isAllowListed = createCidrMatcher(abuse.allowList);
+
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw error instanceof StoreUnavailableError ? storeUnavailable() : error;
+    }
+  };
+
+  const countAddressFailure = async (ip: string) => {
+    if (isAllowListed(ip)) return;
+    const result = await addresses.consume(ip);
+    if (result.consumed === abuse.banFailureLimit) {
+      const sinceMs = now();
+      await state.bans.ban({ ip, reason: 'failed sign-ins', sinceMs, untilMs: sinceMs + abuse.banSeconds * 1000 });
+      await audit.record({
+        type: 'abuse.ban',
+        actor: 'system',
+        ip,
+        details: { reason: 'failed sign-ins', seconds: abuse.banSeconds },
+      });
+    }
+  };
+
+  return {
+    /** Refuses before any password is checked while the account is throttled. */
+    assertNotThrottled: (email: string, ip: string) =>
+      guarded(async () => {
+        const state = await accounts.peek(email);
+        if (state && state.consumed >= abuse.accountFailureLimit && state.retryAfterSeconds > 0) {
+          await countAddressFailure(ip);
+          throw appError('ABUSE_ACCOUNT_THROTTLED', { headers: { 'retry-after': String(state.retryAfterSeconds) } });
+        }
+      }),
+
+    recordFailure: (email: string, ip: string) =>
+      guarded(async () => {
+        const result = await accounts.consume(email);
+        if (result.consumed === abuse.accountFailureLimit) {
+          // The lock runs from the last failure, not from the first one of the series.
+          await accounts.block(email, abuse.accountLockSeconds);
+          await audit.record({
+            type: 'abuse.account.throttled',
+            actor: 'system',
+            ip,
+            details: { email, seconds: abuse.accountLockSeconds },
+          });
+        }
+        await countAddressFailure(ip);
+      }),
+
+    /** A success ends the series: only consecutive failures count. */
+    recordSuccess: (email: string) => guarded(() => accounts.reset(email)),
+  };
+}
+
+export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
