@@ -7,12 +7,14 @@
 set -euo pipefail
 STATE_DIR=${BULWARK_SERVICES_DIR:-/tmp/bulwark-services}
 PG_PORT=${BULWARK_TEST_PG_PORT:-54329}
+REDIS_PORT=${BULWARK_TEST_REDIS_PORT:-63799}
 
 install_packages() {
   local missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   # Real Chromium for the browser tests of the served pages (driven by playwright-core).
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} from Debian" >&2
     apt-get update -qq >&2
@@ -37,6 +39,20 @@ start_postgres() {
   echo "export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 }
 
+start_redis() {
+  # Loopback only, no persistence: a throwaway Redis for the tests (they restart it themselves).
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+      --daemonize yes --pidfile "$STATE_DIR/redis.pid" --logfile "$STATE_DIR/redis.log" >&2
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  echo "export TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+}
+
+stop_redis() {
+  [ -f "$STATE_DIR/redis.pid" ] && kill "$(cat "$STATE_DIR/redis.pid")" 2>/dev/null || true
+}
+
 stop_postgres() {
   local bin data="$STATE_DIR/pg"
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1) || return 0
@@ -44,7 +60,7 @@ stop_postgres() {
 }
 
 case "${1:-}" in
-  start) mkdir -p "$STATE_DIR"; install_packages; start_postgres ;;
-  stop) stop_postgres ;;
+  start) mkdir -p "$STATE_DIR"; install_packages; start_postgres; start_redis ;;
+  stop) stop_postgres; stop_redis ;;
   *) echo "usage: scripts/services.sh start|stop" >&2; exit 2 ;;
 esac

@@ -32,6 +32,7 @@ export interface BulwarkApp {
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
+  state: SharedState;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
   createSetupLink: (baseUrl: string) => Promise<string | null>;
@@ -70,7 +71,10 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
-  registerOpsRoutes(http, { probe: () => probeDependencies(database, state) });
+  registerOpsRoutes(http, {
+    probe: () => probeDependencies(database, state),
+    bans: { bans: state.bans, audit, stepUpWindowSeconds: config.auth.stepUpWindowSeconds, now: Date.now },
+  });
   registerSetupPage(http);
 
   let stopped = false;
@@ -82,6 +86,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     logger,
     findings,
     auth,
+    state,
     deriveKey: core.deriveKey,
     async createSetupLink(baseUrl) {
       const token = await auth.createSetupToken();

@@ -1,0 +1,72 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { appError } from '../../../errors/index.js';
+import type { BanStore } from '../../../stores/index.js';
+import type { AuditSink } from '../../audit/index.js';
+import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
+
+const BanSchema = Type.Object({ ip: Type.String(), reason: Type.String(), since: Type.String(), until: Type.String() });
+
+export interface BanRouteDeps {
+  bans: BanStore;
+  audit: AuditSink;
+  stepUpWindowSeconds: number;
+  now: () => number;
+}
+
+/** Administrators see the bans in force on every instance and can lift one early. */
+export function registerBanRoutes(app: FastifyInstance, deps: BanRouteDeps): void {
+  app.get(
+    '/api/admin/bans',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Addresses banned now',
+        response: {
+          200: Type.Object({ items: Type.Array(BanSchema) }),
+          401: { $ref: 'Problem#' },
+          403: { $ref: 'Problem#' },
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const bans = await deps.bans.list();
+      return {
+        items: bans.map((ban) => ({
+          ip: ban.ip,
+          reason: ban.reason,
+          since: iso(ban.sinceMs),
+          until: iso(ban.untilMs),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/admin/bans/:ip',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Lift a ban (step-up required)',
+        params: Type.Object({ ip: Type.String({ minLength: 2, maxLength: 64 }) }),
+        response: { 204: Type.Null(), 404: { $ref: 'Problem#' } },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireAdmin(request);
+      if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
+      const { ip } = request.params as { ip: string };
+      if (!(await deps.bans.unban(ip))) throw appError('HTTP_NOT_FOUND', { detail: 'No ban for that address.' });
+      await deps.audit.record({
+        type: 'abuse.unban',
+        actor: auth.user.id,
+        ip: request.ip,
+        requestId: String(request.id),
+        details: { unbanned: ip },
+      });
+      return reply.code(204).send();
+    },
+  );
+}
