@@ -57,3 +57,26 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(host)).toBe(expected);
   });
 });
+
+describe('createCidrMatcher', () => {
+  it('matches addresses and ranges of both families, IPv4-mapped included, and nothing else', async () => {
+    const { createCidrMatcher, isValidCidr } = await import('./net/cidr.js');
+    const matches = createCidrMatcher(['10.0.0.0/8', '203.0.113.7', '2001:db8::/32']);
+    expect(['10.1.2.3', '::ffff:10.9.9.9', '203.0.113.7', '2001:db8::1'].map(matches)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['11.0.0.1', '203.0.113.8', '2001:db9::1', 'not-an-ip', ''].map(matches)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(createCidrMatcher([])('10.0.0.1')).toBe(false);
+    expect(['10.0.0.0/8', '::1', '1.2.3.4'].every(isValidCidr)).toBe(true);
+    expect(['10.0.0.0/33', 'example.com', '1.2.3'].some(isValidCidr)).toBe(false);
+  });
+});

@@ -4,6 +4,11 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** An address (`10.0.0.1`, `::1`) or CIDR (`10.0.0.0/8`, `2001:db8::/32`), or null when neither. */
 function parseEntry(entry: string): Range | null {
+  // Only the canonical forms: `1.2.3` or `0x7f.1` would be accepted by the parser as IPv4.
+  const address = entry.split('/')[0] ?? '';
+  const isCanonical =
+    ipaddr.IPv4.isValidFourPartDecimal(address) || (address.includes(':') && ipaddr.IPv6.isValid(address));
+  if (!isCanonical) return null;
   try {
     if (entry.includes('/')) return ipaddr.parseCIDR(entry);
     const address = ipaddr.parse(entry);
