@@ -49,7 +49,9 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const ip = request.ip;
     if (isDenied(ip)) throw appError('ABUSE_ADDRESS_REFUSED');
-    if (request.url.startsWith('/api/admin/') && !isAdminAllowed(ip)) throw appError('ABUSE_ADDRESS_REFUSED');
+    // The matched route, not the raw URL: `/api/%61dmin/…` is routed to admin routes too.
+    const route = request.routeOptions.url ?? request.url;
+    if (route.startsWith('/api/admin/') && !isAdminAllowed(ip)) throw appError('ABUSE_ADDRESS_REFUSED');
     if (isAllowed(ip)) return;
     const ban = await state.bans.get(ip);
     if (ban) {

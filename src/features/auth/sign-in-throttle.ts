@@ -47,6 +47,8 @@ export function createSignInThrottle(
     if (result.consumed === abuse.banFailureLimit) {
       const sinceMs = now();
       await state.bans.ban({ ip, reason: 'failed sign-ins', sinceMs, untilMs: sinceMs + abuse.banSeconds * 1000 });
+      // A fresh count after each ban, so an address that goes on failing is banned again.
+      await addresses.reset(ip);
       await audit.record({
         type: 'abuse.ban',
         actor: 'system',
