@@ -5,6 +5,7 @@ import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
+import { createCollectionsFeature } from '../features/collections/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -70,6 +71,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   });
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
+  const collections = createCollectionsFeature({
+    database,
+    audit,
+    dataEncryptionKey: core.deriveKey('data-encryption'),
+    stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
+  });
+  collections.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
     probe: () => probeDependencies(database, state),

@@ -4,6 +4,7 @@ import type { Database } from './create-database.js';
 import type { DialectName } from './dialect.js';
 import * as auditLog from './migrations/0001-audit-log.js';
 import * as accounts from './migrations/0002-accounts.js';
+import * as collections from './migrations/0003-collections.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -11,6 +12,7 @@ type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Prom
 const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0001-audit-log', auditLog],
   ['0002-accounts', accounts],
+  ['0003-collections', collections],
 ];
 
 /**

@@ -78,7 +78,25 @@ export interface ApiKeysTable {
   rotated_from: string | null;
 }
 
+export interface CollectionsTable {
+  name: string;
+  /** JSON of the collection definition (fields and rules). */
+  definition: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+export interface DataKeysTable {
+  id: string;
+  /** The data key, AES-256-GCM-wrapped under the key derived for data encryption. */
+  wrapped: string;
+  created_ms: number;
+  retired_ms: number | null;
+}
+
 export interface DatabaseTables {
+  collections: CollectionsTable;
+  data_keys: DataKeysTable;
   audit_log: AuditLogTable;
   users: UsersTable;
   sessions: SessionsTable;

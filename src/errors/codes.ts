@@ -189,6 +189,96 @@ export const ERROR_CODES = {
     slug: 'address-refused',
     hint: 'This address is on the deny list, or outside the allow list for admin routes.',
   },
+  RULE_SYNTAX: {
+    status: 400,
+    title: 'Malformed rule or filter',
+    slug: 'rule-syntax',
+    hint: 'Fix the expression at the character named in `detail`; e.g. `owner = @request.auth.id && (published = true)`.',
+  },
+  RULE_TOO_LONG: {
+    status: 400,
+    title: 'Rule, filter or value too long',
+    slug: 'rule-too-long',
+    hint: 'Keep expressions under 2048 characters, string literals under 512 and `~` operands under 4096.',
+  },
+  RULE_TOO_DEEP: {
+    status: 400,
+    title: 'Rule nested too deeply',
+    slug: 'rule-too-deep',
+    hint: 'Use at most 16 levels of parentheses and at most 2 relation hops in a field path (`a.b.c`).',
+  },
+  RULE_TOO_MANY_TERMS: {
+    status: 400,
+    title: 'Too many comparisons or sort keys',
+    slug: 'rule-too-many-terms',
+    hint: 'Use at most 32 comparisons in one expression and at most 8 keys in `sort`.',
+  },
+  RULE_UNKNOWN_FIELD: {
+    status: 400,
+    title: 'Unknown field in rule, filter or sort',
+    slug: 'rule-unknown-field',
+    hint: 'Use a field of the collection (or `id`, `created`, `updated`); check its spelling.',
+  },
+  RULE_TYPE_MISMATCH: {
+    status: 400,
+    title: 'Comparison of incompatible types',
+    slug: 'rule-type-mismatch',
+    hint: 'Compare text with text (`"…"`), numbers with numbers and bools with `true`/`false`; `~` works on text only.',
+  },
+  RULE_FIELD_NOT_FILTERABLE: {
+    status: 400,
+    title: 'Field cannot be filtered or sorted on',
+    slug: 'rule-field-not-filterable',
+    hint: 'Hidden and encrypted fields cannot appear in a filter, sort or rule; remove the field from the expression.',
+  },
+  RULE_UNKNOWN_REQUEST_FIELD: {
+    status: 400,
+    title: 'Unknown @request value',
+    slug: 'rule-unknown-request-field',
+    hint: 'Use `@request.auth.id`, `@request.auth.role`, another `@request.auth.*` field or a `@request.body.*` field the collection defines.',
+  },
+  COLL_INVALID: {
+    status: 400,
+    title: 'Invalid collection definition',
+    slug: 'collection-invalid',
+    hint: 'Fix the fields named in `errors[]`; see the collection definition in the README.',
+  },
+  COLL_EXISTS: {
+    status: 409,
+    title: 'Collection already exists',
+    slug: 'collection-exists',
+    hint: 'Choose another name, or PATCH the existing collection.',
+  },
+  COLL_NOT_FOUND: {
+    status: 404,
+    title: 'Collection not found',
+    slug: 'collection-not-found',
+    hint: 'Check the name against GET /api/admin/collections.',
+  },
+  COLL_DATA_LOSS: {
+    status: 409,
+    title: 'Change would destroy data',
+    slug: 'collection-data-loss',
+    hint: 'Repeat the request with `confirmDataLoss: true` if the data named in `detail` may go.',
+  },
+  REC_NOT_FOUND: {
+    status: 404,
+    title: 'Record not found',
+    slug: 'record-not-found',
+    hint: 'The record does not exist or you may not see it.',
+  },
+  REC_FORBIDDEN: {
+    status: 403,
+    title: 'Not allowed by the collection’s rules',
+    slug: 'record-forbidden',
+    hint: 'The collection’s create rule does not allow this record for you.',
+  },
+  REC_CONFLICT: {
+    status: 409,
+    title: 'Value already taken',
+    slug: 'record-conflict',
+    hint: 'A unique field named in `errors[]` already holds this value in another record.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

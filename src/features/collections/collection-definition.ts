@@ -1,0 +1,84 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Names become SQL identifiers (`c_<name>`, columns): a strict shape keeps them inert. */
+export const NAME_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
+/** Columns every record has, managed by the server and never writable by clients. */
+export const SYSTEM_FIELDS = ['id', 'created', 'updated'] as const;
+/** Most fields a collection may have; wide tables are a design smell and a DoS lever. */
+export const MAX_FIELDS = 64;
+/** Longest `pattern` accepted; longer ones are rarely needed and costlier to vet. */
+export const MAX_PATTERN_LENGTH = 200;
+/** Most values of a select field. */
+export const MAX_SELECT_VALUES = 100;
+
+export const FIELD_TYPES = ['text', 'number', 'bool', 'email', 'url', 'date', 'json', 'select', 'relation'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+const Rule = Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]);
+
+export const FieldSchema = Type.Object(
+  {
+    name: Type.String({ pattern: NAME_PATTERN }),
+    type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
+    required: Type.Optional(Type.Boolean()),
+    unique: Type.Optional(Type.Boolean()),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
+    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PATTERN_LENGTH })),
+    values: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: MAX_SELECT_VALUES }),
+    ),
+    collection: Type.Optional(Type.String({ pattern: NAME_PATTERN })),
+    hidden: Type.Optional(Type.Boolean()),
+    encrypted: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const RulesSchema = Type.Object(
+  {
+    list: Type.Optional(Rule),
+    view: Type.Optional(Rule),
+    create: Type.Optional(Rule),
+    update: Type.Optional(Rule),
+    delete: Type.Optional(Rule),
+  },
+  { additionalProperties: false },
+);
+
+export const CollectionInputSchema = Type.Object(
+  {
+    name: Type.String({ pattern: NAME_PATTERN }),
+    fields: Type.Array(FieldSchema, { maxItems: MAX_FIELDS }),
+    rules: Type.Optional(RulesSchema),
+  },
+  { additionalProperties: false },
+);
+
+export type FieldDefinition = Static<typeof FieldSchema>;
+export type CollectionRules = Static<typeof RulesSchema>;
+export type RuleAction = keyof CollectionRules;
+export interface CollectionDefinition {
+  name: string;
+  fields: FieldDefinition[];
+  /** `null` or absent: administrators only; `""`: anyone; otherwise an expression. */
+  rules: Required<CollectionRules>;
+}
+
+export const RULE_ACTIONS: readonly RuleAction[] = ['list', 'view', 'create', 'update', 'delete'];
+
+/** Rules default to locked: a missing rule means administrators only. */
+export function normaliseRules(rules: CollectionRules | undefined): Required<CollectionRules> {
+  return {
+    list: rules?.list ?? null,
+    view: rules?.view ?? null,
+    create: rules?.create ?? null,
+    update: rules?.update ?? null,
+    delete: rules?.delete ?? null,
+  };
+}
+
+/** The SQL table of a collection: a fixed prefix keeps it apart from Bulwark's own tables. */
+export function tableName(collection: string): string {
+  return `c_${collection}`;
+}

@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseTables } from '../../db/index.js';
+import { appError, type FieldError } from '../../errors/index.js';
+import {
+  type CollectionDefinition,
+  type CollectionRules,
+  type FieldDefinition,
+  normaliseRules,
+} from './collection-definition.js';
+import { createCollectionsRepo } from './collections-repo.js';
+import { checkDefinition } from './definition-checks.js';
+import { createTableMigrator } from './table-migrator.js';
+
+export interface CollectionInput {
+  name: string;
+  fields: FieldDefinition[];
+  rules?: CollectionRules | undefined;
+}
+
+export interface CollectionPatch {
+  fields?: FieldDefinition[] | undefined;
+  rules?: CollectionRules | undefined;
+  confirmDataLoss?: boolean | undefined;
+}
+
+/** Checks each rule compiles against the collection; returns problems for `errors[]`. */
+export type RuleValidator = (definition: CollectionDefinition, all: readonly CollectionDefinition[]) => FieldError[];
+
+/**
+ * Administers collections: definitions are checked (fields, options, rules) before anything
+ * is written, and the definition row and the table change happen in one transaction, so a
+ * failed change leaves both as they were.
+ */
+export function createCollectionsService(deps: {
+  db: Kysely<DatabaseTables>;
+  validateRules: RuleValidator;
+  now?: () => number;
+}) {
+  const repo = createCollectionsRepo(deps.db);
+  const now = deps.now ?? Date.now;
+
+  const requireValid = async (definition: CollectionDefinition) => {
+    const all = await repo.list();
+    const problems = [...checkDefinition(definition, new Set(all.map((c) => c.name)))];
+    if (problems.length === 0) problems.push(...deps.validateRules(definition, all));
+    if (problems.length > 0)
+      throw appError('COLL_INVALID', { fields: problems, detail: 'The collection definition is not valid.' });
+  };
+
+  const get = async (name: string) => {
+    const definition = await repo.find(name);
+    if (!definition) throw appError('COLL_NOT_FOUND');
+    return definition;
+  };
+
+  return {
+    list: () => repo.list(),
+    get,
+    find: (name: string) => repo.find(name),
+
+    async create(input: CollectionInput): Promise<CollectionDefinition> {
+      const definition: CollectionDefinition = {
+        name: input.name,
+        fields: input.fields,
+        rules: normaliseRules(input.rules),
+      };
+      if (await repo.find(input.name)) throw appError('COLL_EXISTS');
+      await requireValid(definition);
+      await deps.db.transaction().execute(async (trx) => {
+        await createTableMigrator(trx).createTable(definition.name, definition.fields);
+        await repo.insert(definition, now(), trx);
+      });
+      return definition;
+    },
+
+    /** Applies a new field list and/or rules; dropping a field that holds data needs confirmation. */
+    async update(
+      name: string,
+      patch: CollectionPatch,
+    ): Promise<{ definition: CollectionDefinition; changes: string[] }> {
+      const current = await get(name);
+      const next: CollectionDefinition = {
+        name,
+        fields: patch.fields ?? current.fields,
+        rules: patch.rules ? normaliseRules(patch.rules) : current.rules,
+      };
+      await requireValid(next);
+      const before = new Map(current.fields.map((f) => [f.name, f]));
+      const after = new Map(next.fields.map((f) => [f.name, f]));
+      const dropped = current.fields.filter((f) => !after.has(f.name));
+      const added = next.fields.filter((f) => !before.has(f.name));
+      const kept = next.fields.filter((f) => before.has(f.name));
+      for (const field of kept) {
+        const old = before.get(field.name) as FieldDefinition;
+        if (old.type !== field.type || Boolean(old.encrypted) !== Boolean(field.encrypted)) {
+          throw appError('COLL_INVALID', {
+            fields: [
+              {
+                field: field.name,
+                code: 'immutable',
+                message: 'type and encryption cannot change; drop the field and add a new one',
+              },
+            ],
+          });
+        }
+      }
+      const migrator = createTableMigrator(deps.db);
+      const withData: string[] = [];
+      for (const field of dropped) if ((await migrator.countNonZero(name, field)) > 0) withData.push(field.name);
+      if (withData.length > 0 && !patch.confirmDataLoss) {
+        throw appError('COLL_DATA_LOSS', { detail: `Dropping ${withData.join(', ')} would delete stored values.` });
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        const inTrx = createTableMigrator(trx);
+        for (const field of dropped) await inTrx.dropField(name, field);
+        for (const field of added) await inTrx.addField(name, field);
+        for (const field of kept) {
+          const old = before.get(field.name) as FieldDefinition;
+          if (Boolean(old.unique) !== Boolean(field.unique))
+            await inTrx.setUnique(name, field.name, Boolean(field.unique));
+        }
+        await repo.update(next, now(), trx);
+      });
+      const changes = [
+        ...added.map((f) => `added ${f.name}`),
+        ...dropped.map((f) => `dropped ${f.name}`),
+        ...(patch.rules ? ['rules'] : []),
+      ];
+      return { definition: next, changes };
+    },
+
+    async remove(name: string, confirmDataLoss: boolean): Promise<void> {
+      await get(name);
+      const count = await createTableMigrator(deps.db).countRows(name);
+      if (count > 0 && !confirmDataLoss)
+        throw appError('COLL_DATA_LOSS', { detail: `The collection holds ${count} records.` });
+      await deps.db.transaction().execute(async (trx) => {
+        await createTableMigrator(trx).dropTable(name);
+        await repo.delete(name, trx);
+      });
+    },
+  };
+}
+
+export type CollectionsService = ReturnType<typeof createCollectionsService>;

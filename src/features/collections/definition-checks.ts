@@ -1,0 +1,64 @@
+import type { FieldError } from '../../errors/index.js';
+import { type CollectionDefinition, type FieldDefinition, SYSTEM_FIELDS } from './collection-definition.js';
+import { isSafePattern } from './field-values.js';
+
+const TEXT_LIKE = new Set(['text', 'email', 'url']);
+const ENCRYPTABLE = new Set(['text', 'email', 'url', 'json']);
+/** Names that would shadow Bulwark's own tables or a built-in target. */
+const RESERVED_COLLECTIONS = new Set(['users', 'admin', 'collections', 'auth']);
+
+/**
+ * Checks a definition beyond its JSON schema: unique names, options that fit their type, safe
+ * patterns, relation targets that exist. Returns every problem at once for `errors[]`.
+ */
+export function checkDefinition(
+  definition: CollectionDefinition,
+  existingCollections: ReadonlySet<string>,
+): FieldError[] {
+  const problems: FieldError[] = [];
+  const add = (field: string, code: string, message: string) => problems.push({ field, code, message });
+  if (RESERVED_COLLECTIONS.has(definition.name)) add('name', 'reserved', `"${definition.name}" is reserved`);
+  const seen = new Set<string>();
+  definition.fields.forEach((field, index) => {
+    const at = `fields.${index}`;
+    if ((SYSTEM_FIELDS as readonly string[]).includes(field.name))
+      add(`${at}.name`, 'reserved', `"${field.name}" is managed by the server`);
+    if (seen.has(field.name)) add(`${at}.name`, 'duplicate', `"${field.name}" appears twice`);
+    seen.add(field.name);
+    checkFieldOptions(field, at, existingCollections, definition.name, add);
+  });
+  return problems;
+}
+
+function checkFieldOptions(
+  field: FieldDefinition,
+  at: string,
+  collections: ReadonlySet<string>,
+  self: string,
+  add: (field: string, code: string, message: string) => void,
+): void {
+  if (field.pattern !== undefined && !TEXT_LIKE.has(field.type))
+    add(`${at}.pattern`, 'not_applicable', 'only text, email and url fields take a pattern');
+  if (field.pattern !== undefined && !isSafePattern(field.pattern)) {
+    add(
+      `${at}.pattern`,
+      'unsafe',
+      'is not a valid regular expression, or could backtrack catastrophically (nested quantifiers)',
+    );
+  }
+  if (field.type === 'select' && !field.values) add(`${at}.values`, 'required', 'a select field needs its values');
+  if (field.type !== 'select' && field.values) add(`${at}.values`, 'not_applicable', 'only select fields take values');
+  if (field.type === 'relation') {
+    const target = field.collection;
+    if (!target) add(`${at}.collection`, 'required', 'a relation field names its target collection (or "users")');
+    else if (target !== 'users' && target !== self && !collections.has(target))
+      add(`${at}.collection`, 'unknown', `no collection "${target}"`);
+  } else if (field.collection !== undefined)
+    add(`${at}.collection`, 'not_applicable', 'only relation fields name a collection');
+  if (field.min !== undefined && field.max !== undefined && field.min > field.max)
+    add(`${at}.min`, 'range', 'must not exceed max');
+  if (field.encrypted && !ENCRYPTABLE.has(field.type))
+    add(`${at}.encrypted`, 'not_applicable', 'only text, email, url and json fields can be encrypted');
+  // Encryption is randomised, so equal values never look equal: uniqueness cannot be checked.
+  if (field.encrypted && field.unique) add(`${at}.unique`, 'not_applicable', 'an encrypted field cannot be unique');
+}

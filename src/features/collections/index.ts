@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/index.js';
+import { type FieldError, isAppError } from '../../errors/index.js';
+import type { AuditSink } from '../audit/index.js';
+import { compileRule } from '../rules/index.js';
+import { type CollectionDefinition, RULE_ACTIONS } from './collection-definition.js';
+import { createCollectionsService } from './collections-service.js';
+import { createFieldCrypto } from './field-crypto.js';
+import { createRecordResolver, GUEST } from './record-resolver.js';
+import { createRecordsService } from './records-service.js';
+import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
+import { registerRecordRoutes } from './routes/record-routes.js';
+
+export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
+
+export interface CollectionsFeatureOptions {
+  database: Database;
+  audit: AuditSink;
+  /** Key wrapping the data keys of encrypted fields (derived from the master key). */
+  dataEncryptionKey: Buffer;
+  stepUpWindowSeconds: number;
+  now?: () => number;
+}
+
+/** Collections and their records: definitions, tables, rules, hidden and encrypted fields. */
+export function createCollectionsFeature(options: CollectionsFeatureOptions) {
+  const { database } = options;
+  const now = options.now ?? Date.now;
+  /** Rules are compiled when saved, so a broken rule is a 400 for the admin, never a 500 later. */
+  const validateRules = (definition: CollectionDefinition, all: readonly CollectionDefinition[]): FieldError[] => {
+    const byName = new Map(all.map((c) => [c.name, c]));
+    byName.set(definition.name, definition);
+    const problems: FieldError[] = [];
+    for (const action of RULE_ACTIONS) {
+      const rule = definition.rules[action];
+      if (rule === null || rule.trim() === '') continue;
+      try {
+        const resolver = createRecordResolver({
+          definition,
+          mode: 'rule',
+          caller: GUEST,
+          relatedDefinition: (n) => byName.get(n),
+        });
+        compileRule(rule, resolver, database.dialect);
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        problems.push({ field: `rules.${action}`, code: error.code, message: error.detail ?? error.code });
+      }
+    }
+    return problems;
+  };
+  const collections = createCollectionsService({ db: database.db, validateRules, now });
+  const crypto = createFieldCrypto(database.db, options.dataEncryptionKey, now);
+  const records = createRecordsService({
+    db: database.db,
+    dialect: database.dialect,
+    collections,
+    crypto,
+    audit: options.audit,
+    now,
+  });
+
+  return {
+    collections,
+    records,
+    registerRoutes(app: FastifyInstance): void {
+      registerCollectionAdminRoutes(app, {
+        collections,
+        audit: options.audit,
+        stepUpWindowSeconds: options.stepUpWindowSeconds,
+        now,
+      });
+      registerRecordRoutes(app, records);
+    },
+  };
+}
+
+export type CollectionsFeature = ReturnType<typeof createCollectionsFeature>;

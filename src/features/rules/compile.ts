@@ -1,0 +1,115 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { DialectName } from '../../db/index.js';
+import type { CompareNode, CompareOperator, RuleNode } from './ast.js';
+import { type CheckedCompare, checkCompare, type FieldSide, type ValueSide } from './check-compare.js';
+import { fieldSql } from './field-sql.js';
+import { parseRule } from './parser.js';
+import type { FieldResolver, RuleOptions, ValueType } from './resolver.js';
+import { collectCompares } from './rule-shape.js';
+import { compareValues, containsPattern, type Family } from './semantics.js';
+
+/**
+ * Compiles a rule into a Kysely boolean expression. Every value — literals, `@request.*`,
+ * `@now` — is a bound parameter; every identifier comes from the resolver's expressions; the
+ * only other SQL text is the fixed operators below. So no rule text can change the query's
+ * shape (SQL injection, CWE-89). The meaning is exactly evaluateRule's (see semantics.ts).
+ *
+ * Comparisons with no field on either side are decided here (constant folding), and `&&`/`||`
+ * with a decided side simplify: `@request.auth.id != "" && owner = @request.auth.id` is
+ * `1 = 0` for a guest and `"owner" = ?` for a signed-in user.
+ *
+ * @param rule rule text, a parsed tree, or null; `""` and null mean "no condition" (`1 = 1`)
+ * @throws AppError `RULE_*` (400) naming the position
+ * @example db.selectFrom('posts').selectAll().where(compileRule(filter, resolver, 'sqlite'))
+ */
+export function compileRule(
+  rule: RuleNode | string | null,
+  resolver: FieldResolver,
+  dialect: DialectName,
+  options: RuleOptions = {},
+): Expression<SqlBool> {
+  const node = typeof rule === 'string' ? parseRule(rule) : rule;
+  if (node === null) return TRUE_SQL;
+  collectCompares(node);
+  const compiled = compileNode(node, { resolver, dialect, now: options.now ?? new Date() });
+  if (compiled === true) return TRUE_SQL;
+  if (compiled === false) return FALSE_SQL;
+  return compiled;
+}
+
+const TRUE_SQL = sql<SqlBool>`1 = 1`;
+const FALSE_SQL = sql<SqlBool>`1 = 0`;
+
+/** A decided comparison (true/false) or SQL left for the database. */
+type Compiled = boolean | RawBuilder<SqlBool>;
+
+interface CompileContext {
+  resolver: FieldResolver;
+  dialect: DialectName;
+  now: Date;
+}
+
+/** Fixed SQL spelling of each operator: the only operator text that reaches SQL. */
+const SQL_OPERATORS: Readonly<Record<CompareOperator, string>> = {
+  '=': '=',
+  '!=': '<>',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  '~': 'like',
+  '!~': 'not like',
+};
+
+function compileNode(node: RuleNode, context: CompileContext): Compiled {
+  if (node.kind === 'compare') return compileCompare(node, context);
+  // Both sides are compiled before simplifying, so a bad comparison is reported even next to
+  // a decided one — the evaluator refuses the same rules.
+  const left = compileNode(node.left, context);
+  const right = compileNode(node.right, context);
+  if (node.kind === 'and') {
+    if (left === false || right === false) return false;
+    if (left === true) return right;
+    if (right === true) return left;
+    return sql<SqlBool>`(${left} and ${right})`;
+  }
+  if (left === true || right === true) return true;
+  if (left === false) return right;
+  if (right === false) return left;
+  return sql<SqlBool>`(${left} or ${right})`;
+}
+
+type Resolved = { sql: Expression<unknown>; type: ValueType };
+
+function compileCompare(node: CompareNode, context: CompileContext): Compiled {
+  const checked: CheckedCompare<Resolved> = checkCompare(node, context.resolver, context.now);
+  const { op, family, left, right } = checked;
+  if (left.kind === 'value' && right.kind === 'value') return compareValues(family, op, left.value, right.value);
+  const isOrdering = op !== '=' && op !== '!=' && op !== '~' && op !== '!~';
+  const leftSql = sideSql(left, family, context.dialect, isOrdering);
+  if ((op === '~' || op === '!~') && right.kind === 'value') {
+    // checkCompare guarantees a value on the right of ~. The operand is escaped and wrapped in
+    // %…%: "contains", never a user-supplied wildcard.
+    const pattern = containsPattern(String(right.value));
+    return sql<SqlBool>`lower(${leftSql}) ${sql.raw(SQL_OPERATORS[op])} lower(${pattern}) escape '\\'`;
+  }
+  const rightSql = sideSql(right, family, context.dialect, isOrdering);
+  return sql<SqlBool>`${leftSql} ${sql.raw(SQL_OPERATORS[op])} ${rightSql}`;
+}
+
+function sideSql(
+  side: FieldSide<Resolved> | ValueSide,
+  family: Family,
+  dialect: DialectName,
+  isOrdering: boolean,
+): RawBuilder<unknown> {
+  if (side.kind === 'value') {
+    // PostgreSQL infers an untyped parameter's type from the other side; when that side is
+    // itself a bound value (a resolver may bind a pending record's fields), `$1 < $2` would
+    // compare numbers as text ('9' > '10'). A typed parameter keeps numbers numeric.
+    return family === 'number' && dialect === 'postgres'
+      ? sql`cast(${side.value} as double precision)`
+      : sql.val(side.value);
+  }
+  return fieldSql(side.resolved.sql, side.path, side.type, dialect, isOrdering);
+}

@@ -1,0 +1,47 @@
+import { type AppError, appError, isAppError } from '../../errors/index.js';
+
+/**
+ * Codes the rule language throws; all are 400s registered in src/errors/codes.ts. Every input,
+ * however hostile, ends in a value or in one of these — never in a 500 (ASVS V7: errors must not
+ * leak internals, and a parser crash is an availability bug).
+ */
+export type RuleErrorCode =
+  | 'RULE_SYNTAX'
+  | 'RULE_TOO_LONG'
+  | 'RULE_TOO_DEEP'
+  | 'RULE_TOO_MANY_TERMS'
+  | 'RULE_UNKNOWN_FIELD'
+  | 'RULE_TYPE_MISMATCH'
+  | 'RULE_FIELD_NOT_FILTERABLE'
+  | 'RULE_UNKNOWN_REQUEST_FIELD';
+
+/** `at character N`, 1-based, the way an editor counts columns. */
+export function describePosition(position: number): string {
+  return `at character ${position + 1}`;
+}
+
+/**
+ * Builds a rule error whose detail names the position when it is known (`… at character 17`).
+ * @example throw ruleError('RULE_SYNTAX', 'expected ")"', 16)
+ */
+export function ruleError(code: RuleErrorCode, message: string, position?: number): AppError {
+  const detail = position === undefined ? message : `${message} ${describePosition(position)}`;
+  return appError(code, { detail });
+}
+
+/**
+ * Runs a resolver callback and adds the position to a `RULE_*` error it throws without one, so
+ * `RULE_FIELD_NOT_FILTERABLE` from collections still tells the user where the field is.
+ */
+export function withPosition<T>(position: number | undefined, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (position === undefined || !isRuleError(error) || error.detail?.includes(' at character ')) throw error;
+    throw ruleError(error.code as RuleErrorCode, error.detail ?? error.code, position);
+  }
+}
+
+export function isRuleError(value: unknown): value is AppError {
+  return isAppError(value) && value.code.startsWith('RULE_');
+}

@@ -1,0 +1,53 @@
+/**
+ * Limits of the rule and filter language. Rule text arrives from administrators (rules) and
+ * from anyone who can list a collection (`filter=`, `sort=`), so every dimension of the work it
+ * causes — lexing, parsing, compiling, and the database's own planning and execution — is
+ * bounded here before any of it starts (OWASP ASVS V5: bound all input; CWE-400 resource
+ * exhaustion). Violations are `RULE_*` 400s that name the position.
+ */
+
+/**
+ * Longest rule or filter text, in characters. PocketBase rules in the wild stay under a few
+ * hundred characters; 2 KiB leaves room for long rules while keeping a hostile query string
+ * (URLs are typically capped near 8 KiB) from making the lexer and parser do real work.
+ */
+export const MAX_EXPRESSION_LENGTH = 2048;
+
+/**
+ * Deepest parenthesis nesting. The parser is recursive descent; 16 levels is far beyond what a
+ * person writes and keeps recursion (ours and the database planner's) shallow, so "((((…" can
+ * never exhaust a stack.
+ */
+export const MAX_DEPTH = 16;
+
+/**
+ * Most comparisons in one expression. Each comparison becomes a predicate the database must
+ * plan and evaluate per row; 32 covers any sensible rule while bounding the query's size.
+ */
+export const MAX_TERMS = 32;
+
+/**
+ * Most relation hops in a field path (`author.team.name` is 2 hops). Each hop is a correlated
+ * subquery per row; more than 2 turns one filter into a multi-join query an attacker controls.
+ */
+export const MAX_RELATION_DEPTH = 2;
+
+/**
+ * Longest string literal, in characters. Values are bound parameters, so this is not about
+ * injection: it bounds memory and LIKE work per row (a `~` operand is scanned against every row).
+ */
+export const MAX_STRING_LITERAL_LENGTH = 512;
+
+/**
+ * Longest `~` / `!~` operand from a request value (`title ~ @request.body.q`), in characters.
+ * SQLite refuses LIKE patterns over 50,000 bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH), which would
+ * surface as a 500: 4,096 characters, at most 4 UTF-8 bytes each, doubled by escaping, plus the
+ * two `%`, stay under 33,000 bytes.
+ */
+export const MAX_PATTERN_LENGTH = 4096;
+
+/**
+ * Most keys in a `sort=` parameter. Every key is an ORDER BY term the database sorts by; 8 is
+ * more than any listing needs and keeps a sort from defeating every index at once.
+ */
+export const MAX_SORT_KEYS = 8;

@@ -1,0 +1,107 @@
+import { Buffer } from 'node:buffer';
+import type { CompareOperator } from './ast.js';
+import type { ValueType } from './resolver.js';
+
+/**
+ * Value-level meaning of a comparison, shared by the in-memory evaluator and by constant folding
+ * in the compiler, and mirrored by the SQL the compiler writes. Stated once here:
+ *
+ * - Three comparison families: text (`text`, `date`, `json`), number, bool. Both sides of a
+ *   comparison must be in the same family, else RULE_TYPE_MISMATCH.
+ * - Stored values are never NULL; `null` (a literal, a null request value, an empty relation)
+ *   is the zero value of the other side's type: `''` for text and date, `0` for number, `false`
+ *   for bool, the text `null` for json. So `title = null` means "title is empty".
+ * - Bools compare as the integers 0/1 they are stored as; only `=` and `!=` apply to them.
+ * - Text compares bytewise on UTF-8 (SQLite BINARY, PostgreSQL `COLLATE "C"`); for ASCII that is
+ *   plain character order, and code-point order beyond it.
+ * - `a ~ b` is "a contains b", case-insensitive for ASCII letters: SQL
+ *   `lower(a) like lower('%' || escaped(b) || '%') escape '\'`, where `%`, `_` and `\` in b are
+ *   escaped, so a `~` operand is never a wildcard (ASVS V5.3: no user-controlled patterns).
+ *   Case folding beyond ASCII differs between engines (PostgreSQL's lower() folds `É`, SQLite's
+ *   does not) and is not part of the guarantee; the evaluator folds ASCII only, like SQLite.
+ */
+
+export type Family = 'text' | 'number' | 'bool';
+
+/** A value ready to compare: text as string, numbers as number, bools as 0 or 1. */
+export type Comparable = string | number;
+
+export function familyOf(type: ValueType): Family {
+  if (type === 'number') return 'number';
+  if (type === 'bool') return 'bool';
+  return 'text';
+}
+
+/** What a `null` stands for, and what every empty stored value of `type` is. */
+export function zeroValue(type: ValueType): Comparable {
+  if (type === 'json') return 'null';
+  return type === 'number' || type === 'bool' ? 0 : '';
+}
+
+/** Operators each family accepts; ordering a bool or pattern-matching a number is refused. */
+export function isOperatorAllowed(family: Family, op: CompareOperator): boolean {
+  if (op === '=' || op === '!=') return true;
+  if (op === '~' || op === '!~') return family === 'text';
+  return family !== 'bool';
+}
+
+/** Evaluates `left op right` on values already normalized to `family`. */
+export function compareValues(family: Family, op: CompareOperator, left: Comparable, right: Comparable): boolean {
+  if (op === '~') return containsIgnoringAsciiCase(String(left), String(right));
+  if (op === '!~') return !containsIgnoringAsciiCase(String(left), String(right));
+  const order = family === 'text' ? compareUtf8(String(left), String(right)) : Number(left) - Number(right);
+  switch (op) {
+    case '=':
+      return order === 0;
+    case '!=':
+      return order !== 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+  }
+}
+
+/** The LIKE pattern for "contains `value`", with the escape character `\`. */
+export function containsPattern(value: string): string {
+  let escaped = '';
+  for (const char of value) escaped += char === '%' || char === '_' || char === '\\' ? `\\${char}` : char;
+  return `%${escaped}%`;
+}
+
+/** Lower-cases A–Z only, exactly like SQLite's built-in lower(). */
+export function lowerAscii(value: string): string {
+  let result = '';
+  for (const char of value) result += char >= 'A' && char <= 'Z' ? String.fromCharCode(char.charCodeAt(0) + 32) : char;
+  return result;
+}
+
+function containsIgnoringAsciiCase(haystack: string, needle: string): boolean {
+  return lowerAscii(haystack).includes(lowerAscii(needle));
+}
+
+/** Bytewise order of the UTF-8 encodings, like memcmp in SQLite BINARY and PostgreSQL "C". */
+function compareUtf8(left: string, right: string): number {
+  if (left === right) return 0;
+  return Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
+}
+
+/** True when the string can be bound as text on every engine: no NUL, no lone surrogate. */
+export function isStorableText(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === 0) return false;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const low = value.charCodeAt(index + 1);
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
+      index++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      return false;
+    }
+  }
+  return true;
+}
