@@ -9,6 +9,7 @@ const BAN_PREFIX = 'bulwark:ban:';
 const RECONNECT_DELAY_MS = 500;
 /** A Redis that does not answer within this is treated as down rather than stalling requests. */
 const COMMAND_TIMEOUT_MS = 1000;
+const HEARTBEAT_INTERVAL_MS = 1000;
 
 export interface RedisStateOptions {
   url: string;
@@ -40,6 +41,14 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   client.on('error', () => undefined); // reported through status; never crash the process
   await client.connect().catch(() => undefined);
   report();
+  // A Redis that stops answering but keeps its socket open (frozen, or a silent network cut)
+  // never closes the connection: ping it, and drop the connection when it does not answer, so
+  // readiness, the log and the fallbacks react within a second or two.
+  const heartbeat = setInterval(() => {
+    if (client.status !== 'ready') return;
+    client.ping().catch(() => client.disconnect(true));
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
 
   return {
     kind: 'redis',
@@ -58,6 +67,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
       ),
     isAvailable: () => client.status === 'ready',
     close: async () => {
+      clearInterval(heartbeat);
       client.disconnect();
     },
   };
