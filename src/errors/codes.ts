@@ -261,6 +261,18 @@ export const ERROR_CODES = {
     slug: 'collection-data-loss',
     hint: 'Repeat the request with `confirmDataLoss: true` if the data named in `detail` may go.',
   },
+  COLL_IN_USE: {
+    status: 409,
+    title: 'Collection still referenced',
+    slug: 'collection-in-use',
+    hint: 'Remove the relation fields named in `detail` first, then delete the collection.',
+  },
+  COLL_UNIQUE_CONFLICT: {
+    status: 409,
+    title: 'Existing records share a value',
+    slug: 'collection-unique-conflict',
+    hint: 'Make the values of the field named in `detail` distinct, then make it unique.',
+  },
   REC_NOT_FOUND: {
     status: 404,
     title: 'Record not found',

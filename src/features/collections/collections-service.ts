@@ -116,8 +116,7 @@ export function createCollectionsService(deps: {
         for (const field of added) await inTrx.addField(name, field);
         for (const field of kept) {
           const old = before.get(field.name) as FieldDefinition;
-          if (Boolean(old.unique) !== Boolean(field.unique))
-            await inTrx.setUnique(name, field.name, Boolean(field.unique));
+          if (Boolean(old.unique) !== Boolean(field.unique)) await inTrx.setUnique(name, field, Boolean(field.unique));
         }
         await repo.update(next, now(), trx);
       });
@@ -131,6 +130,12 @@ export function createCollectionsService(deps: {
 
     async remove(name: string, confirmDataLoss: boolean): Promise<void> {
       await get(name);
+      const referencing = (await repo.list()).flatMap((c) =>
+        c.name === name
+          ? []
+          : c.fields.filter((f) => f.type === 'relation' && f.collection === name).map((f) => `${c.name}.${f.name}`),
+      );
+      if (referencing.length > 0) throw appError('COLL_IN_USE', { detail: `Referenced by ${referencing.join(', ')}.` });
       const count = await createTableMigrator(deps.db).countRows(name);
       if (count > 0 && !confirmDataLoss)
         throw appError('COLL_DATA_LOSS', { detail: `The collection holds ${count} records.` });

@@ -75,6 +75,16 @@ export function createRecordResolver(options: ResolverOptions): FieldResolver {
     sub: string,
   ): { sql: Expression<unknown>; type: ValueType } | null => {
     const target = field.collection as string;
+    // A client filter must not read through a relation what the target's own view rule hides:
+    // only public targets (view rule "") can be followed, and users only by id.
+    if (
+      mode === 'filter' &&
+      (target === 'users' ? sub !== 'id' : options.relatedDefinition(target)?.rules.view !== '')
+    ) {
+      throw appError('RULE_FIELD_NOT_FILTERABLE', {
+        detail: `The relation "${field.name}.${sub}" cannot be used in filters or sorting`,
+      });
+    }
     if (target === 'users') {
       const type = USER_FIELDS[sub];
       if (!type) return null;

@@ -77,6 +77,18 @@ export function createRecordsService(deps: {
   const audit = (type: string, ctx: RecordsContext, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor: ctx.caller.id || 'guest', ip: ctx.ip, requestId: ctx.requestId, details });
 
+  /** A stored value that fails authentication was tampered with or moved: refuse and audit it. */
+  const encode = async (definition: CollectionDefinition, row: StoredRow, ctx: RecordsContext) => {
+    try {
+      return await encodeRecord(definition, row, deps.crypto);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'CRYPTO_VALUE_REJECTED') {
+        await audit('records.integrity.failure', ctx, { collection: definition.name, id: row.id });
+      }
+      throw error;
+    }
+  };
+
   const findVisible = async (
     name: string,
     id: string,
@@ -129,13 +141,13 @@ export function createRecordsService(deps: {
         perPage,
         totalItems,
         totalPages: Math.ceil(totalItems / perPage),
-        items: await Promise.all(items.map((row) => encodeRecord(loaded.definition, row, deps.crypto))),
+        items: await Promise.all(items.map((row) => encode(loaded.definition, row, ctx))),
       };
     },
 
     async view(name: string, id: string, ctx: RecordsContext): Promise<PublicRecord> {
       const { definition, row } = await findVisible(name, id, 'view', ctx);
-      return encodeRecord(definition, row, deps.crypto);
+      return encode(definition, row, ctx);
     },
 
     async create(name: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {

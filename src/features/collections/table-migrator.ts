@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DatabaseTables } from '../../db/index.js';
+import { appError } from '../../errors/index.js';
 import { type FieldDefinition, tableName } from './collection-definition.js';
 import { zeroValue } from './field-values.js';
 
@@ -15,7 +16,8 @@ function storedZero(field: FieldDefinition): string | number {
   return field.encrypted ? '' : zeroValue(field.type);
 }
 
-const uniqueIndexName = (collection: string, field: string) => `${tableName(collection)}_${field}_unique`;
+/** Index names start with `i_`, which no table (`c_…`) can: the two share one namespace. */
+const uniqueIndexName = (collection: string, field: string) => `i_${tableName(collection)}_${field}_unique`;
 
 /**
  * Creates and alters the record table of a collection through Kysely's schema builder, so
@@ -24,8 +26,34 @@ const uniqueIndexName = (collection: string, field: string) => `${tableName(coll
  */
 export function createTableMigrator(db: Kysely<DatabaseTables>) {
   const schema = db.schema;
-  const addUniqueIndex = (collection: string, field: string) =>
-    schema.createIndex(uniqueIndexName(collection, field)).on(tableName(collection)).column(field).unique().execute();
+  const relationIndexName = (collection: string, field: string) => `i_${tableName(collection)}_${field}_rel`;
+  const addRelationIndex = (collection: string, field: string) =>
+    schema
+      .createIndex(relationIndexName(collection, field))
+      .on(tableName(collection))
+      .columns([field, 'created'])
+      .execute();
+  /**
+   * Unique among set values only: the zero value ('' or 0) means "empty", and any number of
+   * records may leave an optional unique field empty.
+   */
+  const addUniqueIndex = async (collection: string, field: FieldDefinition) => {
+    try {
+      await schema
+        .createIndex(uniqueIndexName(collection, field.name))
+        .on(tableName(collection))
+        .column(field.name)
+        .unique()
+        .where(sql<boolean>`${sql.ref(field.name)} <> ${sql.lit(storedZero(field))}`)
+        .execute();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+        throw appError('COLL_UNIQUE_CONFLICT', { detail: `Records share values of "${field.name}".`, cause: error });
+      }
+      throw error;
+    }
+  };
 
   return {
     async createTable(collection: string, fields: FieldDefinition[]): Promise<void> {
@@ -39,11 +67,13 @@ export function createTableMigrator(db: Kysely<DatabaseTables>) {
       }
       await builder.execute();
       await schema
-        .createIndex(`${tableName(collection)}_created`)
+        .createIndex(`i_${tableName(collection)}_created`)
         .on(tableName(collection))
         .column('created')
         .execute();
-      for (const field of fields.filter((f) => f.unique)) await addUniqueIndex(collection, field.name);
+      // Relations are what rules filter on most (`owner = @request.auth.id`): index them.
+      for (const field of fields.filter((f) => f.type === 'relation')) await addRelationIndex(collection, field.name);
+      for (const field of fields.filter((f) => f.unique)) await addUniqueIndex(collection, field);
     },
 
     async addField(collection: string, field: FieldDefinition): Promise<void> {
@@ -51,17 +81,20 @@ export function createTableMigrator(db: Kysely<DatabaseTables>) {
         .alterTable(tableName(collection))
         .addColumn(field.name, columnType(field), (c) => c.notNull().defaultTo(storedZero(field)))
         .execute();
-      if (field.unique) await addUniqueIndex(collection, field.name);
+      if (field.type === 'relation') await addRelationIndex(collection, field.name);
+      if (field.unique) await addUniqueIndex(collection, field);
     },
 
     async dropField(collection: string, field: FieldDefinition): Promise<void> {
       if (field.unique) await schema.dropIndex(uniqueIndexName(collection, field.name)).ifExists().execute();
+      if (field.type === 'relation')
+        await schema.dropIndex(relationIndexName(collection, field.name)).ifExists().execute();
       await schema.alterTable(tableName(collection)).dropColumn(field.name).execute();
     },
 
-    async setUnique(collection: string, field: string, isUnique: boolean): Promise<void> {
+    async setUnique(collection: string, field: FieldDefinition, isUnique: boolean): Promise<void> {
       if (isUnique) await addUniqueIndex(collection, field);
-      else await schema.dropIndex(uniqueIndexName(collection, field)).ifExists().execute();
+      else await schema.dropIndex(uniqueIndexName(collection, field.name)).ifExists().execute();
     },
 
     /** Rows whose value of `field` is not its zero value: the data a drop would destroy. */
