@@ -67,7 +67,7 @@ async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): 
   if (!cookie) return null;
   const resolved = await deps.sessions.resolveCookie(cookie);
   if (!resolved) return null;
-  const user = await activeUser(deps, resolved.session.user_id);
+  const user = resolved.user.disabled === 0 ? resolved.user : undefined;
   if (!user) return null;
   return { user, via: 'cookie', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
 }
@@ -83,7 +83,7 @@ async function authenticateBearer(header: string, deps: AuthenticationDeps): Pro
     if (key && user) return { user, via: 'apiKey', apiKeyId: key.id, scopes: JSON.parse(key.scopes) as string[] };
   } else if (token?.startsWith(TOKEN_PREFIX.access)) {
     const resolved = await deps.sessions.resolveAccessToken(token);
-    const user = resolved ? await activeUser(deps, resolved.session.user_id) : undefined;
+    const user = resolved?.user.disabled === 0 ? resolved.user : undefined;
     if (resolved && user)
       return { user, via: 'bearer', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
   }

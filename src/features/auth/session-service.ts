@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables, SessionsTable } from '../../db/index.js';
-import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
+import type { DatabaseTables, SessionsTable, UsersTable } from '../../db/index.js';
+import { createSessionsRepo, type SessionsRepo, userFromJoin } from './sessions-repo.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
 
 export interface SessionSettings {
@@ -24,6 +24,8 @@ export interface BearerTokens {
 
 export interface ResolvedSession {
   session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms'>;
+  /** Read in the same query: every authenticated request needs it. */
+  user: UsersTable;
 }
 
 export type RefreshOutcome =
@@ -104,14 +106,17 @@ export function createSessionService(
         return null;
       }
       if (nowMs - session.last_seen_ms > TOUCH_INTERVAL_MS) await repo.touch(session.id, nowMs);
-      return { session };
+      return { session, user: userFromJoin(session.user_id, session) };
     },
 
     async resolveAccessToken(token: string): Promise<ResolvedSession | null> {
       const row = await repo.findAccessToken(hash(token));
       const nowMs = now();
       if (!row || nowMs >= row.token_expires_ms || nowMs >= row.expires_ms) return null;
-      return { session: { id: row.id, user_id: row.user_id, reauth_ms: row.reauth_ms } };
+      return {
+        session: { id: row.id, user_id: row.user_id, reauth_ms: row.reauth_ms },
+        user: userFromJoin(row.user_id, row),
+      };
     },
 
     /**

@@ -1,12 +1,46 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables, SessionsTable } from '../../db/index.js';
+import type { DatabaseTables, SessionsTable, UsersTable } from '../../db/index.js';
+
+/** The user's columns, read in the same query as the session on every authenticated request. */
+const USER_COLUMNS = [
+  'users.email as u_email',
+  'users.name as u_name',
+  'users.password_hash as u_password_hash',
+  'users.role as u_role',
+  'users.verified as u_verified',
+  'users.disabled as u_disabled',
+  'users.created_ms as u_created_ms',
+  'users.updated_ms as u_updated_ms',
+] as const;
+
+type UserColumns = { [K in keyof Omit<UsersTable, 'id'> as `u_${K}`]: UsersTable[K] };
+
+export function userFromJoin(userId: string, row: UserColumns): UsersTable {
+  return {
+    id: userId,
+    email: row.u_email,
+    name: row.u_name,
+    password_hash: row.u_password_hash,
+    role: row.u_role,
+    verified: row.u_verified,
+    disabled: row.u_disabled,
+    created_ms: row.u_created_ms,
+    updated_ms: row.u_updated_ms,
+  };
+}
 
 /** SQL for sessions, bearer token families and their tokens. */
 export function createSessionsRepo(db: Kysely<DatabaseTables>) {
   return {
     insert: (session: SessionsTable) => db.insertInto('sessions').values(session).execute(),
     findByTokenHash: (tokenHash: string) =>
-      db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+      db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select(USER_COLUMNS)
+        .where('sessions.token_hash', '=', tokenHash)
+        .executeTakeFirst(),
     findById: (id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
     listForUser: (userId: string) =>
       db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_ms', 'desc').execute(),
@@ -35,6 +69,7 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
       db
         .selectFrom('access_tokens')
         .innerJoin('sessions', 'sessions.id', 'access_tokens.session_id')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
         .select([
           'access_tokens.expires_ms as token_expires_ms',
           'sessions.id',
@@ -42,6 +77,7 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
           'sessions.expires_ms',
           'sessions.reauth_ms',
         ])
+        .select(USER_COLUMNS)
         .where('access_tokens.token_hash', '=', tokenHash)
         .executeTakeFirst(),
     deleteAccessTokens: (sessionId: string) =>
