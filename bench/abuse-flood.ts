@@ -1,12 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { createApp } from '../src/app/create-app.js';
-import { loadConfig } from '../src/config/index.js';
+import { startBenchApp } from './start-bench-app.js';
 
 /**
  * A legitimate client's latency while a banned address floods the server. Bulwark starts with a
@@ -193,22 +188,10 @@ function startFlood(baseUrl: string): Flood {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-  const config = loadConfig({
-    cwd: dataDir,
-    env: {
-      BULWARK_DATA_DIR: dataDir,
-      BULWARK_PORT: '0',
-      BULWARK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      BULWARK_ABUSE_BAN_FAILURE_LIMIT: String(BAN_FAILURE_LIMIT),
-      // The legitimate client makes 2 × REQUESTS requests in well under a minute; keep it under
-      // its own budget so the numbers measure the flood, not our rate limit on the client.
-      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
-    },
-  });
-  // Logs are written and redacted as in production, to /dev/null instead of a terminal.
-  const app = await createApp({ config, logStream: pino.destination({ dest: '/dev/null', sync: false }) });
-  const baseUrl = await app.start();
+  // Real ban threshold; the other budgets are lifted so the numbers measure the flood, not our
+  // rate limit on the legitimate client.
+  const bench = await startBenchApp({ BULWARK_ABUSE_BAN_FAILURE_LIMIT: String(BAN_FAILURE_LIMIT) });
+  const baseUrl = bench.url;
   let floodChild: ChildProcess | undefined;
   try {
     for (let i = 0; i < BAN_FAILURE_LIMIT; i++) {
@@ -265,8 +248,7 @@ async function main(): Promise<void> {
     );
   } finally {
     if (floodChild && floodChild.exitCode === null) floodChild.kill();
-    await app.stop('bench finished');
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pino from 'pino';
-import { createApp } from '../src/app/create-app.js';
-import { loadConfig } from '../src/config/index.js';
+import { startBenchApp } from './start-bench-app.js';
 
 /**
  * Cost of Bulwark's full pipeline (request id, security headers, problem+json, redacting
@@ -19,12 +14,13 @@ interface Result {
   name: string;
   requestsPerSecond: number;
   p99Ms: number;
+  non2xx: number;
 }
 
 async function measure(name: string, url: string): Promise<Result> {
   await autocannon({ url, connections: CONNECTIONS, duration: 1 }); // warm-up
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
-  return { name, requestsPerSecond: result.requests.average, p99Ms: result.latency.p99 };
+  return { name, requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
 }
 
 async function bareFastify(): Promise<Result> {
@@ -39,19 +35,11 @@ async function bareFastify(): Promise<Result> {
 }
 
 async function bulwark(): Promise<Result> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-  const config = loadConfig({
-    cwd: dataDir,
-    env: { BULWARK_DATA_DIR: dataDir, BULWARK_PORT: '0', BULWARK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
-  });
-  // Logs are written and redacted as in production, to /dev/null instead of a terminal.
-  const app = await createApp({ config, logStream: pino.destination({ dest: '/dev/null', sync: false }) });
-  const url = await app.start();
+  const bench = await startBenchApp();
   try {
-    return await measure('Bulwark pipeline', `${url}/api/health`);
+    return await measure('Bulwark pipeline', `${bench.url}/api/health`);
   } finally {
-    await app.stop('bench finished');
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
@@ -62,11 +50,12 @@ const rows = [baseline, full].map((r) => [
   r.requestsPerSecond.toFixed(0).padStart(10),
   r.p99Ms.toFixed(1).padStart(8),
   (r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(10),
+  String(r.non2xx).padStart(8),
 ]);
 process.stdout.write(
   [
     `hello-world throughput, ${CONNECTIONS} connections, ${DURATION_SECONDS}s each (autocannon in-process)`,
-    `${'server'.padEnd(18)}${'req/s'.padStart(10)}${'p99 ms'.padStart(8)}${'vs bare'.padStart(10)}`,
+    `${'server'.padEnd(18)}${'req/s'.padStart(10)}${'p99 ms'.padStart(8)}${'vs bare'.padStart(10)}${'non2xx'.padStart(8)}`,
     ...rows.map((cells) => cells.join('')),
     '',
   ].join('\n'),

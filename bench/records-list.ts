@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { createApp } from '../src/app/create-app.js';
-import { loadConfig } from '../src/config/index.js';
+import { startBenchApp } from './start-bench-app.js';
 
 /**
  * Rule-checked record listing: GET /api/collections/notes/records?perPage=20 as one user under
@@ -40,22 +36,8 @@ async function measure(name: string, url: string, headers: Record<string, string
   return { name, requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-records-'));
-const limit = '1000000';
-const config = loadConfig({
-  cwd: dataDir,
-  env: {
-    BULWARK_DATA_DIR: dataDir,
-    BULWARK_PORT: '0',
-    BULWARK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: limit,
-    BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: limit,
-    BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: limit,
-    BULWARK_ABUSE_MAX_CONNECTIONS_PER_ADDRESS: '1000',
-  },
-});
-const app = await createApp({ config, logStream: pino.destination({ dest: '/dev/null', sync: false }) });
-const url = await app.start();
+const bench = await startBenchApp();
+const { app, url, dataDir } = bench;
 const bare = Fastify();
 let sqlite: Database.Database | undefined;
 
@@ -181,6 +163,5 @@ try {
 } finally {
   await bare.close();
   sqlite?.close();
-  await app.stop('bench finished');
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }

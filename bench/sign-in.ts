@@ -1,12 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pino from 'pino';
-import { createApp } from '../src/app/create-app.js';
-import { loadConfig } from '../src/config/index.js';
 import { createPasswordHasher, OWASP_ARGON2_PARAMS } from '../src/features/auth/password/password-hasher.js';
+import { startBenchApp } from './start-bench-app.js';
 
 /**
  * Sign-in throughput against the ceiling argon2id sets on this machine (cores ÷ one hash's
@@ -59,13 +55,9 @@ const hashMs = await oneHashMs();
 const cores = availableParallelism();
 const ceiling = (cores * 1000) / hashMs;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-const config = loadConfig({
-  cwd: dataDir,
-  env: { BULWARK_DATA_DIR: dataDir, BULWARK_PORT: '0', BULWARK_LOG_LEVEL: 'warn' },
-});
-const app = await createApp({ config, logStream: pino.destination({ dest: '/dev/null', sync: false }) });
-const url = await app.start();
+// Real argon2 cost (OWASP defaults); the sign-in budget is lifted so every request is a sign-in.
+const bench = await startBenchApp({ BULWARK_LOG_LEVEL: 'warn' });
+const { app, url } = bench;
 await app.http.inject({
   method: 'POST',
   url: '/api/auth/register',
@@ -80,8 +72,7 @@ const busy = monitorEventLoopDelay({ resolution: 10 });
 busy.enable();
 const load = await runLoad(`${url}/api/auth/token`);
 busy.disable();
-await app.stop('bench finished');
-rmSync(dataDir, { recursive: true, force: true });
+await bench.stop();
 
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 process.stdout.write(
