@@ -43,6 +43,8 @@ describe('email change without mail', () => {
     const done = await change('third@example.com');
     expect(done.statusCode).toBe(200);
     expect(done.json().user.email).toBe('third@example.com');
+    // Nothing proved the new address: it must not be recorded as verified.
+    expect(done.json().user.verified).toBe(false);
     expect((await app.http.inject({ url: '/api/auth/me', headers })).json().user.email).toBe('third@example.com');
   });
 

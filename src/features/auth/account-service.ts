@@ -157,11 +157,14 @@ export function createAccountService(deps: {
       return user;
     },
 
-    /** Moves an account to a new address; the address must still be free when the change lands. */
+    /**
+     * Moves an account to a new address without mail (verification off): the address must be
+     * free, and it is recorded as unverified since nothing proved it.
+     */
     async changeEmail(userId: string, newEmail: string) {
       const email = normaliseEmail(newEmail);
       if (await users.findByEmail(email)) throw appError('AUTH_EMAIL_TAKEN');
-      await users.updateEmail(userId, email, now());
+      await users.updateEmail(userId, email, false, now());
       return email;
     },
 
@@ -173,7 +176,7 @@ export function createAccountService(deps: {
       if (!user) throw appError('AUTH_TOKEN_SPENT');
       const email = normaliseEmail(row.payload);
       if (await users.findByEmail(email)) throw appError('AUTH_EMAIL_TAKEN');
-      await users.updateEmail(user.id, email, now());
+      await users.updateEmail(user.id, email, true, now());
       return { userId: user.id, oldEmail: user.email, email };
     },
 

@@ -11,8 +11,13 @@ export function createUsersRepo(db: Kysely<DatabaseTables>) {
       db.updateTable('users').set({ password_hash: hash, updated_ms: nowMs }).where('id', '=', id).execute(),
     markVerified: (id: string, nowMs: number) =>
       db.updateTable('users').set({ verified: 1, updated_ms: nowMs }).where('id', '=', id).execute(),
-    updateEmail: (id: string, email: string, nowMs: number) =>
-      db.updateTable('users').set({ email, verified: 1, updated_ms: nowMs }).where('id', '=', id).execute(),
+    /** A new address is verified only when it proved itself (a mailed link); otherwise it is not. */
+    updateEmail: (id: string, email: string, isVerified: boolean, nowMs: number) =>
+      db
+        .updateTable('users')
+        .set({ email, verified: isVerified ? 1 : 0, updated_ms: nowMs })
+        .where('id', '=', id)
+        .execute(),
     countAdmins: async () => {
       const row = await db
         .selectFrom('users')
