@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import type { DatabaseTables } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; when absent the embedded SQLite file at `sqlitePath` is used. */
@@ -45,7 +46,7 @@ function openSqlite(path: string): Kysely<DatabaseTables> {
   database.pragma('synchronous = NORMAL');
   // The database holds hashes and encrypted fields; it is for the server's user alone.
   if (isNew && path !== ':memory:') chmodSync(path, 0o600);
-  return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
