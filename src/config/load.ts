@@ -118,6 +118,14 @@ function coerceEnvValue(value: string, schema: TSchema): unknown {
     return value;
   }
   if (schema.type === 'array') {
+    // A list of objects (e.g. OIDC providers) comes as JSON; a malformed one fails validation.
+    if (value.trim().startsWith('[')) {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }
     return value
       .split(',')
       .map((item) => item.trim())

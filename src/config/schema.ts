@@ -186,6 +186,95 @@ const AuthSchema = Type.Object(
       maximum: 86_400,
       description: 'Lifetime of the one-time first-administrator set-up link.',
     }),
+    mfa: Type.Object(
+      {
+        requiredForAdmins: Type.Boolean({
+          default: true,
+          description:
+            'Administrators must enrol a second factor (TOTP or passkey); until they do, they can sign in only to enrol it and no admin route answers.',
+        }),
+        requiredForAll: Type.Boolean({
+          default: false,
+          description: 'Every user must enrol a second factor before doing anything else.',
+        }),
+        totpIssuer: Type.String({
+          default: 'Bulwark',
+          minLength: 1,
+          maxLength: 64,
+          description: 'Issuer name shown in authenticator apps.',
+        }),
+        pendingTtlSeconds: Type.Integer({
+          default: 300,
+          minimum: 60,
+          maximum: 1800,
+          description: 'How long a sign-in waiting for its second factor stays open.',
+        }),
+      },
+      { ...strict, description: 'Second factors.' },
+    ),
+    webauthn: Type.Object(
+      {
+        rpId: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 253,
+            description:
+              'WebAuthn relying-party id (a registrable domain, e.g. `example.com`). Unset: the host of `publicUrl`, else of the request.',
+          }),
+        ),
+        rpName: Type.String({
+          default: 'Bulwark',
+          minLength: 1,
+          maxLength: 64,
+          description: 'Name shown by the browser.',
+        }),
+        origins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' }), {
+          default: [],
+          description:
+            'Origins passkey ceremonies may come from (`https://app.example.com`). Unset: the origin of `publicUrl`, else of the request.',
+        }),
+      },
+      { ...strict, description: 'Passkeys (WebAuthn).' },
+    ),
+    oidc: Type.Object(
+      {
+        providers: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'Used in the URL path.' }),
+              issuer: Type.String({ pattern: '^https?://', description: 'Issuer URL (discovery is used).' }),
+              clientId: Type.String({ minLength: 1 }),
+              clientSecret: Type.String({ minLength: 1 }),
+              scopes: Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' }), {
+                default: ['openid', 'email', 'profile'],
+              }),
+              trustedForEmail: Type.Boolean({
+                default: false,
+                description:
+                  'Link an existing local account by a verified email from this provider. Off: the owner must sign in and link it.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            default: [],
+            description:
+              'OpenID Connect providers for sign-in (authorization code with PKCE, state and nonce). In the environment, a JSON array.',
+          },
+        ),
+      },
+      { ...strict, description: 'OpenID Connect sign-in.' },
+    ),
+    redirects: Type.Object(
+      {
+        allowed: Type.Array(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$' }), {
+          default: [],
+          description:
+            'Where `next=` and other redirects may lead besides this server’s own paths: exact origins with an optional path prefix (`https://app.example.com/account/`).',
+        }),
+      },
+      { ...strict, description: 'Redirect allow-list.' },
+    ),
   },
   strict,
 );

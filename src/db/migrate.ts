@@ -5,6 +5,7 @@ import type { DialectName } from './dialect.js';
 import * as auditLog from './migrations/0001-audit-log.js';
 import * as accounts from './migrations/0002-accounts.js';
 import * as collections from './migrations/0003-collections.js';
+import * as secondFactors from './migrations/0004-second-factors.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0001-audit-log', auditLog],
   ['0002-accounts', accounts],
   ['0003-collections', collections],
+  ['0004-second-factors', secondFactors],
 ];
 
 /**

@@ -24,7 +24,12 @@ export interface UsersTable {
   disabled: number;
   created_ms: number;
   updated_ms: number;
+  /** When the first second factor was confirmed; null while the user has none. */
+  mfa_enrolled_ms: number | null;
 }
+
+/** `full`: signed in. `mfa`: password given, second factor owed. `enrol`: may only enrol a factor. */
+export type SessionStage = 'full' | 'mfa' | 'enrol';
 
 export interface SessionsTable {
   id: string;
@@ -38,6 +43,9 @@ export interface SessionsTable {
   reauth_ms: number | null;
   ip: string | null;
   user_agent: string | null;
+  stage: SessionStage;
+  /** When this sign-in last proved a second factor; null if it never did. */
+  factor_ms: number | null;
 }
 
 export interface AccessTokensTable {
@@ -94,7 +102,76 @@ export interface DataKeysTable {
   retired_ms: number | null;
 }
 
+export interface TotpFactorsTable {
+  user_id: string;
+  /** The shared secret, AES-256-GCM-sealed under a key derived for this purpose (base64). */
+  secret_sealed: string;
+  created_ms: number;
+  confirmed_ms: number | null;
+  last_step: number;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_ms: number;
+  used_ms: number | null;
+}
+
+export interface WebauthnCredentialsTable {
+  /** The credential id, base64url. */
+  id: string;
+  user_id: string;
+  name: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  created_ms: number;
+  last_used_ms: number | null;
+}
+
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'login' | 'second-factor' | 'reauth';
+  user_id: string | null;
+  session_id: string | null;
+  expires_ms: number;
+  used_ms: number | null;
+}
+
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  provider: string;
+  email: string | null;
+  created_ms: number;
+  last_used_ms: number | null;
+}
+
+export interface OidcFlowsTable {
+  state_hash: string;
+  provider: string;
+  code_verifier: string;
+  nonce: string;
+  next: string | null;
+  link_user_id: string | null;
+  created_ms: number;
+  expires_ms: number;
+  used_ms: number | null;
+}
+
 export interface DatabaseTables {
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  oidc_identities: OidcIdentitiesTable;
+  oidc_flows: OidcFlowsTable;
   collections: CollectionsTable;
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;

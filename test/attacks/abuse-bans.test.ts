@@ -7,6 +7,7 @@ import {
   retryAfterSeconds,
   sleep,
 } from '../helpers/loopback-client.js';
+import { enrolTotp, freshTotpCode, type Send } from '../helpers/mfa-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -53,6 +54,16 @@ async function bearerFor(client: LoopbackClient, email: string): Promise<Record<
   return { authorization: `Bearer ${response.body.accessToken}` };
 }
 
+/** An administrator's bearer headers: enrols TOTP at the first sign-in, then signs in with a code. */
+async function adminBearerFor(client: LoopbackClient, email: string): Promise<Record<string, string>> {
+  const send: Send = (method, path, headers, json) => client.send({ method, path, headers, json });
+  const { secret, confirmCode } = await enrolTotp(send, await bearerFor(client, email));
+  const code = freshTotpCode(secret, new Set([confirmCode]));
+  const response = await client.post('/api/auth/token', { email, password: PASSWORD, code });
+  expect(response.status, response.text).toBe(200);
+  return { authorization: `Bearer ${response.body.accessToken}` };
+}
+
 const env = (extra: Record<string, string> = {}) => ({
   BULWARK_ABUSE_BAN_FAILURE_LIMIT: String(BAN_LIMIT),
   BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
@@ -74,7 +85,7 @@ describe('automatic bans', () => {
     await register(app, user);
     const adminEmail = uniqueEmail('admin');
     const created = await app.auth.accounts.createAdmin(adminEmail, PASSWORD);
-    admin = { id: created.id, headers: await bearerFor(from('127.0.0.4'), adminEmail) };
+    admin = { id: created.id, headers: await adminBearerFor(from('127.0.0.4'), adminEmail) };
   });
   afterAll(() => app.close());
 
@@ -249,7 +260,7 @@ describe('admin allow list', () => {
     await app.auth.accounts.createAdmin(email, PASSWORD);
     const outside = loopbackClient(url, '127.0.0.3');
     const inside = loopbackClient(url, '127.0.0.4');
-    const headers = await bearerFor(outside, email);
+    const headers = await adminBearerFor(outside, email);
     expectProblem(await outside.get('/api/admin/bans', headers), 403, 'ABUSE_ADDRESS_REFUSED');
     expectProblem(
       await outside.send({ method: 'DELETE', path: '/api/admin/bans/127.0.0.9', headers }),

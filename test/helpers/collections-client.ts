@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
+import { enrolTotp, freshTotpCode, type Send } from './mfa-client.js';
 import type { TestApp } from './test-app.js';
 
 /** Passes the password policy; every account of these tests uses it. */
@@ -42,22 +43,39 @@ export const uniqueEmail = (label: string) => `${label}-${randomBytes(4).toStrin
 /** A collection name unique within a test file's app (collections share one app per file). */
 export const uniqueName = (label: string) => `${label}_${randomBytes(3).toString('hex')}`;
 
-async function tokenFor(app: TestApp, email: string): Promise<string> {
+async function tokenFor(app: TestApp, email: string, code?: string): Promise<string> {
   const response = await app.http.inject({
     method: 'POST',
     url: '/api/auth/token',
-    payload: { email, password: PASSWORD },
+    payload: { email, password: PASSWORD, ...(code ? { code } : {}) },
   });
   if (response.statusCode !== 200) throw new Error(`token ${email}: ${response.statusCode} ${response.body}`);
   return response.json().accessToken;
 }
 
-/** An administrator signed in just now, so admin writes pass the recent sign-in check. */
-export async function newAdmin(app: TestApp): Promise<Account> {
+const injectSend =
+  (app: TestApp): Send =>
+  async (method, path, headers, payload) => {
+    const response = await app.http.inject({
+      method: method as 'POST',
+      url: path,
+      headers,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
+  };
+
+/**
+ * An administrator signed in just now, so admin writes pass the recent sign-in check. Like a
+ * real one, it enrols TOTP at its first sign-in (the default policy) and signs in with a code.
+ */
+export async function newAdmin(app: TestApp): Promise<Account & { totpSecret: string }> {
   const email = uniqueEmail('admin');
   const created = await app.auth.accounts.createAdmin(email, PASSWORD);
-  const accessToken = await tokenFor(app, email);
-  return { id: created.id, email, accessToken, headers: bearer(accessToken) };
+  const enrolOnly = await tokenFor(app, email);
+  const { secret, confirmCode } = await enrolTotp(injectSend(app), bearer(enrolOnly));
+  const accessToken = await tokenFor(app, email, freshTotpCode(secret, new Set([confirmCode])));
+  return { id: created.id, email, accessToken, headers: bearer(accessToken), totpSecret: secret };
 }
 
 /** A registered user with a bearer access token. */

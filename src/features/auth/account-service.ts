@@ -95,6 +95,7 @@ export function createAccountService(deps: {
       disabled: 0,
       created_ms: nowMs,
       updated_ms: nowMs,
+      mfa_enrolled_ms: null,
     };
     await users.insert(user);
     return user;

@@ -1,4 +1,4 @@
-import type { UsersTable } from '../../db/index.js';
+import type { SessionStage, UsersTable } from '../../db/index.js';
 
 /** What a client may see of a user: never the password hash. */
 export interface PublicUser {
@@ -28,6 +28,14 @@ export interface AuthContext {
   /** The browser session or bearer token family; absent for API keys. */
   sessionId?: string;
   reauthAtMs?: number | null;
+  /** When this sign-in last proved a second factor. */
+  factorAtMs?: number | null;
+  /**
+   * `full`, or a restricted sign-in: `mfa` still owes its second factor, `enrol` must enrol one
+   * (the policy demands it and the user has none). Restricted sign-ins reach only the routes
+   * that name their stage in `allowStages`.
+   */
+  stage: SessionStage;
   /** API key scopes; sessions carry every permission of their user. */
   scopes?: readonly string[];
   apiKeyId?: string;
@@ -42,5 +50,7 @@ declare module 'fastify' {
     usesNoSession?: boolean;
     /** The route hands out a session cookie: only origins trusted with credentials may call it. */
     setsSessionCookie?: boolean;
+    /** Restricted sign-ins (second factor owed, or enrolment required) this route serves. */
+    allowStages?: ReadonlyArray<Exclude<SessionStage, 'full'>>;
   }
 }

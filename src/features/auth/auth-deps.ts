@@ -4,6 +4,7 @@ import type { AuditSink } from '../audit/index.js';
 import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { SESSION_COOKIE } from './authenticate.js';
+import type { SecondFactors } from './mfa/second-factors.js';
 import type { ClientMeta, SessionService } from './session-service.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 
@@ -21,6 +22,7 @@ export interface AuthDeps {
   accounts: AccountService;
   sessions: SessionService;
   apiKeys: ApiKeyService;
+  factors: SecondFactors;
   audit: AuditSink;
   mailer: AccountMailer | null;
   csrfKey: Buffer;

@@ -1,11 +1,12 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SessionStage, UsersTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 import type { LimitResult } from '../../stores/index.js';
 import type { ApiKeyService } from './api-key-service.js';
 import type { AuthContext } from './auth-context.js';
 import { isValidCsrfToken } from './csrf.js';
-import type { SessionService } from './session-service.js';
+import type { ResolvedSession, SessionService } from './session-service.js';
 import { TOKEN_PREFIX } from './token-hasher.js';
 import type { UsersRepo } from './users-repo.js';
 
@@ -23,6 +24,8 @@ export interface AuthenticationDeps {
   corsOrigins: readonly string[];
   /** Spends from the signed-in account's own request budget, across all its addresses. */
   limitUser: (userId: string) => Promise<LimitResult>;
+  /** Whether the policy makes this user hold a second factor. */
+  requiresFactor: (user: UsersTable) => boolean;
 }
 
 /**
@@ -46,6 +49,10 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
       const budget = await deps.limitUser(request.auth.user.id);
       if (!budget.allowed)
         throw appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(budget.retryAfterSeconds) } });
+      const stage = request.auth.stage;
+      if (stage !== 'full' && config.allowStages?.includes(stage) !== true) {
+        throw stage === 'mfa' ? appError('AUTH_MFA_REQUIRED') : appError('AUTH_MFA_ENROLMENT_REQUIRED');
+      }
     }
     // Routes that act on no session's authority (sign-in, sign-up, mailed tokens) need no token:
     // the Origin check above is what stops forged sign-ins.
@@ -69,7 +76,28 @@ async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): 
   if (!resolved) return null;
   const user = resolved.user.disabled === 0 ? resolved.user : undefined;
   if (!user) return null;
-  return { user, via: 'cookie', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
+  return sessionContext('cookie', resolved, deps);
+}
+
+function sessionContext(via: 'cookie' | 'bearer', resolved: ResolvedSession, deps: AuthenticationDeps): AuthContext {
+  const { session, user } = resolved;
+  return {
+    user,
+    via,
+    sessionId: session.id,
+    reauthAtMs: session.reauth_ms,
+    factorAtMs: session.factor_ms,
+    stage: effectiveStage(session.stage, user, deps),
+  };
+}
+
+/**
+ * A sign-in the policy would make enrol a factor is restricted to enrolment for as long as the
+ * user has none, whatever it was when it began (a user promoted to administrator, say).
+ */
+function effectiveStage(stored: SessionStage, user: UsersTable, deps: AuthenticationDeps): SessionStage {
+  if (stored !== 'full') return stored;
+  return user.mfa_enrolled_ms === null && deps.requiresFactor(user) ? 'enrol' : 'full';
 }
 
 /** A bearer credential that does not resolve is an error, never a silent fall-back to guest. */
@@ -80,12 +108,15 @@ async function authenticateBearer(header: string, deps: AuthenticationDeps): Pro
   if (token?.startsWith(TOKEN_PREFIX.apiKey)) {
     const key = await deps.apiKeys.resolve(token);
     const user = key ? await activeUser(deps, key.user_id) : undefined;
-    if (key && user) return { user, via: 'apiKey', apiKeyId: key.id, scopes: JSON.parse(key.scopes) as string[] };
+    if (key && user) {
+      // A key acts for its owner: an administrator's key is refused while the administrator
+      // has no second factor, exactly as their sign-ins are.
+      const stage = effectiveStage('full', user, deps);
+      return { user, via: 'apiKey', apiKeyId: key.id, scopes: JSON.parse(key.scopes) as string[], stage };
+    }
   } else if (token?.startsWith(TOKEN_PREFIX.access)) {
     const resolved = await deps.sessions.resolveAccessToken(token);
-    const user = resolved?.user.disabled === 0 ? resolved.user : undefined;
-    if (resolved && user)
-      return { user, via: 'bearer', sessionId: resolved.session.id, reauthAtMs: resolved.session.reauth_ms };
+    if (resolved && resolved.user.disabled === 0) return sessionContext('bearer', resolved, deps);
   }
   throw appError('AUTH_INVALID_TOKEN', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 }

@@ -22,9 +22,37 @@ export function requireSession(request: FastifyRequest): AuthContext & { session
   return auth as AuthContext & { sessionId: string };
 }
 
-/** Sensitive actions need a sign-in or re-authentication within the step-up window. */
+const isRecent = (atMs: number | null | undefined, windowSeconds: number, nowMs: number) =>
+  atMs != null && nowMs - atMs <= windowSeconds * 1000;
+
+/** Sensitive actions need a sign-in or re-authentication (password, code or passkey) within the window. */
 export function requireRecentAuth(auth: AuthContext, windowSeconds: number, nowMs: number): void {
-  if (!auth.reauthAtMs || nowMs - auth.reauthAtMs > windowSeconds * 1000) throw appError('AUTH_STEP_UP_REQUIRED');
+  if (!isRecent(auth.reauthAtMs, windowSeconds, nowMs) && !isRecent(auth.factorAtMs, windowSeconds, nowMs)) {
+    throw appError('AUTH_STEP_UP_REQUIRED');
+  }
+}
+
+/**
+ * The most sensitive actions (changing email, removing a factor, new recovery codes) of a user
+ * with a second factor need both, recently: the password (if the account has one) and a factor
+ * (ASVS V7.5.1). Without a second factor, a recent password is enough.
+ */
+export function requireFullRecentAuth(auth: AuthContext, windowSeconds: number, nowMs: number): void {
+  const needsPassword = auth.user.password_hash !== null;
+  const needsFactor = auth.user.mfa_enrolled_ms !== null;
+  const passwordOk = !needsPassword || isRecent(auth.reauthAtMs, windowSeconds, nowMs);
+  const factorOk = !needsFactor || isRecent(auth.factorAtMs, windowSeconds, nowMs);
+  if (!needsPassword && !needsFactor) {
+    requireRecentAuth(auth, windowSeconds, nowMs);
+    return;
+  }
+  if (!passwordOk || !factorOk) {
+    throw appError('AUTH_STEP_UP_REQUIRED', {
+      detail: needsFactor
+        ? 'Confirm your password and a second factor: POST /api/auth/reauth {password, code} (or a passkey), then repeat this request.'
+        : 'Confirm your password with POST /api/auth/reauth, then repeat this request.',
+    });
+  }
 }
 
 export function requireAdmin(request: FastifyRequest): AuthContext {

@@ -10,6 +10,7 @@ import { createAccountService, type PasswordTools } from './account-service.js';
 import { createApiKeyService } from './api-key-service.js';
 import type { AuthDeps } from './auth-deps.js';
 import { registerAuthentication } from './authenticate.js';
+import { createSecondFactors } from './mfa/second-factors.js';
 import { getBreachedPasswords } from './password/breached-passwords.js';
 import { createPasswordHasher } from './password/password-hasher.js';
 import { checkPassword } from './password/password-policy.js';
@@ -17,8 +18,10 @@ import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAdminSetupRoutes } from './routes/admin-setup-routes.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerEmailChangeRoutes } from './routes/email-change-routes.js';
+import { registerMfaRoutes } from './routes/mfa-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
+import { registerWebauthnRoutes } from './routes/webauthn-routes.js';
 import { createSessionService } from './session-service.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
 import { createTokenHasher } from './token-hasher.js';
@@ -66,6 +69,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       absoluteLifetimeSeconds: config.auth.sessionAbsoluteLifetimeSeconds,
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
       refreshTokenLifetimeSeconds: config.auth.refreshTokenLifetimeSeconds,
+      pendingTtlSeconds: config.auth.mfa.pendingTtlSeconds,
     },
     now,
   );
@@ -86,12 +90,32 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     points: config.abuse.userRequestsPerMinute,
     durationSeconds: 60,
   });
-  const deps: AuthDeps = { config, accounts, sessions, apiKeys, audit: options.audit, mailer, csrfKey, throttle, now };
+  const factors = createSecondFactors({
+    db: database.db,
+    hashToken,
+    totpSealKey: options.deriveKey('totp'),
+    totpIssuer: config.auth.mfa.totpIssuer,
+    policy: config.auth.mfa,
+    now,
+  });
+  const deps: AuthDeps = {
+    config,
+    accounts,
+    sessions,
+    apiKeys,
+    factors,
+    audit: options.audit,
+    mailer,
+    csrfKey,
+    throttle,
+    now,
+  };
 
   return {
     accounts,
     sessions,
     apiKeys,
+    factors,
     isEmailVerificationOn: mailer !== null,
 
     async registerRoutes(app: FastifyInstance): Promise<void> {
@@ -105,6 +129,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
         credentialedOrigins,
         corsOrigins: config.cors.origins,
         limitUser: (userId) => userLimiter.consume(userId),
+        requiresFactor: factors.isRequiredFor,
       });
       registerSignInRoutes(app, deps);
       registerSessionRoutes(app, deps);
@@ -112,6 +137,8 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerEmailChangeRoutes(app, deps);
       registerApiKeyRoutes(app, deps);
       registerAdminSetupRoutes(app, deps);
+      registerMfaRoutes(app, deps);
+      registerWebauthnRoutes(app, deps);
     },
 
     /** A one-time first-administrator token, or null once an administrator exists. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables, SessionsTable, UsersTable } from '../../db/index.js';
+import type { DatabaseTables, SessionStage, SessionsTable, UsersTable } from '../../db/index.js';
 import { createSessionsRepo, type SessionsRepo, userFromJoin } from './sessions-repo.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
 
@@ -8,7 +8,17 @@ export interface SessionSettings {
   absoluteLifetimeSeconds: number;
   accessTokenTtlSeconds: number;
   refreshTokenLifetimeSeconds: number;
+  /** Lifetime of a sign-in that still owes its second factor (or may only enrol one). */
+  pendingTtlSeconds: number;
 }
+
+/** How a new sign-in stands: its stage, and whether it proved a second factor just now. */
+export interface SignInState {
+  stage: SessionStage;
+  factorProven: boolean;
+}
+
+const FULL_WITHOUT_FACTOR: SignInState = { stage: 'full', factorProven: false };
 
 export interface ClientMeta {
   ip: string | null;
@@ -17,13 +27,14 @@ export interface ClientMeta {
 
 export interface BearerTokens {
   accessToken: string;
-  refreshToken: string;
+  /** Absent while the sign-in owes its second factor: that token cannot be refreshed. */
+  refreshToken?: string;
   expiresIn: number;
   tokenType: 'Bearer';
 }
 
 export interface ResolvedSession {
-  session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms'>;
+  session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms' | 'stage' | 'factor_ms'>;
   /** Read in the same query: every authenticated request needs it. */
   user: UsersTable;
 }
@@ -55,9 +66,15 @@ export function createSessionService(
     kind: SessionsTable['kind'],
     meta: ClientMeta,
     tokenHash: string | null,
+    state: SignInState,
   ) => {
     const nowMs = now();
-    const lifetimeSeconds = kind === 'cookie' ? settings.absoluteLifetimeSeconds : settings.refreshTokenLifetimeSeconds;
+    const lifetimeSeconds =
+      state.stage !== 'full'
+        ? settings.pendingTtlSeconds
+        : kind === 'cookie'
+          ? settings.absoluteLifetimeSeconds
+          : settings.refreshTokenLifetimeSeconds;
     const id = newId();
     await repo.insert({
       id,
@@ -71,6 +88,8 @@ export function createSessionService(
       reauth_ms: nowMs,
       ip: meta.ip,
       user_agent: meta.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+      stage: state.stage,
+      factor_ms: state.factorProven ? nowMs : null,
     });
     return id;
   };
@@ -83,16 +102,26 @@ export function createSessionService(
     return { accessToken, refreshToken, expiresIn: settings.accessTokenTtlSeconds, tokenType: 'Bearer' };
   };
 
+  /** A restricted sign-in gets one short access token and no refresh token. */
+  const issuePendingToken = async (sessionId: string): Promise<BearerTokens> => {
+    const accessToken = newSecret(TOKEN_PREFIX.access);
+    const ttlSeconds = Math.min(settings.accessTokenTtlSeconds, settings.pendingTtlSeconds);
+    await repo.insertAccessToken(hash(accessToken), sessionId, now() + ttlSeconds * 1000);
+    return { accessToken, expiresIn: ttlSeconds, tokenType: 'Bearer' };
+  };
+
   return {
-    async createCookieSession(userId: string, meta: ClientMeta) {
+    async createCookieSession(userId: string, meta: ClientMeta, state: SignInState = FULL_WITHOUT_FACTOR) {
       const token = newSecret();
-      const sessionId = await insertSession(userId, 'cookie', meta, hash(token));
-      return { token, sessionId };
+      const sessionId = await insertSession(userId, 'cookie', meta, hash(token), state);
+      const maxAgeSeconds = state.stage === 'full' ? settings.absoluteLifetimeSeconds : settings.pendingTtlSeconds;
+      return { token, sessionId, maxAgeSeconds };
     },
 
-    async createBearerFamily(userId: string, meta: ClientMeta) {
-      const sessionId = await insertSession(userId, 'bearer', meta, null);
-      return { sessionId, tokens: await issueBearerTokens(sessionId) };
+    async createBearerFamily(userId: string, meta: ClientMeta, state: SignInState = FULL_WITHOUT_FACTOR) {
+      const sessionId = await insertSession(userId, 'bearer', meta, null, state);
+      const tokens = state.stage === 'full' ? await issueBearerTokens(sessionId) : await issuePendingToken(sessionId);
+      return { sessionId, tokens };
     },
 
     /** A browser session by its cookie, or null when unknown, idle too long or past its lifetime. */
@@ -114,7 +143,13 @@ export function createSessionService(
       const nowMs = now();
       if (!row || nowMs >= row.token_expires_ms || nowMs >= row.expires_ms) return null;
       return {
-        session: { id: row.id, user_id: row.user_id, reauth_ms: row.reauth_ms },
+        session: {
+          id: row.id,
+          user_id: row.user_id,
+          reauth_ms: row.reauth_ms,
+          stage: row.stage,
+          factor_ms: row.factor_ms,
+        },
         user: userFromJoin(row.user_id, row),
       };
     },
@@ -149,9 +184,18 @@ export function createSessionService(
      * Records a fresh authentication. A browser session also gets a new id (token), so a
      * token planted or observed before the step-up is worthless after it.
      */
-    async markReauthenticated(sessionId: string, kind: 'cookie' | 'bearer'): Promise<string | null> {
+    async markReauthenticated(
+      sessionId: string,
+      kind: 'cookie' | 'bearer',
+      proved: { password: boolean; factor: boolean },
+    ): Promise<string | null> {
       const token = kind === 'cookie' ? newSecret() : null;
-      await repo.setReauth(sessionId, now(), token ? hash(token) : null);
+      const nowMs = now();
+      await repo.setReauth(sessionId, {
+        ...(proved.password ? { reauth_ms: nowMs } : {}),
+        ...(proved.factor ? { factor_ms: nowMs } : {}),
+        ...(token ? { token_hash: hash(token) } : {}),
+      });
       return token;
     },
 

@@ -11,6 +11,7 @@ const USER_COLUMNS = [
   'users.disabled as u_disabled',
   'users.created_ms as u_created_ms',
   'users.updated_ms as u_updated_ms',
+  'users.mfa_enrolled_ms as u_mfa_enrolled_ms',
 ] as const;
 
 type UserColumns = { [K in keyof Omit<UsersTable, 'id'> as `u_${K}`]: UsersTable[K] };
@@ -26,6 +27,7 @@ export function userFromJoin(userId: string, row: UserColumns): UsersTable {
     disabled: row.u_disabled,
     created_ms: row.u_created_ms,
     updated_ms: row.u_updated_ms,
+    mfa_enrolled_ms: row.u_mfa_enrolled_ms,
   };
 }
 
@@ -46,12 +48,8 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
       db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_ms', 'desc').execute(),
     touch: (id: string, nowMs: number) =>
       db.updateTable('sessions').set({ last_seen_ms: nowMs }).where('id', '=', id).execute(),
-    setReauth: (id: string, nowMs: number, newTokenHash: string | null) =>
-      db
-        .updateTable('sessions')
-        .set(newTokenHash ? { reauth_ms: nowMs, token_hash: newTokenHash } : { reauth_ms: nowMs })
-        .where('id', '=', id)
-        .execute(),
+    setReauth: (id: string, changes: Partial<Pick<SessionsTable, 'reauth_ms' | 'factor_ms' | 'token_hash'>>) =>
+      db.updateTable('sessions').set(changes).where('id', '=', id).execute(),
     /** Deleting a session cascades to its access and refresh tokens. */
     delete: (id: string) => db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst(),
     deleteForUser: (userId: string, exceptId?: string) => {
@@ -76,6 +74,8 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
           'sessions.user_id',
           'sessions.expires_ms',
           'sessions.reauth_ms',
+          'sessions.stage',
+          'sessions.factor_ms',
         ])
         .select(USER_COLUMNS)
         .where('access_tokens.token_hash', '=', tokenHash)

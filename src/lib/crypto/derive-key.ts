@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 
 /** Every purpose that may ask for a key; a new purpose is added here, never spelled ad hoc. */
-export type KeyPurpose = 'session' | 'csrf' | 'data-encryption' | 'backup' | 'signed-url' | 'setup';
+export type KeyPurpose = 'session' | 'csrf' | 'data-encryption' | 'backup' | 'signed-url' | 'setup' | 'totp';
 
 const KEY_LENGTH_BYTES = 32;
 

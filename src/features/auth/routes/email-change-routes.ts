@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { MAILED_TOKEN_TTL_SECONDS } from '../account-service.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
-import { requireRecentAuth, requireSession } from '../guards.js';
+import { requireFullRecentAuth, requireSession } from '../guards.js';
 import { Email, OpaqueToken, PublicUserSchema, problem, strictBody } from './schemas.js';
 
 /**
@@ -28,7 +28,7 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
+      requireFullRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
       const { email } = request.body as { email: string };
       const mailer = deps.mailer;
       if (!mailer) {

@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
@@ -5,7 +6,17 @@ import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
 import { csrfTokenFor } from '../csrf.js';
 import { requireSession, requireUser } from '../guards.js';
-import { Password, PublicUserSchema, problem, strictBody } from './schemas.js';
+import { checkSecondFactorCode } from '../sign-in-completion.js';
+import {
+  PasskeyResponse,
+  Password,
+  PublicUserSchema,
+  problem,
+  SecondFactorCode,
+  StageFlags,
+  strictBody,
+} from './schemas.js';
+import { verifyPasskey } from './webauthn-routes.js';
 
 const SessionSchema = Type.Object({
   id: Type.String(),
@@ -23,18 +34,27 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.get(
     '/api/auth/me',
     {
+      config: { allowStages: ['mfa', 'enrol'] },
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user',
-        response: { 200: Type.Object({ user: PublicUserSchema }), 401: problem },
+        response: { 200: Type.Object({ user: PublicUserSchema, ...StageFlags }), 401: problem },
       },
     },
-    async (request) => ({ user: toPublicUser(requireUser(request, 'profile:read').user) }),
+    async (request) => {
+      const auth = requireUser(request, 'profile:read');
+      return {
+        user: toPublicUser(auth.user),
+        mfaRequired: auth.stage !== 'full',
+        ...(auth.stage === 'enrol' ? { mfaEnrolmentRequired: true } : {}),
+      };
+    },
   );
 
   app.get(
     '/api/auth/csrf',
     {
+      config: { allowStages: ['mfa', 'enrol'] },
       schema: {
         tags: ['auth'],
         summary: 'CSRF token for this browser session',
@@ -100,30 +120,51 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
   app.post(
     '/api/auth/reauth',
     {
-      config: { rateLimit: 'auth' },
+      config: { rateLimit: 'auth', allowStages: ['enrol'] },
       schema: {
         tags: ['auth'],
-        summary: 'Confirm the password to open a step-up window for sensitive actions',
-        body: Type.Object({ password: Password }, strictBody),
+        summary:
+          'Step-up: confirm the password, a second-factor code or a passkey (or password and code together) to open a window for sensitive actions',
+        body: Type.Object(
+          {
+            password: Type.Optional(Password),
+            code: Type.Optional(SecondFactorCode),
+            webauthn: Type.Optional(PasskeyResponse),
+          },
+          { ...strictBody, minProperties: 1 },
+        ),
         response: { 200: Type.Object({ reauthenticatedUntil: Type.String() }), 401: problem },
       },
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
-      const result = await deps.accounts.verifyCredentials(
-        auth.user.email,
-        (request.body as { password: string }).password,
-      );
-      if (!result.ok) {
-        await deps.throttle.recordFailure(auth.user.email, request.ip);
-        await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id);
-        throw appError('AUTH_INVALID_CREDENTIALS');
+      const body = request.body as { password?: string; code?: string; webauthn?: AuthenticationResponseJSON };
+      const proved = { password: false, factor: false };
+      if (body.password !== undefined) {
+        await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+        const result = await deps.accounts.verifyCredentials(auth.user.email, body.password);
+        if (!result.ok) {
+          await deps.throttle.recordFailure(auth.user.email, request.ip);
+          await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id, { method: 'password' });
+          throw appError('AUTH_INVALID_CREDENTIALS');
+        }
+        proved.password = true;
+      }
+      if (body.code !== undefined) {
+        await checkSecondFactorCode(deps, request, auth.user, body.code, 'step-up');
+        proved.factor = true;
+      }
+      if (body.webauthn !== undefined) {
+        const passkey = await verifyPasskey(deps, request, 'reauth', auth.sessionId, body.webauthn);
+        if (passkey.userId !== auth.user.id) throw appError('AUTH_PASSKEY_FAILED');
+        // A passkey verifies the person on the device: it stands for both.
+        proved.password = true;
+        proved.factor = true;
       }
       const kind = auth.via === 'cookie' ? 'cookie' : 'bearer';
-      const newToken = await deps.sessions.markReauthenticated(auth.sessionId, kind);
+      const newToken = await deps.sessions.markReauthenticated(auth.sessionId, kind, proved);
       if (newToken) setSessionCookie(reply, newToken, deps.config.auth.sessionAbsoluteLifetimeSeconds);
-      await auditEvent(deps, request, 'auth.reauth.success', auth.user.id, { sessionId: auth.sessionId });
+      await auditEvent(deps, request, 'auth.reauth.success', auth.user.id, { sessionId: auth.sessionId, ...proved });
       return { reauthenticatedUntil: new Date(deps.now() + deps.config.auth.stepUpWindowSeconds * 1000).toISOString() };
     },
   );

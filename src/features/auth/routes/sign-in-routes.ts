@@ -1,14 +1,32 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
 import { normaliseEmail } from '../account-service.js';
-import { toPublicUser } from '../auth-context.js';
-import { type AuthDeps, auditEvent, clearSessionCookie, clientMeta, setSessionCookie } from '../auth-deps.js';
+import { type AuthDeps, auditEvent, clearSessionCookie } from '../auth-deps.js';
 import { SESSION_COOKIE } from '../authenticate.js';
-import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody, TokensSchema } from './schemas.js';
+import { beginSignIn, checkSecondFactorCode, type SignInMode, signInStateFor } from '../sign-in-completion.js';
+import {
+  Email,
+  OpaqueToken,
+  Password,
+  PublicUserSchema,
+  problem,
+  SecondFactorCode,
+  SignInTokensSchema,
+  StageFlags,
+  strictBody,
+  TokensSchema,
+} from './schemas.js';
 
-const Credentials = Type.Object({ email: Email, password: Password }, strictBody);
-type CredentialsBody = { email: string; password: string };
+const Credentials = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    code: Type.Optional(SecondFactorCode),
+  },
+  strictBody,
+);
+type CredentialsBody = { email: string; password: string; code?: string };
 
 /** Sign-in, token issue and refresh, sign-out. */
 export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void {
@@ -33,6 +51,21 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
     return verdict.user;
   };
 
+  /**
+   * The password step, and with `code` the second step in the same request. Without a code, a
+   * user with a second factor gets a sign-in that can only complete it (`mfaRequired`).
+   */
+  const signIn = async (request: FastifyRequest, reply: FastifyReply, mode: SignInMode) => {
+    const body = request.body as CredentialsBody;
+    const user = await checkCredentials(request, body);
+    let factorProven = false;
+    if (body.code !== undefined && user.mfa_enrolled_ms !== null) {
+      await checkSecondFactorCode(deps, request, user, body.code, 'sign-in');
+      factorProven = true;
+    }
+    return beginSignIn(deps, request, reply, user, mode, 'password', signInStateFor(deps, user, factorProven));
+  };
+
   app.post(
     '/api/auth/login',
     {
@@ -41,19 +74,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
         tags: ['auth'],
         summary: 'Sign in with a browser session cookie',
         body: Credentials,
-        response: { 200: Type.Object({ user: PublicUserSchema, mfaRequired: Type.Boolean() }), 401: problem },
+        response: { 200: Type.Object({ user: PublicUserSchema, ...StageFlags }), 401: problem },
       },
     },
-    async (request, reply) => {
-      const user = await checkCredentials(request, request.body as CredentialsBody);
-      // A new session id at every sign-in; a session the browser already had is ended (fixation).
-      const previous = request.auth?.sessionId;
-      if (previous) await deps.sessions.revoke(previous);
-      const { token, sessionId } = await deps.sessions.createCookieSession(user.id, clientMeta(request));
-      setSessionCookie(reply, token, deps.config.auth.sessionAbsoluteLifetimeSeconds);
-      await auditEvent(deps, request, 'auth.login.success', user.id, { sessionId, via: 'cookie' });
-      return { user: toPublicUser(user), mfaRequired: false };
-    },
+    async (request, reply) => signIn(request, reply, 'cookie'),
   );
 
   app.post(
@@ -64,15 +88,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
         tags: ['auth'],
         summary: 'Sign in for a non-browser client: access and refresh tokens',
         body: Credentials,
-        response: { 200: TokensSchema, 401: problem },
+        response: { 200: SignInTokensSchema, 401: problem },
       },
     },
-    async (request) => {
-      const user = await checkCredentials(request, request.body as CredentialsBody);
-      const { sessionId, tokens } = await deps.sessions.createBearerFamily(user.id, clientMeta(request));
-      await auditEvent(deps, request, 'auth.login.success', user.id, { sessionId, via: 'bearer' });
-      return tokens;
-    },
+    async (request, reply) => signIn(request, reply, 'bearer'),
   );
 
   app.post(
@@ -101,6 +120,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   app.post(
     '/api/auth/logout',
     {
+      config: { allowStages: ['mfa', 'enrol'] },
       schema: {
         tags: ['auth'],
         summary: 'End this sign-in: session or token family',

@@ -1,0 +1,192 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { appError } from '../../../errors/index.js';
+import type { AuthContext } from '../auth-context.js';
+import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
+import { requireFullRecentAuth, requireRecentAuth, requireSession } from '../guards.js';
+import { beginSignIn, checkSecondFactorCode, completeSecondStep } from '../sign-in-completion.js';
+import { PublicUserSchema, problem, SecondFactorCode, SignInTokensSchema, StageFlags, strictBody } from './schemas.js';
+
+const RecoveryCodesSchema = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
+
+/** What completing a second step returns: a user (browser session) or tokens (bearer). */
+export const SecondStepOutcome = Type.Union([
+  Type.Object({ user: PublicUserSchema, ...StageFlags }),
+  SignInTokensSchema,
+]);
+
+/**
+ * After a factor is enrolled the sign-in's privileges change. A browser session that could only
+ * enrol becomes a full one under a new id; any other session gets a new id (cookie) and counts
+ * as having just proved a factor. A bearer sign-in made only to enrol stays restricted: the
+ * client signs in again with `code`, as the contract says.
+ */
+export async function afterEnrolment(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  auth: AuthContext & { sessionId: string },
+) {
+  if (auth.stage === 'enrol') {
+    if (auth.via !== 'cookie') return;
+    await deps.sessions.revoke(auth.sessionId);
+    request.auth = null;
+    await beginSignIn(deps, request, reply, auth.user, 'cookie', 'second-step', { stage: 'full', factorProven: true });
+    return;
+  }
+  const kind = auth.via === 'cookie' ? 'cookie' : 'bearer';
+  const token = await deps.sessions.markReauthenticated(auth.sessionId, kind, { password: false, factor: true });
+  if (token) setSessionCookie(reply, token, deps.config.auth.sessionAbsoluteLifetimeSeconds);
+}
+
+/** TOTP enrolment and removal, recovery codes, the second sign-in step, and the factor summary. */
+export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  const window = () => deps.config.auth.stepUpWindowSeconds;
+
+  app.get(
+    '/api/auth/mfa',
+    {
+      config: { allowStages: ['enrol'] },
+      schema: {
+        tags: ['auth'],
+        summary: 'My second factors, and whether the policy requires one',
+        response: {
+          200: Type.Object({
+            required: Type.Boolean(),
+            enrolled: Type.Boolean(),
+            totp: Type.Boolean(),
+            passkeys: Type.Integer(),
+            recoveryCodesLeft: Type.Integer(),
+          }),
+          401: problem,
+        },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      return {
+        required: deps.factors.isRequiredFor(auth.user),
+        enrolled: auth.user.mfa_enrolled_ms !== null,
+        ...(await deps.factors.summary(auth.user.id)),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/totp/setup',
+    {
+      config: { allowStages: ['enrol'] },
+      schema: {
+        tags: ['auth'],
+        summary: 'Start TOTP enrolment: a secret and an otpauth:// URL for the authenticator app',
+        response: {
+          200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String() }),
+          401: problem,
+          409: problem,
+        },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      requireRecentAuth(auth, window(), deps.now());
+      const result = await deps.factors.totp.setup(auth.user);
+      await auditEvent(deps, request, 'auth.mfa.totp.setup', auth.user.id);
+      return result;
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/totp/confirm',
+    {
+      config: { allowStages: ['enrol'], rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm TOTP with a first code; returns 10 single-use recovery codes',
+        body: Type.Object({ code: SecondFactorCode }, strictBody),
+        response: { 200: RecoveryCodesSchema, 401: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      requireRecentAuth(auth, window(), deps.now());
+      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+      if (!(await deps.factors.totp.confirm(auth.user.id, (request.body as { code: string }).code))) {
+        await deps.throttle.recordFailure(auth.user.email, request.ip);
+        await auditEvent(deps, request, 'auth.mfa.failure', auth.user.id, { purpose: 'totp-confirm' });
+        throw appError('AUTH_INVALID_CODE');
+      }
+      await deps.factors.markEnrolled(auth.user.id);
+      const recoveryCodes = await deps.factors.recovery.regenerate(auth.user.id);
+      await auditEvent(deps, request, 'auth.mfa.totp.enrolled', auth.user.id);
+      await afterEnrolment(deps, request, reply, auth);
+      return { recoveryCodes };
+    },
+  );
+
+  app.delete(
+    '/api/auth/mfa/totp',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Remove the authenticator app (needs a recent password and second factor)',
+        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      requireFullRecentAuth(auth, window(), deps.now());
+      if (!(await deps.factors.totp.isConfirmed(auth.user.id))) throw appError('AUTH_NOT_FOUND');
+      await deps.factors.assertRemovable(auth.user);
+      await deps.factors.totp.remove(auth.user.id);
+      const stillEnrolled = await deps.factors.settleAfterRemoval(auth.user.id);
+      await auditEvent(deps, request, 'auth.mfa.totp.removed', auth.user.id, { stillEnrolled });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/recovery-codes',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Replace all recovery codes (needs a recent password and second factor)',
+        response: { 200: RecoveryCodesSchema, 401: problem, 403: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      if (auth.user.mfa_enrolled_ms === null) {
+        throw appError('AUTH_MFA_STATE', { detail: 'Enrol a second factor first; recovery codes come with it.' });
+      }
+      requireFullRecentAuth(auth, window(), deps.now());
+      const recoveryCodes = await deps.factors.recovery.regenerate(auth.user.id);
+      await auditEvent(deps, request, 'auth.mfa.recovery_codes.regenerated', auth.user.id);
+      return { recoveryCodes };
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/verify',
+    {
+      config: { allowStages: ['mfa'], rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Complete a sign-in that owes its second factor, with a TOTP or recovery code',
+        body: Type.Object({ code: SecondFactorCode }, strictBody),
+        response: { 200: SecondStepOutcome, 401: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireSession(request);
+      if (auth.stage !== 'mfa') throw appError('AUTH_MFA_STATE', { detail: 'This sign-in owes no second factor.' });
+      const method = await checkSecondFactorCode(
+        deps,
+        request,
+        auth.user,
+        (request.body as { code: string }).code,
+        'sign-in',
+      );
+      return completeSecondStep(deps, request, reply, method);
+    },
+  );
+}
