@@ -125,7 +125,7 @@ export function createRecordsService(deps: {
       if (query.filter?.trim()) base = base.where(compileRule(query.filter, filterResolver, deps.dialect));
       const perPage = Math.min(Math.max(query.perPage, 1), MAX_PER_PAGE);
       const page = Math.max(query.page, 1);
-      const countRow = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+      const countRow = await base.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
       const totalItems = Number(countRow?.n ?? 0);
       let rows = base.selectAll();
       for (const [expression, direction] of compileSort(query.sort ?? '-created', filterResolver, deps.dialect)) {

@@ -3,7 +3,7 @@ import type { DialectName } from '../../db/index.js';
 import type { CompareNode, CompareOperator, RuleNode } from './ast.js';
 import { type CheckedCompare, checkCompare, type FieldSide, type ValueSide } from './check-compare.js';
 import { fieldSql } from './field-sql.js';
-import { parseRule } from './parser.js';
+import { parseRuleCached } from './parse-cache.js';
 import type { FieldResolver, RuleOptions, ValueType } from './resolver.js';
 import { collectCompares } from './rule-shape.js';
 import { compareValues, containsPattern, type Family } from './semantics.js';
@@ -28,7 +28,7 @@ export function compileRule(
   dialect: DialectName,
   options: RuleOptions = {},
 ): Expression<SqlBool> {
-  const node = typeof rule === 'string' ? parseRule(rule) : rule;
+  const node = typeof rule === 'string' ? parseRuleCached(rule) : rule;
   if (node === null) return TRUE_SQL;
   collectCompares(node);
   const compiled = compileNode(node, { resolver, dialect, now: options.now ?? new Date() });
