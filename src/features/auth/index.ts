@@ -11,6 +11,7 @@ import { createApiKeyService } from './api-key-service.js';
 import type { AuthDeps } from './auth-deps.js';
 import { registerAuthentication } from './authenticate.js';
 import { createSecondFactors } from './mfa/second-factors.js';
+import { createOidcService } from './oidc/oidc-service.js';
 import { getBreachedPasswords } from './password/breached-passwords.js';
 import { createPasswordHasher } from './password/password-hasher.js';
 import { checkPassword } from './password/password-policy.js';
@@ -19,6 +20,7 @@ import { registerAdminSetupRoutes } from './routes/admin-setup-routes.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerEmailChangeRoutes } from './routes/email-change-routes.js';
 import { registerMfaRoutes } from './routes/mfa-routes.js';
+import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import { registerWebauthnRoutes } from './routes/webauthn-routes.js';
@@ -139,6 +141,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerAdminSetupRoutes(app, deps);
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
+      registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now));
     },
 
     /** A one-time first-administrator token, or null once an administrator exists. */
