@@ -197,7 +197,7 @@ describe('collections administration', () => {
     const stale = await newAdmin(app);
     await app.database.db
       .updateTable('sessions')
-      .set({ reauth_ms: Date.now() - 60 * 60_000 })
+      .set({ reauth_ms: Date.now() - 60 * 60_000, factor_ms: Date.now() - 60 * 60_000 })
       .where('user_id', '=', stale.id)
       .execute();
     expectProblem(await api().create(stale.headers, { name: 'late', fields: [] }), 403, 'AUTH_STEP_UP_REQUIRED');
