@@ -76,26 +76,29 @@ export async function encodeRecord(
   const out: PublicRecord = { id: row.id, created: row.created, updated: row.updated };
   for (const field of definition.fields) {
     if (field.hidden) continue;
-    out[field.name] = await decodeValue(definition, field, row, crypto);
+    // Only decryption waits; plain values are converted in place (a list encodes every row).
+    out[field.name] = field.encrypted
+      ? restoreType(field, await decryptValue(definition, field, row, crypto))
+      : restoreType(field, row[field.name] ?? zeroValue(field.type));
   }
   return out;
 }
 
-async function decodeValue(
+async function decryptValue(
   definition: CollectionDefinition,
   field: FieldDefinition,
   row: StoredRow,
   crypto: FieldCrypto,
-) {
-  let value = row[field.name] ?? zeroValue(field.type);
-  if (field.encrypted) {
-    value = await crypto.decrypt(String(value), {
-      collection: definition.name,
-      recordId: String(row.id),
-      field: field.name,
-    });
-    if (value === '' && field.type === 'json') value = 'null';
-  }
+): Promise<string | number> {
+  const value = await crypto.decrypt(String(row[field.name] ?? zeroValue(field.type)), {
+    collection: definition.name,
+    recordId: String(row.id),
+    field: field.name,
+  });
+  return value === '' && field.type === 'json' ? 'null' : value;
+}
+
+function restoreType(field: FieldDefinition, value: string | number): unknown {
   if (field.type === 'bool') return Number(value) === 1;
   if (field.type === 'number') return Number(value);
   if (field.type === 'json') return JSON.parse(String(value)) as unknown;
