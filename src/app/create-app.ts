@@ -76,6 +76,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     audit,
     dataEncryptionKey: core.deriveKey('data-encryption'),
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
+    ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
   });
   collections.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));

@@ -70,6 +70,13 @@ const DatabaseSchema = Type.Object(
           'PostgreSQL connection URL (`postgres://user:pass@host:5432/db`). Unset: the embedded SQLite database in the data folder.',
       }),
     ),
+    ruleQueryTimeoutMs: Type.Integer({
+      default: 5000,
+      minimum: 10,
+      maximum: 60_000,
+      description:
+        'PostgreSQL statement timeout for record queries shaped by rules and client filters (503 beyond). SQLite bounds them structurally instead.',
+    }),
   },
   strict,
 );
@@ -149,6 +156,13 @@ const AuthSchema = Type.Object(
       minimum: 300,
       maximum: 2_592_000,
       description: 'A browser session ends this long after sign-in, however active.',
+    }),
+    maxSessionsPerUser: Type.Integer({
+      default: 20,
+      minimum: 1,
+      maximum: 1000,
+      description:
+        'Most sessions (browser sessions and bearer token families) one user keeps; a new sign-in ends the least recently used beyond it. Sign-ins still owing a second factor are capped separately.',
     }),
     accessTokenTtlSeconds: Type.Integer({
       default: 900,

@@ -225,6 +225,24 @@ export const ERROR_CODES = {
     slug: 'oidc-unavailable',
     hint: 'Try again later; the identity provider did not answer.',
   },
+  ADMIN_USER_NOT_FOUND: {
+    status: 404,
+    title: 'User not found',
+    slug: 'user-not-found',
+    hint: 'No user has this id; list users with GET /api/admin/users.',
+  },
+  ADMIN_SELF_CHANGE: {
+    status: 409,
+    title: 'Cannot change your own account this way',
+    slug: 'admin-self-change',
+    hint: 'Administrators cannot disable, demote or delete themselves; ask another administrator.',
+  },
+  ADMIN_LAST_ADMIN: {
+    status: 409,
+    title: 'Last active administrator',
+    slug: 'last-admin',
+    hint: 'Promote or re-enable another administrator first: at least one active administrator must remain.',
+  },
   HTTP_REDIRECT_NOT_ALLOWED: {
     status: 400,
     title: 'Redirect target not allowed',
@@ -350,6 +368,12 @@ export const ERROR_CODES = {
     title: 'Not allowed by the collection’s rules',
     slug: 'record-forbidden',
     hint: 'The collection’s create rule does not allow this record for you.',
+  },
+  REC_QUERY_TIMEOUT: {
+    status: 503,
+    title: 'Query took too long',
+    slug: 'record-query-timeout',
+    hint: 'Narrow the filter (fewer `~` terms, more specific fields) and try again.',
   },
   REC_CONFLICT: {
     status: 409,

@@ -19,6 +19,8 @@ export interface CollectionsFeatureOptions {
   /** Key wrapping the data keys of encrypted fields (derived from the master key). */
   dataEncryptionKey: Buffer;
   stepUpWindowSeconds: number;
+  /** Statement timeout for rule-shaped queries on PostgreSQL. */
+  ruleQueryTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -57,6 +59,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     collections,
     crypto,
     audit: options.audit,
+    ...(options.ruleQueryTimeoutMs === undefined ? {} : { ruleQueryTimeoutMs: options.ruleQueryTimeoutMs }),
     now,
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { DatabaseTables, DialectName } from '../../db/index.js';
 import { type AppError, appError, isAppError } from '../../errors/index.js';
+import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditSink } from '../audit/index.js';
 import { compileRule, compileSort } from '../rules/index.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
@@ -10,6 +11,9 @@ import type { FieldCrypto } from './field-crypto.js';
 import { zeroValue } from './field-values.js';
 import { decodeBody, encodeRecord, type PublicRecord, type StoredRow, sealValues } from './record-codec.js';
 import { type Caller, createRecordResolver, type ResolverOptions } from './record-resolver.js';
+
+/** Denied reads audited per caller and collection per minute; the rest are counted. */
+const DENIED_READS_PER_MINUTE = 10;
 
 /** Page size when none is asked for, and the most one page may hold. */
 export const DEFAULT_PER_PAGE = 20;
@@ -43,10 +47,13 @@ export function createRecordsService(deps: {
   collections: CollectionsService;
   crypto: FieldCrypto;
   audit: AuditSink;
+  /** Statement timeout for rule-shaped queries on PostgreSQL. */
+  ruleQueryTimeoutMs?: number;
   now?: () => number;
 }) {
   const db = deps.db as unknown as AnyDb;
   const now = deps.now ?? Date.now;
+  const ruleQueryTimeoutMs = deps.ruleQueryTimeoutMs ?? 5000;
 
   const load = async (name: string) => {
     const definition = await deps.collections.find(name);
@@ -76,6 +83,40 @@ export function createRecordsService(deps: {
 
   const audit = (type: string, ctx: RecordsContext, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor: ctx.caller.id || 'guest', ip: ctx.ip, requestId: ctx.requestId, details });
+
+  const deniedReads = createAuditThinner({ perWindow: DENIED_READS_PER_MINUTE, windowMs: 60_000 });
+  /** A read the rules refused (ASVS V16.3.2), thinned so probing cannot flood the log. */
+  const auditDeniedRead = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
+    const actor = ctx.caller.id || `guest:${ctx.ip ?? ''}`;
+    const { record, heldBack } = deniedReads.admit(`${actor}|${details.collection}`, now());
+    if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
+  };
+
+  /**
+   * On PostgreSQL, queries shaped by rules and client filters run under their own statement
+   * timeout, so a hostile filter cannot hold a connection. SQLite cannot interrupt a statement
+   * from JavaScript; there the bound is structural (see rules/limits.ts): every filter is
+   * linear in the table size, with bounded terms, depth, hops and literal length.
+   */
+  const bounded = async <T>(work: (bdb: AnyDb) => Promise<T>): Promise<T> => {
+    if (deps.dialect !== 'postgres') return work(db);
+    try {
+      return await db.transaction().execute(async (trx) => {
+        await sql`set local statement_timeout = ${sql.raw(String(Math.trunc(ruleQueryTimeoutMs)))}`.execute(trx);
+        return work(trx);
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '57014') {
+        throw appError('REC_QUERY_TIMEOUT', {
+          detail: 'This query took too long and was stopped; narrow the filter.',
+          expose: true,
+          headers: { 'retry-after': '1' },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
 
   /** A stored value that fails authentication was tampered with or moved: refuse and audit it. */
   const encode = async (definition: CollectionDefinition, row: StoredRow, ctx: RecordsContext) => {
@@ -109,6 +150,15 @@ export function createRecordsService(deps: {
       : undefined;
     if (!row) {
       if (action !== 'view') await audit('records.write.denied', ctx, { collection: name, id, action });
+      else if (
+        await db
+          .selectFrom(table)
+          .select('id')
+          .where(sql.ref(`${table}.id`), '=', id)
+          .executeTakeFirst()
+      ) {
+        await auditDeniedRead(ctx, { collection: name, id, action });
+      }
       throw appError('REC_NOT_FOUND');
     }
     return { ...loaded, row };
@@ -118,24 +168,29 @@ export function createRecordsService(deps: {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
       const loaded = await load(name);
       const condition = ruleCondition('list', ctx, loaded);
-      if (!condition) throw appError('REC_FORBIDDEN', { detail: 'Only administrators may list this collection.' });
+      if (!condition) {
+        await auditDeniedRead(ctx, { collection: name, action: 'list' });
+        throw appError('REC_FORBIDDEN', { detail: 'Only administrators may list this collection.' });
+      }
       const table = tableName(name);
       const filterResolver = createRecordResolver({ ...loaded, mode: 'filter', caller: ctx.caller });
-      let base = db.selectFrom(table).where(condition);
-      if (query.filter?.trim()) base = base.where(compileRule(query.filter, filterResolver, deps.dialect));
+      const filter = query.filter?.trim() ? compileRule(query.filter, filterResolver, deps.dialect) : null;
       const perPage = Math.min(Math.max(query.perPage, 1), MAX_PER_PAGE);
       const page = Math.max(query.page, 1);
-      const countRow = await base.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
-      const totalItems = Number(countRow?.n ?? 0);
-      let rows = base.selectAll();
-      for (const [expression, direction] of compileSort(query.sort ?? '-created', filterResolver, deps.dialect)) {
-        rows = rows.orderBy(expression, direction);
-      }
-      const items = await rows
-        .orderBy(sql.ref(`${table}.id`))
-        .limit(perPage)
-        .offset((page - 1) * perPage)
-        .execute();
+      const sort = compileSort(query.sort ?? '-created', filterResolver, deps.dialect);
+      const { totalItems, items } = await bounded(async (bdb) => {
+        let scoped = bdb.selectFrom(table).where(condition);
+        if (filter) scoped = scoped.where(filter);
+        const countRow = await scoped.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
+        let rows = scoped.selectAll();
+        for (const [expression, direction] of sort) rows = rows.orderBy(expression, direction);
+        const found = await rows
+          .orderBy(sql.ref(`${table}.id`))
+          .limit(perPage)
+          .offset((page - 1) * perPage)
+          .execute();
+        return { totalItems: Number(countRow?.n ?? 0), items: found };
+      });
       return {
         page,
         perPage,

@@ -74,6 +74,8 @@ export function createOidcService(
     return pending.catch((error: unknown) => {
       throw appError('AUTH_OIDC_UNAVAILABLE', {
         detail: 'The identity provider could not be reached or did not identify itself as configured.',
+        expose: true,
+        headers: { 'retry-after': '60' },
         cause: error,
       });
     });
