@@ -110,7 +110,9 @@ describe('a hostile filter cannot hold the database', () => {
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json().totalItems).toBe(0);
     }
-    // The server is still answering afterwards.
-    expect((await recordsApi(app, big).list(reader.headers, { perPage: 1 })).statusCode).toBe(200);
+    // The server is still answering afterwards, the database included.
+    const small = uniqueName('small');
+    await createCollection(app, admin, { name: small, fields: [{ name: 'title', type: 'text' }], rules: { list: '' } });
+    expect((await recordsApi(app, small).list(reader.headers)).statusCode).toBe(200);
   }, 60_000);
 });
