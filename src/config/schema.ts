@@ -368,9 +368,10 @@ const AbuseSchema = Type.Object(
     }),
     maxEventLoopDelayMs: Type.Integer({
       default: 1000,
-      minimum: 50,
+      minimum: 0,
       maximum: 60_000,
-      description: 'Event-loop delay beyond which new requests get 503 with Retry-After (load shedding).',
+      description:
+        'Event-loop delay beyond which new requests get 503 with Retry-After (load shedding). 0 turns it off (only where something in front sheds load).',
     }),
   },
   strict,

@@ -16,7 +16,7 @@ import { redactUrl } from './logger.js';
 import { trackRouteMethods } from './method-not-allowed.js';
 import { registerOpenApi } from './openapi.js';
 import { handleError, sendProblem } from './problem.js';
-import { securityHeaders } from './security-headers.js';
+import { HSTS_VALUE, securityHeaders } from './security-headers.js';
 import { readTlsOptions, watchTlsFiles } from './tls.js';
 
 export type HttpApp = FastifyInstance;
@@ -50,6 +50,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const { config, logger } = options;
   const isTls = Boolean(config.tls.cert && config.tls.key);
   const headers = securityHeaders(isTls);
+  const hstsBehindProxy = !isTls && config.server.trustedProxies.length > 0;
   let isClosing = false;
   let stopWatchingTls = () => {};
 
@@ -61,6 +62,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // One line per request, written by our onResponse hook with redacted values.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: config.server.bodyLimitBytes,
+    // Path parameters carry ids up to WebAuthn's 1,023-byte credential ids (base64url).
+    routerOptions: { maxParamLength: 2048 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
@@ -113,6 +116,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // Hooks on the hot path are callback-style: cheaper than async ones in Fastify.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers).header('x-request-id', request.id);
+    // Behind a TLS-terminating proxy, HSTS goes out when that (trusted) proxy says the client
+    // used HTTPS; Fastify reads X-Forwarded-Proto from trusted peers only.
+    if (hstsBehindProxy && request.protocol === 'https') reply.header('strict-transport-security', HSTS_VALUE);
     if (!isClosing) return done();
     done(
       new AppError('HTTP_UNAVAILABLE', {

@@ -64,7 +64,7 @@ describe('every response type carries the security headers', () => {
 
   it('answers 405 with an Allow header naming the methods the path has', async () => {
     const response = await app.http.inject({ method: 'POST', url: '/api/ready' });
-    expect(response.statusCode).toBe(405);
+    expect(response.statusCode, response.body).toBe(405);
     expect(response.headers.allow).toBe('GET, HEAD');
   });
 
@@ -74,5 +74,35 @@ describe('every response type carries the security headers', () => {
       headers: { 'x-request-id': 'forged\nline' },
     });
     expect(response.headers['x-request-id']).not.toBe('forged\nline');
+  });
+});
+
+describe('HSTS behind a TLS-terminating proxy', () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    // 127.0.0.3 is the proxy; light-my-request's default peer (127.0.0.1) is not.
+    proxied = await createTestApp({ env: { BULWARK_TRUSTED_PROXIES: '127.0.0.3/32' } });
+    await proxied.http.ready();
+  });
+  afterAll(() => proxied.close());
+
+  const hstsFor = async (remoteAddress: string, proto: string) =>
+    (
+      await proxied.http.inject({
+        method: 'GET',
+        url: '/api/health',
+        remoteAddress,
+        headers: { 'x-forwarded-proto': proto },
+      })
+    ).headers['strict-transport-security'];
+
+  it('is sent when the trusted proxy says the client used HTTPS', async () => {
+    expect(await hstsFor('127.0.0.3', 'https')).toBe('max-age=31536000; includeSubDomains');
+    expect(await hstsFor('127.0.0.3', 'http')).toBeUndefined();
+  });
+
+  it('is not sent when anyone else claims HTTPS (a forged X-Forwarded-Proto changes nothing)', async () => {
+    expect(await hstsFor('127.0.0.1', 'https')).toBeUndefined();
+    expect(await hstsFor('127.0.0.9', 'https')).toBeUndefined();
   });
 });

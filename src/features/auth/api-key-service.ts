@@ -119,6 +119,11 @@ export function createApiKeyService(
       await repo.revoke(id, now());
       return true;
     },
+
+    /** Revokes every key of a user (disabled, or its sessions revoked by an administrator). */
+    async revokeAllForUser(userId: string): Promise<number> {
+      return Number((await repo.revokeAllForUser(userId, now())).numUpdatedRows);
+    },
   };
 }
 

@@ -20,6 +20,14 @@ export function createApiKeysRepo(db: Kysely<DatabaseTables>) {
         .where('id', '=', id)
         .where('revoked_ms', 'is', null)
         .execute(),
+    /** Revokes every live key of the user at once; returns the result with the count. */
+    revokeAllForUser: (userId: string, nowMs: number) =>
+      db
+        .updateTable('api_keys')
+        .set({ revoked_ms: nowMs })
+        .where('user_id', '=', userId)
+        .where('revoked_ms', 'is', null)
+        .executeTakeFirst(),
     touch: (id: string, nowMs: number) =>
       db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).execute(),
   };

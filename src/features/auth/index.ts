@@ -23,6 +23,7 @@ import { registerMfaRoutes } from './routes/mfa-routes.js';
 import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
+import { registerUserAdminRoutes } from './routes/user-admin-routes.js';
 import { registerWebauthnRoutes } from './routes/webauthn-routes.js';
 import { createSessionService } from './session-service.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
@@ -72,6 +73,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
       refreshTokenLifetimeSeconds: config.auth.refreshTokenLifetimeSeconds,
       pendingTtlSeconds: config.auth.mfa.pendingTtlSeconds,
+      maxSessionsPerUser: config.auth.maxSessionsPerUser,
     },
     now,
   );
@@ -139,6 +141,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerEmailChangeRoutes(app, deps);
       registerApiKeyRoutes(app, deps);
       registerAdminSetupRoutes(app, deps);
+      registerUserAdminRoutes(app, deps);
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
       registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now));

@@ -10,6 +10,11 @@ export interface SessionSettings {
   refreshTokenLifetimeSeconds: number;
   /** Lifetime of a sign-in that still owes its second factor (or may only enrol one). */
   pendingTtlSeconds: number;
+  /**
+   * Most sessions (browser sessions and token families together) a user keeps; a new one ends
+   * the least recently used beyond it. Unset: no cap.
+   */
+  maxSessionsPerUser?: number;
 }
 
 /** How a new sign-in stands: its stage, and whether it proved a second factor just now. */
@@ -91,6 +96,11 @@ export function createSessionService(
       stage: state.stage,
       factor_ms: state.factorProven ? nowMs : null,
     });
+    // The cap counts full sign-ins and sign-ins still owing a factor separately, so someone who
+    // knows only the password cannot sign the user out by signing in over and over.
+    if (settings.maxSessionsPerUser !== undefined) {
+      await repo.evictBeyond(userId, id, state.stage !== 'full', settings.maxSessionsPerUser - 1);
+    }
     return id;
   };
 
@@ -162,8 +172,8 @@ export function createSessionService(
       const tokenHash = hash(refreshToken);
       const row = await repo.findRefreshToken(tokenHash);
       if (!row) return { ok: false };
-      const session = await repo.findById(row.session_id);
-      if (!session || now() >= session.expires_ms) return { ok: false };
+      const session = await repo.findByIdWithUserState(row.session_id);
+      if (session?.u_disabled !== 0 || now() >= session.expires_ms) return { ok: false };
       // Spending and re-issuing are one transaction: a racing use waits for it, finds the token
       // spent, and revokes the family only after the winner's tokens exist (no dangling rows).
       const tokens = await db.transaction().execute(async (trx) => {
@@ -203,6 +213,10 @@ export function createSessionService(
     find: (sessionId: string) => repo.findById(sessionId),
     revoke: (sessionId: string) => repo.delete(sessionId),
     revokeAllForUser: (userId: string, exceptSessionId?: string) => repo.deleteForUser(userId, exceptSessionId),
+    /** Ends every session and token family of every user; returns how many sessions ended. */
+    async revokeEveryone(): Promise<number> {
+      return Number((await repo.deleteAll()).numDeletedRows);
+    },
   };
 }
 

@@ -44,6 +44,15 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst(),
     findById: (id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** The session and whether its user is disabled, for refresh (which has no other user check). */
+    findByIdWithUserState: (id: string) =>
+      db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select('users.disabled as u_disabled')
+        .where('sessions.id', '=', id)
+        .executeTakeFirst(),
     listForUser: (userId: string) =>
       db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_ms', 'desc').execute(),
     touch: (id: string, nowMs: number) =>
@@ -56,6 +65,32 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
       let query = db.deleteFrom('sessions').where('user_id', '=', userId);
       if (exceptId) query = query.where('id', '!=', exceptId);
       return query.executeTakeFirst();
+    },
+    /** Every session of every user (incident response); tokens go with them. */
+    deleteAll: () => db.deleteFrom('sessions').executeTakeFirst(),
+    /**
+     * Keeps the user's `keep` most recently used sessions of the same class as `newId` (full
+     * sign-ins, or sign-ins still owing a second factor) besides `newId` itself, and deletes
+     * the older ones of that class. One statement: the subquery picks the survivors.
+     */
+    evictBeyond: (userId: string, newId: string, pending: boolean, keep: number) => {
+      const survivors = db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('id', '!=', newId)
+        .where('stage', pending ? '!=' : '=', 'full')
+        .orderBy('last_seen_ms', 'desc')
+        .orderBy('created_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(keep);
+      return db
+        .deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .where('id', '!=', newId)
+        .where('stage', pending ? '!=' : '=', 'full')
+        .where('id', 'not in', survivors)
+        .executeTakeFirst();
     },
 
     insertAccessToken: (tokenHash: string, sessionId: string, expiresMs: number) =>

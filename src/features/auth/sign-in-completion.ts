@@ -79,6 +79,7 @@ export async function checkSecondFactorCode(
     await auditEvent(deps, request, 'auth.mfa.failure', user.id, { purpose });
     throw appError('AUTH_INVALID_CODE');
   }
+  await deps.throttle.recordSuccess(user.email);
   await auditEvent(deps, request, 'auth.mfa.success', user.id, { purpose, method });
   if (method === 'recovery') {
     await auditEvent(deps, request, 'auth.mfa.recovery_code_used', user.id, {

@@ -210,7 +210,7 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
       purpose: ChallengePurpose,
       sessionId: string | null,
       response: AuthenticationResponseJSON,
-    ): Promise<{ userId: string; credentialId: string }> {
+    ): Promise<{ userId: string; credentialId: string; userVerified: boolean }> {
       const challenge = await spendChallenge(challengeOf(response), purpose, sessionId);
       const row = await db
         .selectFrom('webauthn_credentials')
@@ -245,7 +245,7 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
         .where('counter', newCounter === 0 ? '=' : '<', newCounter)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw passkeyFailed('The passkey’s signature counter went backwards.');
-      return { userId: row.user_id, credentialId: row.id };
+      return { userId: row.user_id, credentialId: row.id, userVerified: verification.authenticationInfo.userVerified };
     },
 
     async remove(userId: string, credentialId: string): Promise<boolean> {

@@ -157,9 +157,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
       if (body.webauthn !== undefined) {
         const passkey = await verifyPasskey(deps, request, 'reauth', auth.sessionId, body.webauthn);
         if (passkey.userId !== auth.user.id) throw appError('AUTH_PASSKEY_FAILED');
-        // A passkey verifies the person on the device: it stands for both.
-        proved.password = true;
+        // A passkey is a factor; when the device also verified the person (PIN, biometric) it
+        // stands for the password too. A bare security key without verification does not.
         proved.factor = true;
+        if (passkey.userVerified) proved.password = true;
       }
       const kind = auth.via === 'cookie' ? 'cookie' : 'bearer';
       const newToken = await deps.sessions.markReauthenticated(auth.sessionId, kind, proved);

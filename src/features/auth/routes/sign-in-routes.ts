@@ -35,8 +35,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
     const email = normaliseEmail(body.email);
     await deps.throttle.assertNotThrottled(email, request.ip);
     const verdict = await deps.accounts.verifyCredentials(email, body.password);
-    if (verdict.ok) await deps.throttle.recordSuccess(email);
-    else await deps.throttle.recordFailure(email, request.ip);
+    // With a second factor the password alone is not a success: the failure series ends only
+    // when the whole sign-in succeeds, so wrong codes keep counting across password sign-ins.
+    if (verdict.ok && verdict.user.mfa_enrolled_ms === null) await deps.throttle.recordSuccess(email);
+    else if (!verdict.ok) await deps.throttle.recordFailure(email, request.ip);
     if (!verdict.ok) {
       await auditEvent(deps, request, 'auth.login.failure', undefined, {
         reason: verdict.reason,
