@@ -273,6 +273,56 @@ describe('seeing and ending sessions', () => {
     expect(await sessionRow(aliceSessionId)).toBeDefined();
   });
 
+  it('ends all other sessions on request, only after a recent sign-in, keeping the current one', async () => {
+    const email = uniqueEmail('endall');
+    await register(app, email);
+    const here = await signIn(app, email);
+    const elsewhere = await signIn(app, email);
+    const { accessToken } = await issueTokens(app, email);
+    const endOthers = () => app.http.inject({ method: 'DELETE', url: '/api/auth/sessions', headers: unsafe(here) });
+
+    // A stolen but old session cannot throw the owner out of every other device.
+    await app.database.db
+      .updateTable('sessions')
+      .set({ reauth_ms: Date.now() - minutes(10) })
+      .where('id', '=', await currentSessionId(here))
+      .execute();
+    const stale = await endOthers();
+    expect(stale.statusCode, stale.body).toBe(403);
+    expect(stale.json().type).toMatch(/step-up-required$/);
+    const staleOne = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${await currentSessionId(elsewhere)}`,
+      headers: unsafe(here),
+    });
+    expect(staleOne.statusCode).toBe(403);
+    expect((await me(app, elsewhere.token)).statusCode).toBe(200);
+
+    const reauth = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/reauth',
+      headers: unsafe(here),
+      payload: { password: PASSWORD },
+    });
+    expect(reauth.statusCode).toBe(200);
+    const fresh = { ...here, token: sessionTokenFrom(reauth) as string };
+    fresh.cookie = cookieFor(fresh.token);
+    const ended = await app.http.inject({
+      method: 'DELETE',
+      url: '/api/auth/sessions',
+      headers: { cookie: fresh.cookie, 'x-csrf-token': fresh.csrf },
+    });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(ended.json()).toEqual({ revoked: 2 });
+    expect((await me(app, elsewhere.token)).statusCode).toBe(401);
+    const bearerMe = await app.http.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(bearerMe.statusCode).toBe(401);
+    expect((await me(app, fresh.token)).statusCode).toBe(200);
+  });
+
   it('ends every other session, cookie and bearer, on a password change but keeps the current one', async () => {
     const email = uniqueEmail('pwchange');
     await register(app, email);

@@ -5,7 +5,7 @@ import { appError } from '../../../errors/index.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
 import { csrfTokenFor } from '../csrf.js';
-import { requireSession, requireUser } from '../guards.js';
+import { requireRecentAuth, requireSession, requireUser } from '../guards.js';
 import { checkSecondFactorCode } from '../sign-in-completion.js';
 import {
   PasskeyResponse,
@@ -108,12 +108,34 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
     async (request, reply) => {
       const auth = requireSession(request);
       const { id } = request.params as { id: string };
+      // Ending another device's sign-in is account management: it needs a recent sign-in
+      // (ASVS V7.5.2); ending one's own current session is just logging out.
+      if (id !== auth.sessionId) requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
       const session = await deps.sessions.find(id);
       // Another user's session is "not found": ids are not confirmed to strangers.
       if (!session || session.user_id !== auth.user.id) throw appError('AUTH_NOT_FOUND');
       await deps.sessions.revoke(id);
       await auditEvent(deps, request, 'auth.session.revoke', auth.user.id, { sessionId: id });
       return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/auth/sessions',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End all my other sessions and token families (needs a recent sign-in)',
+        response: { 200: Type.Object({ revoked: Type.Integer() }), 401: problem, 403: problem },
+      },
+    },
+    async (request) => {
+      const auth = requireSession(request);
+      requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
+      const result = await deps.sessions.revokeAllForUser(auth.user.id, auth.sessionId);
+      const revoked = Number(result.numDeletedRows);
+      await auditEvent(deps, request, 'auth.session.revoke_others', auth.user.id, { revoked });
+      return { revoked };
     },
   );
 
