@@ -51,6 +51,21 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'set BULWARK_TLS_CERT and BULWARK_TLS_KEY, or declare the TLS-terminating proxy in server.trustedProxies, or bind 127.0.0.1',
   },
   {
+    id: 'mail-without-public-url',
+    severity: 'high',
+    test: (c) => c.smtp.url !== undefined && c.publicUrl === undefined,
+    message:
+      'mail is on but publicUrl is not set, so mailed reset and verification links would take their address from the Host header of whoever asked for them',
+    fix: 'set publicUrl (BULWARK_PUBLIC_URL) to the address users reach, e.g. https://api.example.com',
+  },
+  {
+    id: 'oidc-plain-http-issuer',
+    severity: 'high',
+    test: (c) => c.auth.oidc.providers.some((p) => p.issuer.startsWith('http://') && !isLoopbackHost(hostOf(p.issuer))),
+    message: 'an OIDC provider is reached over plain HTTP',
+    fix: 'use the provider’s https:// issuer URL in auth.oidc.providers',
+  },
+  {
     id: 'tls-half-configured',
     severity: 'high',
     test: (c) => Boolean(c.tls.cert) !== Boolean(c.tls.key),

@@ -32,8 +32,30 @@ describe('named configuration checks', () => {
     [{ BULWARK_REDIS_URL: 'redis://cache.example:6379' }, 'medium:redis-without-tls'],
     [{ BULWARK_ABUSE_DENY_LIST: '10.0.0.0/33' }, 'high:invalid-address-list'],
     [{ BULWARK_TRUSTED_PROXIES: 'proxy.example' }, 'high:invalid-address-list'],
+    [{ BULWARK_SMTP_URL: 'smtps://u:p@mail.example:465' }, 'high:mail-without-public-url'],
+    [
+      {
+        BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
+          { name: 'corp', issuer: 'http://id.example', clientId: 'c', clientSecret: 's' },
+        ]),
+      },
+      'high:oidc-plain-http-issuer',
+    ],
   ])('%o → %s', (env, expected) => {
     expect(ids(env)).toContain(expected);
+  });
+
+  it('accepts mail with a public URL and OIDC over https (or on loopback)', () => {
+    expect(
+      ids({
+        BULWARK_SMTP_URL: 'smtps://u:p@mail.example:465',
+        BULWARK_PUBLIC_URL: 'https://api.example',
+        BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
+          { name: 'corp', issuer: 'https://id.example', clientId: 'c', clientSecret: 's' },
+          { name: 'dev', issuer: 'http://127.0.0.1:9000', clientId: 'c', clientSecret: 's' },
+        ]),
+      }),
+    ).toEqual([]);
   });
 
   it('accepts what the fixes say to do', () => {

@@ -40,12 +40,13 @@ export function createAccountService(deps: {
   const tokens = createOneTimeTokensRepo(deps.db);
   const now = deps.now ?? Date.now;
 
-  const requireAcceptablePassword = async (password: string, email: string) => {
+  /** `field` names the body field the password came in, so a client can point at its input. */
+  const requireAcceptablePassword = async (password: string, email: string, field = 'password') => {
     const problem = await deps.passwords.check(password, email);
     if (problem) {
       throw appError('AUTH_WEAK_PASSWORD', {
         detail: problem.message,
-        fields: [{ field: 'password', code: problem.reason, message: problem.message }],
+        fields: [{ field, code: problem.reason, message: problem.message }],
       });
     }
   };
@@ -139,8 +140,8 @@ export function createAccountService(deps: {
       return { ok: true, user };
     },
 
-    async setPassword(user: UsersTable, password: string) {
-      await requireAcceptablePassword(password, user.email);
+    async setPassword(user: UsersTable, password: string, field = 'password') {
+      await requireAcceptablePassword(password, user.email, field);
       await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
     },
 

@@ -137,7 +137,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
         await auditEvent(deps, request, 'auth.password.change.failure', auth.user.id);
         throw appError('AUTH_INVALID_CREDENTIALS');
       }
-      await deps.accounts.setPassword(auth.user, body.newPassword);
+      await deps.accounts.setPassword(auth.user, body.newPassword, 'newPassword');
       await deps.sessions.revokeAllForUser(auth.user.id, auth.sessionId);
       await auditEvent(deps, request, 'auth.password.change', auth.user.id);
       return reply.code(204).send();
