@@ -43,6 +43,19 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runAdminCreate(flags, processOutput));
     });
 
+  const sessions = program.command('sessions').description('sign-in sessions');
+  withCommon(
+    sessions
+      .command('revoke')
+      .description("end sessions and token families at once: everyone's (--all) or one user's (--user, keys too)"),
+  )
+    .option('--all', 'every session of every user')
+    .option('--user <email>', "one user's sessions, token families and API keys")
+    .action(async (flags) => {
+      const { runSessionsRevoke } = await import('./cli/sessions-revoke.js');
+      setExit(await runSessionsRevoke(flags, processOutput));
+    });
+
   const log = program.command('log').description('audit log tools');
   withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) => {
     const { runLogVerify } = await import('./cli/log-verify.js');
