@@ -16,7 +16,7 @@ import {
   PASSWORD,
 } from '../helpers/collections-client.js';
 import { enrolTotp, type Send } from '../helpers/mfa-client.js';
-import { createSchema, createTestApp, LogCapture, type TestApp, testDialect } from '../helpers/test-app.js';
+import { createSchema, createTestApp, LogCapture, TEST_ENV, type TestApp, testDialect } from '../helpers/test-app.js';
 
 /**
  * Users for administrators (ASVS V7.4.2, V7.4.5, V7.1.2): every route is closed to guests and
@@ -95,20 +95,6 @@ async function auditOf(app: TestApp, type: string) {
 const expectOk = (response: LightMyRequestResponse, status = 200) =>
   expect(response.statusCode, response.body).toBe(status);
 
-/** What createTestApp sets: cheap hashing, no abuse limits or load shedding in the way. */
-const TEST_ENV = {
-  BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '0',
-  BULWARK_PORT: '0',
-  BULWARK_LOG_LEVEL: 'silent',
-  BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
-  BULWARK_AUTH_ARGON2_ITERATIONS: '1',
-  BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
-  BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: '1000000',
-  BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: '1000000',
-  BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
-  BULWARK_ABUSE_BAN_FAILURE_LIMIT: '10000',
-};
-
 /**
  * Two instances of the server on one database (one SQLite file in one data folder, or one
  * PostgreSQL schema) and one master key, as a deployment behind a load balancer has them.
@@ -118,7 +104,12 @@ async function createTwinApps(): Promise<{ first: TestApp; second: TestApp; clos
   const postgres = testDialect() === 'postgres' ? await createSchema() : undefined;
   const make = async (): Promise<TestApp> => {
     const config = loadConfig({
-      env: { ...TEST_ENV, BULWARK_DATA_DIR: dataDir, ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}) },
+      env: {
+        ...TEST_ENV,
+        BULWARK_LOG_LEVEL: 'silent',
+        BULWARK_DATA_DIR: dataDir,
+        ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}),
+      },
       cwd: dataDir,
     });
     const logs = new LogCapture();

@@ -8,7 +8,7 @@ import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
 import { enrolTotp, type Send, totpCode } from '../helpers/mfa-client.js';
-import { LogCapture, testDialect } from '../helpers/test-app.js';
+import { LogCapture, TEST_ENV, testDialect } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /**
@@ -38,17 +38,7 @@ async function startInstance(): Promise<Instance> {
     cwd: dataDir,
     env: {
       BULWARK_DATA_DIR: dataDir,
-      BULWARK_PORT: '0',
-      BULWARK_LOG_LEVEL: 'info',
-      BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
-      BULWARK_AUTH_ARGON2_ITERATIONS: '1',
-      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
-      BULWARK_ABUSE_BAN_FAILURE_LIMIT: '10000',
-      // Behaviour, not load: a busy host must not turn answers into 503s.
-      BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '60000',
+      ...TEST_ENV,
       BULWARK_SMTP_URL: sink.url,
       BULWARK_PUBLIC_URL: PUBLIC_URL,
       ...database.env,

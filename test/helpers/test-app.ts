@@ -39,6 +39,26 @@ export interface TestAppOptions {
 }
 
 /**
+ * What every test app runs with unless a test says otherwise: any port, cheap hashing (tests
+ * about hashing cost set their own), abuse limits out of the way (most tests sign in and fail
+ * many times from 127.0.0.1; abuse tests set real limits), and no load shedding (parallel test
+ * files on two cores starve the event loop now and then, and a sampling interval without
+ * samples counts as overload; load-shedding.test.ts turns it back on).
+ */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  BULWARK_PORT: '0',
+  BULWARK_LOG_LEVEL: 'info',
+  BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
+  BULWARK_AUTH_ARGON2_ITERATIONS: '1',
+  BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
+  BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: '1000000',
+  BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: '1000000',
+  BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
+  BULWARK_ABUSE_BAN_FAILURE_LIMIT: '10000',
+  BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '0',
+};
+
+/**
  * A fresh Bulwark app on its own temporary data folder, and on PostgreSQL its own schema, so
  * test files run in parallel without sharing state. Nothing listens unless the test calls start().
  */
@@ -48,20 +68,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = loadConfig({
     env: {
       BULWARK_DATA_DIR: dataDir,
-      BULWARK_PORT: '0',
+      ...TEST_ENV,
       BULWARK_LOG_LEVEL: options.logLevel ?? 'info',
-      // Cheap hashing keeps the suite fast; tests about hashing cost set their own.
-      BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
-      BULWARK_AUTH_ARGON2_ITERATIONS: '1',
-      // Most tests sign in and fail many times from 127.0.0.1; abuse tests set real limits.
-      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: '1000000',
-      BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '100',
-      BULWARK_ABUSE_BAN_FAILURE_LIMIT: '10000',
-      // Parallel test files on two cores starve the event loop now and then, and a sampling
-      // interval without samples counts as overload; load-shedding.test.ts turns it back on.
-      BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...(postgres ? { BULWARK_DATABASE_URL: postgres.url } : {}),
       ...options.env,
     },

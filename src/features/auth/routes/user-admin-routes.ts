@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionsTable, UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
-import type { AuthContext } from '../auth-context.js';
+import { type AuthContext, toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, clearSessionCookie } from '../auth-deps.js';
 import { requireAdmin, requireRecentAuth } from '../guards.js';
 import type { AdminUserChange } from '../users-repo.js';
@@ -45,17 +45,9 @@ const ListQuery = Type.Object(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What a client may see of any user, plus what an administrator needs to manage them. */
 function toAdminUser(row: UsersTable) {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    verified: row.verified === 1,
-    disabled: row.disabled === 1,
-    mfaEnrolled: row.mfa_enrolled_ms !== null,
-    created: iso(row.created_ms),
-  };
+  return { ...toPublicUser(row), disabled: row.disabled === 1, mfaEnrolled: row.mfa_enrolled_ms !== null };
 }
 
 function toAdminSession(row: SessionsTable) {
