@@ -172,13 +172,15 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
         created_ms: now(),
         last_used_ms: null,
       };
-      const taken = await db
-        .selectFrom('webauthn_credentials')
-        .select('id')
-        .where('id', '=', row.id)
+      // One statement decides, so two simultaneous registrations of a credential give one success.
+      const inserted = await db
+        .insertInto('webauthn_credentials')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doNothing())
         .executeTakeFirst();
-      if (taken) throw passkeyFailed('That passkey is already registered.');
-      await db.insertInto('webauthn_credentials').values(row).execute();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) {
+        throw passkeyFailed('That passkey is already registered.');
+      }
       return row;
     },
 
