@@ -34,4 +34,12 @@ describe('log redaction', () => {
     );
     expect(redactUrl('/plain/path')).toBe('/plain/path');
   });
+
+  it('redacts an OIDC callback’s code and state, but not an error code in a log object', () => {
+    const redacted = encodeURIComponent(REDACTED);
+    expect(redactUrl('/api/auth/oidc/corp/callback?code=abc123&state=xyz&iss=https%3A%2F%2Fid.example')).toBe(
+      `/api/auth/oidc/corp/callback?code=${redacted}&state=${redacted}&iss=https%3A%2F%2Fid.example`,
+    );
+    expect(redactSecrets({ code: 'AUTH_CSRF', state: 'ready' })).toEqual({ code: 'AUTH_CSRF', state: 'ready' });
+  });
 });

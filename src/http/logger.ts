@@ -23,13 +23,21 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * OAuth and OIDC parameters that are secrets in a URL (an authorization code can be redeemed,
+ * a state or nonce forged into a flow) but are ordinary words as object keys (an error `code`).
+ */
+const SECRET_QUERY_KEY = /^(code|state|nonce|code_verifier|id_token_hint)$/i;
+
 /** Query parameters named like secrets keep their name, lose their value. */
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
   const params = new URLSearchParams(url.slice(queryStart + 1));
   for (const key of [...params.keys()]) {
-    if (SECRET_KEY.test(key) || SECRET_VALUE.test(params.get(key) ?? '')) params.set(key, REDACTED);
+    if (SECRET_KEY.test(key) || SECRET_QUERY_KEY.test(key) || SECRET_VALUE.test(params.get(key) ?? '')) {
+      params.set(key, REDACTED);
+    }
   }
   return `${url.slice(0, queryStart)}?${params.toString()}`;
 }

@@ -29,6 +29,11 @@ export interface OidcProviderOptions {
    * provider impersonating another would. Tokens are still issued with the real issuer.
    */
   issuerOverride?: string;
+  /**
+   * Rewrite the `id_token` of every token response (forged signature, `alg: none`…), as a
+   * compromised or impersonated token endpoint would.
+   */
+  tamperIdToken?: (idToken: string) => string;
 }
 
 export interface OidcTestProvider {
@@ -122,6 +127,17 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       await next();
       if (ctx.path === '/.well-known/openid-configuration' && ctx.body !== null && typeof ctx.body === 'object') {
         ctx.body = { ...ctx.body, issuer: issuerOverride };
+      }
+    });
+  }
+
+  const { tamperIdToken } = options;
+  if (tamperIdToken !== undefined) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as { id_token?: unknown } | null;
+      if (ctx.path === '/token' && body !== null && typeof body === 'object' && typeof body.id_token === 'string') {
+        ctx.body = { ...body, id_token: tamperIdToken(body.id_token) };
       }
     });
   }

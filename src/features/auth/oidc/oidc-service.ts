@@ -61,13 +61,10 @@ export function createOidcService(
       const issuer = new URL(provider.issuer);
       // Plain HTTP only to a provider on this machine (development and tests).
       const insecure = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname);
-      pending = client.discovery(
-        issuer,
-        provider.clientId,
-        provider.clientSecret,
-        undefined,
-        insecure ? { execute: [client.allowInsecureRequests] } : undefined,
-      );
+      // openid-client skips the ID token's signature when it came straight from the token
+      // endpoint over TLS (OIDC Core 3.1.3.7 allows it); we check it anyway (ASVS V9.1.1).
+      const execute = [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])];
+      pending = client.discovery(issuer, provider.clientId, provider.clientSecret, undefined, { execute });
       discovered.set(provider.name, pending);
       pending.catch(() => discovered.delete(provider.name));
     }
