@@ -94,6 +94,34 @@ describe('record fields: mass assignment, hidden and encrypted fields, validatio
     expect(await rawRow(app, 'c_profiles', record.id)).toEqual(before);
   });
 
+  it('lets an update rule name the fields a caller may change (`:isset`): handing a record over is refused', async () => {
+    await createCollection(app, admin, {
+      name: 'tickets',
+      fields: [
+        { name: 'owner', type: 'relation', collection: 'users' },
+        { name: 'title', type: 'text' },
+        { name: 'status', type: 'select', values: ['open', 'closed'] },
+      ],
+      rules: {
+        ...OWNER_RULES,
+        update: 'owner = @request.auth.id && @request.body.owner:isset = false && @request.body.status:isset = false',
+      },
+    });
+    const tickets = recordsApi(app, 'tickets');
+    const ticket = await createRecord(app, 'tickets', alice.headers, { owner: alice.id, title: 't', status: 'open' });
+    const before = await rawRow(app, 'c_tickets', ticket.id);
+    for (const body of [{ owner: bob.id }, { status: 'closed' }, { title: 'x', owner: alice.id }]) {
+      expectProblem(await tickets.update(alice.headers, ticket.id, body), 404, 'REC_NOT_FOUND');
+    }
+    expect(await rawRow(app, 'c_tickets', ticket.id)).toEqual(before);
+    const allowed = await tickets.update(alice.headers, ticket.id, { title: 'renamed' });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json()).toMatchObject({ title: 'renamed', owner: alice.id, status: 'open' });
+    // The modifier is for request bodies only: on a field it is a 400 naming the position.
+    const misuse = await adminApi(app).patch(admin.headers, 'tickets', { rules: { update: 'owner:isset = true' } });
+    expectProblem(misuse, 400);
+  });
+
   it('never returns a hidden field, yet stores it', async () => {
     const secret = marker('hidden');
     const created = await profiles().create(alice.headers, { owner: alice.id, title: 'h', note: secret });

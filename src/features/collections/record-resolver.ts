@@ -122,7 +122,13 @@ export function createRecordResolver(options: ResolverOptions): FieldResolver {
 
     resolveRequest(path) {
       const [scope, key, ...rest] = path;
-      if (rest.length > 0 || !key) return undefined;
+      if (!key) return undefined;
+      if (scope === 'body' && rest.length === 1 && rest[0] === ':isset') {
+        // Lets a rule name the fields a caller may change: `@request.body.owner:isset = false`.
+        if (!fieldsByName.has(key)) return undefined;
+        return { value: options.body !== undefined && Object.hasOwn(options.body, key), type: 'bool' };
+      }
+      if (rest.length > 0) return undefined;
       if (scope === 'auth') return authValue(options.caller, key);
       if (scope === 'body') {
         const field = fieldsByName.get(key);

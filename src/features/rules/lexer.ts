@@ -147,6 +147,9 @@ function readNumber(text: string, start: number): Read {
   return { token: { kind: 'number', value: value === 0 ? 0 : value, position: start }, end: index };
 }
 
+/** The one modifier: `@request.body.role:isset`. */
+export const ISSET = ':isset';
+
 /** `a`, `a.b.c`, `@request.auth.id`, `@now`: dot-separated segments, `@` only in front. */
 function readIdentifier(text: string, start: number): Read {
   const segments: string[] = [];
@@ -163,6 +166,12 @@ function readIdentifier(text: string, start: number): Read {
     segments.push(text.slice(segmentStart, index));
     if (text[index] !== '.') break;
     index++;
+  }
+  // `@request.body.<field>:isset` (as in PocketBase): whether the request body carries the field.
+  if (text.startsWith(ISSET, index) && !isIdentifierPart(text[index + ISSET.length] ?? '')) {
+    if (segments[0] !== '@request') throw ruleError('RULE_SYNTAX', 'only @request.body.<field> takes :isset', index);
+    segments.push(ISSET);
+    index += ISSET.length;
   }
   return { token: { kind: 'identifier', segments, position: start }, end: index };
 }

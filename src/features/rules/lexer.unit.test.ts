@@ -30,6 +30,16 @@ describe('the rule lexer', () => {
     ]);
   });
 
+  it('reads the :isset modifier after @request paths only', () => {
+    expect(tokenize('@request.body.owner:isset = false')[0]).toEqual({
+      kind: 'identifier',
+      segments: ['@request', 'body', 'owner', ':isset'],
+      position: 0,
+    });
+    expect(codeOf('owner:isset = false')).toBe('RULE_SYNTAX: only @request.body.<field> takes :isset at character 6');
+    expect(codeOf('@request.body.owner:issetx = 1')).toMatch(/^RULE_SYNTAX/);
+  });
+
   it('reads all eight comparison operators, longest first', () => {
     const operators = tokenize('= != > >= < <= ~ !~').flatMap((t) => (t.kind === 'operator' ? [t.value] : []));
     expect(operators).toEqual(['=', '!=', '>', '>=', '<', '<=', '~', '!~']);
