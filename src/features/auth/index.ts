@@ -10,6 +10,7 @@ import { createAccountService, type PasswordTools } from './account-service.js';
 import { createApiKeyService } from './api-key-service.js';
 import type { AuthDeps } from './auth-deps.js';
 import { registerAuthentication } from './authenticate.js';
+import { registerRefusalAudit } from './refusal-audit.js';
 import { createSecondFactors } from './mfa/second-factors.js';
 import { createOidcService } from './oidc/oidc-service.js';
 import { getBreachedPasswords } from './password/breached-passwords.js';
@@ -135,6 +136,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
         limitUser: (userId) => userLimiter.consume(userId),
         requiresFactor: factors.isRequiredFor,
       });
+      registerRefusalAudit(app, deps);
       registerSignInRoutes(app, deps);
       registerSessionRoutes(app, deps);
       registerAccountRoutes(app, deps);
