@@ -46,6 +46,16 @@ const CLOSING_RETRY_AFTER_SECONDS = 5;
  * Builds the Fastify instance with the whole security pipeline in place. Features add their
  * routes afterwards; every route, and every 404, 405, 413 and 500, goes through the same hooks.
  */
+/**
+ * @fastify/under-pressure reports an event-loop delay of Infinity when a whole sampling
+ * interval went by without one sample (the loop was busy compiling routes at start-up, say).
+ * That is "not measured", not overload: the next interval has real samples, so serve now
+ * rather than refuse the first requests after every start.
+ */
+export function isMeasuredOverload(type: string, value: number | undefined): boolean {
+  return !(type === 'eventLoopDelay' && value === Number.POSITIVE_INFINITY);
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
   const { config, logger } = options;
   const isTls = Boolean(config.tls.cert && config.tls.key);
@@ -178,14 +188,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // until everything times out.
   await app.register(underPressure, {
     maxEventLoopDelay: config.abuse.maxEventLoopDelayMs,
-    pressureHandler: () =>
-      Promise.reject(
-        appError('HTTP_UNAVAILABLE', {
-          detail: 'The server is overloaded; retry shortly.',
-          expose: true,
-          headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
-        }),
-      ),
+    pressureHandler: (_request, _reply, type, value) =>
+      isMeasuredOverload(type, value)
+        ? Promise.reject(
+            appError('HTTP_UNAVAILABLE', {
+              detail: 'The server is overloaded; retry shortly.',
+              expose: true,
+              headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
+            }),
+          )
+        : undefined,
   });
   await registerOpenApi(app, options.version);
   return app;

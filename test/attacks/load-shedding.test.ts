@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isMeasuredOverload } from '../../src/http/create-server.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -39,5 +40,13 @@ describe('load shedding', () => {
       recovered = (await app.http.inject({ url: '/api/health' })).statusCode === 200;
     }
     expect(recovered).toBe(true);
+  });
+});
+
+describe('what counts as overload', () => {
+  it('an interval without samples is "not measured", not overload; anything measured above the limit is', () => {
+    expect(isMeasuredOverload('eventLoopDelay', Number.POSITIVE_INFINITY)).toBe(false);
+    expect(isMeasuredOverload('eventLoopDelay', 1500)).toBe(true);
+    expect(isMeasuredOverload('heapUsedBytes', Number.POSITIVE_INFINITY)).toBe(true);
   });
 });
