@@ -159,8 +159,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   {
     id: 'redis-without-tls',
     severity: 'medium',
-    test: (c) =>
-      c.redis.url !== undefined && c.redis.url.startsWith('redis://') && !isLoopbackHost(hostOf(c.redis.url)),
+    test: (c) => c.redis.url?.startsWith('redis://') === true && !isLoopbackHost(hostOf(c.redis.url)),
     message: 'the Redis connection to a non-loopback host is not encrypted',
     fix: 'use a rediss:// URL in redis.url (BULWARK_REDIS_URL)',
   },

@@ -4,7 +4,6 @@ import {
   buildTokenLink,
   createMailer,
   type Mailer,
-  parseSmtpUrl,
   passwordResetEmail,
   registrationAttemptEmail,
   verificationEmail,
