@@ -259,9 +259,24 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
       expect(failure?.details).toMatchObject({ provider: 'test' });
     });
 
+    it('a provider trusted for email does not link a local account whose owner never proved the address (pre-hijacking)', async () => {
+      // Someone registers the victim's address in advance; the victim later signs in through
+      // the trusted provider and must not land in (and share) the squatter's account.
+      const email = uniqueEmail('squatted');
+      const squatter = await register(app, email);
+      const subject = account('squatted', email);
+      const response = await signInVia('trusted', subject);
+      expectProblem(response, 409, 'oidc-account-exists');
+      expectNoSession(response);
+      expect(await identitiesOfSubject(subject)).toEqual([]);
+      expect((await userByEmail(email))?.id).toBe(squatter.id);
+    });
+
     it('a provider trusted for email links the local account with that verified email', async () => {
       const email = uniqueEmail('owner');
       const local = await register(app, email);
+      // The owner proved the address (the mailed link, when mail is on).
+      await app.database.db.updateTable('users').set({ verified: 1 }).where('id', '=', local.id).execute();
       const before = await userByEmail(email);
       const subject = account('owner', email);
 
@@ -315,6 +330,18 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
       const response = await app.http.inject({ url: '/api/auth/oidc/test/start?link=true' });
       expectProblem(response, 401, 'unauthenticated');
       expect(setCookies(response).some((line) => line.startsWith(STATE_COOKIE))).toBe(false);
+    });
+
+    it('is refused when a cross-site page starts it (an attacker attaching their identity)', async () => {
+      const fresh = await signIn(app, (await register(app, uniqueEmail('lured-linker'))).email);
+      for (const site of ['cross-site', 'same-site']) {
+        const response = await app.http.inject({
+          url: '/api/auth/oidc/test/start?link=true',
+          headers: { cookie: fresh.cookie, 'sec-fetch-site': site },
+        });
+        expectProblem(response, 403, 'csrf');
+        expect(setCookies(response).some((line) => line.startsWith(STATE_COOKIE))).toBe(false);
+      }
     });
 
     it('needs a recent sign-in', async () => {

@@ -49,8 +49,10 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
       const budget = await deps.limitUser(request.auth.user.id);
       if (!budget.allowed)
         throw appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(budget.retryAfterSeconds) } });
+      // Routes that act on no session's authority (sign-in, sign-up, mailed links) serve a
+      // restricted sign-in too: a browser that abandoned its second step can still sign in anew.
       const stage = request.auth.stage;
-      if (stage !== 'full' && config.allowStages?.includes(stage) !== true) {
+      if (stage !== 'full' && config.usesNoSession !== true && config.allowStages?.includes(stage) !== true) {
         throw stage === 'mfa' ? appError('AUTH_MFA_REQUIRED') : appError('AUTH_MFA_ENROLMENT_REQUIRED');
       }
     }

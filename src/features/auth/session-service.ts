@@ -201,11 +201,12 @@ export function createSessionService(
     ): Promise<string | null> {
       const token = kind === 'cookie' ? newSecret() : null;
       const nowMs = now();
-      await repo.setReauth(sessionId, {
+      const changes = {
         ...(proved.password ? { reauth_ms: nowMs } : {}),
         ...(proved.factor ? { factor_ms: nowMs } : {}),
         ...(token ? { token_hash: hash(token) } : {}),
-      });
+      };
+      if (Object.keys(changes).length > 0) await repo.setReauth(sessionId, changes);
       return token;
     },
 

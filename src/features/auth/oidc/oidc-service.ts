@@ -217,6 +217,7 @@ export function createOidcService(
       if (linkUserId) {
         const user = await findUser(linkUserId);
         if (!user) throw failed('The account to link no longer exists.');
+        if (user.disabled === 1) throw failed('This account is disabled.');
         await link(user.id);
         return { user, outcome: 'linked-signed-in' };
       }
@@ -225,7 +226,10 @@ export function createOidcService(
       }
       const existing = await db.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
       if (existing) {
-        if (!provider.trustedForEmail) throw appError('AUTH_OIDC_ACCOUNT_EXISTS');
+        // An account whose owner never proved the address may have been registered by someone
+        // else in advance (pre-hijacking): it is linked only by its owner, signed in.
+        if (!provider.trustedForEmail || existing.verified !== 1) throw appError('AUTH_OIDC_ACCOUNT_EXISTS');
+        if (existing.disabled === 1) throw failed('This account is disabled.');
         await link(existing.id);
         return { user: existing, outcome: 'linked-by-email' };
       }

@@ -34,9 +34,23 @@ export async function afterEnrolment(
     await beginSignIn(deps, request, reply, auth.user, 'cookie', 'second-step', { stage: 'full', factorProven: true });
     return;
   }
+  // A new id for the browser session (a privilege change). Enrolling proves only the new factor:
+  // it counts as "the factor" for later sensitive actions only when it is the account's first.
   const kind = auth.via === 'cookie' ? 'cookie' : 'bearer';
-  const token = await deps.sessions.markReauthenticated(auth.sessionId, kind, { password: false, factor: true });
+  const firstFactor = auth.user.mfa_enrolled_ms === null;
+  const token = await deps.sessions.markReauthenticated(auth.sessionId, kind, { password: false, factor: firstFactor });
   if (token) setSessionCookie(reply, token, deps.config.auth.sessionAbsoluteLifetimeSeconds);
+}
+
+/**
+ * Adding a factor to an account that has one is as sensitive as removing one: a stolen session
+ * plus the password must not enrol the attacker's own factor and then pass for "the factor".
+ * A first factor needs a recent sign-in (for an administrator, the sign-in made to enrol).
+ */
+export function requireEnrolmentAuth(deps: AuthDeps, auth: AuthContext): void {
+  const window = deps.config.auth.stepUpWindowSeconds;
+  if (auth.user.mfa_enrolled_ms === null) requireRecentAuth(auth, window, deps.now());
+  else requireFullRecentAuth(auth, window, deps.now());
 }
 
 /** TOTP enrolment and removal, recovery codes, the second sign-in step, and the factor summary. */
@@ -88,7 +102,7 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
     },
     async (request) => {
       const auth = requireSession(request);
-      requireRecentAuth(auth, window(), deps.now());
+      requireEnrolmentAuth(deps, auth);
       const result = await deps.factors.totp.setup(auth.user);
       await auditEvent(deps, request, 'auth.mfa.totp.setup', auth.user.id);
       return result;
@@ -108,7 +122,7 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      requireRecentAuth(auth, window(), deps.now());
+      requireEnrolmentAuth(deps, auth);
       await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
       if (!(await deps.factors.totp.confirm(auth.user.id, (request.body as { code: string }).code))) {
         await deps.throttle.recordFailure(auth.user.email, request.ip);

@@ -23,7 +23,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: O
   app.get(
     '/api/auth/oidc/:provider/start',
     {
-      config: { rateLimit: 'auth' },
+      config: { rateLimit: 'auth', usesNoSession: true },
       schema: {
         tags: ['auth'],
         summary:
@@ -49,8 +49,15 @@ export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: O
           : resolveRedirect(query.next, baseUrlFor(deps, request), deps.config.auth.redirects.allowed);
       let linkUserId: string | null = null;
       if (query.link === true) {
-        // Linking adds a way into the account: only its owner, freshly authenticated, may.
+        // Linking adds a way into the account: only its owner, fully signed in and freshly
+        // authenticated, may, and only from our own pages (a cross-site navigation that starts
+        // a link is how an attacker would attach their provider identity to the victim).
         const auth = requireSession(request);
+        if (auth.stage !== 'full') throw appError('AUTH_MFA_REQUIRED');
+        const site = request.headers['sec-fetch-site'];
+        if (site === 'cross-site' || site === 'same-site') {
+          throw appError('AUTH_CSRF', { detail: 'Start linking from this site’s own pages.' });
+        }
         requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
         linkUserId = auth.user.id;
       }
@@ -63,7 +70,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: O
   app.get(
     '/api/auth/oidc/:provider/callback',
     {
-      config: { rateLimit: 'auth' },
+      config: { rateLimit: 'auth', usesNoSession: true, setsSessionCookie: true },
       schema: {
         tags: ['auth'],
         summary: 'Where the provider sends the browser back; signs in and redirects (303) to `next`',

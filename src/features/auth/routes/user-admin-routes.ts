@@ -140,7 +140,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
       schema: {
         tags: ['admin'],
         summary:
-          "Change a user's role or disable it; either ends the user's sessions and token families at once, and disabling also revokes its API keys",
+          "Change a user's role or disable it; either ends the user's sessions and token families and revokes its API keys at once",
         params: IdParams,
         body: Type.Object(
           {
@@ -160,13 +160,13 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
       const user = after as UsersTable;
       const roleChanged = before.role !== user.role;
       const disabledChanged = before.disabled !== user.disabled;
-      // A privilege change gets new sessions; a disabled user keeps no sign-in and no key.
+      // A disabled user keeps no sign-in and no key. A role change is a privilege change: new
+      // sessions, and keys made under the old role end too (a key made by a user must not start
+      // acting with an administrator's reach, nor an old admin key come back with a promotion).
       const ended =
-        user.disabled === 1 && disabledChanged
+        (user.disabled === 1 && disabledChanged) || roleChanged
           ? await endEverything(userId)
-          : roleChanged
-            ? { sessionsEnded: Number((await deps.sessions.revokeAllForUser(userId)).numDeletedRows), keysRevoked: 0 }
-            : { sessionsEnded: 0, keysRevoked: 0 };
+          : { sessionsEnded: 0, keysRevoked: 0 };
       if (roleChanged || disabledChanged) {
         await auditEvent(deps, request, 'admin.user.update', auth.user.id, {
           userId,

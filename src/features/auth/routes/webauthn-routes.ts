@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
 import { type AuthDeps, auditEvent } from '../auth-deps.js';
-import { requireFullRecentAuth, requireRecentAuth, requireSession } from '../guards.js';
+import { requireFullRecentAuth, requireSession } from '../guards.js';
 import { type ChallengePurpose, type RelyingParty, toPasskeyView } from '../mfa/webauthn-service.js';
 import { beginSignIn, completeSecondStep } from '../sign-in-completion.js';
-import { afterEnrolment, SecondStepOutcome } from './mfa-routes.js';
+import { afterEnrolment, requireEnrolmentAuth, SecondStepOutcome } from './mfa-routes.js';
 import { PasskeyResponse, problem, strictBody } from './schemas.js';
 
 const PasskeySchema = Type.Object({
@@ -72,7 +72,7 @@ export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): vo
     },
     async (request) => {
       const auth = requireSession(request);
-      requireRecentAuth(auth, window(), deps.now());
+      requireEnrolmentAuth(deps, auth);
       return deps.factors.webauthn.registrationOptions(relyingPartyFor(deps, request), auth.user, auth.sessionId);
     },
   );
@@ -97,7 +97,7 @@ export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): vo
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      requireRecentAuth(auth, window(), deps.now());
+      requireEnrolmentAuth(deps, auth);
       const body = request.body as { response: RegistrationResponseJSON; name?: string };
       const row = await deps.factors.webauthn
         .verifyRegistration(
