@@ -3,3 +3,4 @@ export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
 export { migrateToLatest } from './migrate.js';
 export type * from './schema.js';
+export { isUniqueViolation } from './unique-violation.js';

@@ -181,6 +181,19 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
     );
 
   describe('accounts', () => {
+    it('two simultaneous first sign-ins of one identity make one account, and neither answers 500', async () => {
+      const email = uniqueEmail('twice');
+      const subject = account('twice', email);
+      const flows = await Promise.all([start('test'), start('test'), start('test')]);
+      const backs = await Promise.all(flows.map((flow) => authorize(flow, subject)));
+      const answers = await Promise.all(backs.map((back, i) => callback(back, flows[i]?.stateCookie)));
+      for (const answer of answers) expect(answer.statusCode, answer.body).toBeLessThan(500);
+      expect(answers.filter((answer) => answer.statusCode === 303).length).toBeGreaterThanOrEqual(1);
+      const rows = await app.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
+      expect(rows).toHaveLength(1);
+      expect((await identitiesOfSubject(subject)).map((identity) => identity.user_id)).toEqual([rows[0]?.id]);
+    });
+
     it('a new user gets a verified account without a password', async () => {
       const email = uniqueEmail('newcomer');
       const subject = account('newcomer', email);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import type { DatabaseTables, DialectName } from '../../db/index.js';
+import { type DatabaseTables, type DialectName, isUniqueViolation } from '../../db/index.js';
 import { type AppError, appError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditSink } from '../audit/index.js';
@@ -287,9 +287,7 @@ async function insertOrConflict(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT_UNIQUE'))
-      throw appError('REC_CONFLICT', { cause: error });
+    if (isUniqueViolation(error)) throw appError('REC_CONFLICT', { cause: error });
     throw isAppError(error) ? (error as AppError) : error;
   }
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { FrozenConfig } from '../../../config/index.js';
-import type { DatabaseTables, UsersTable } from '../../../db/index.js';
+import { type DatabaseTables, isUniqueViolation, type UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
 import { isLoopbackHost } from '../../../lib/net/ip.js';
 import { normaliseEmail } from '../account-service.js';
@@ -180,93 +180,108 @@ export function createOidcService(
       claims: OidcClaims,
       linkUserId: string | null,
     ): Promise<{ user: UsersTable; outcome: OidcOutcome }> {
-      const identity = await db
-        .selectFrom('oidc_identities')
-        .selectAll()
-        .where('issuer', '=', claims.issuer)
-        .where('subject', '=', claims.subject)
-        .executeTakeFirst();
-      const findUser = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      const link = async (userId: string) => {
-        await db
-          .insertInto('oidc_identities')
-          .values({
-            issuer: claims.issuer,
-            subject: claims.subject,
-            user_id: userId,
-            provider: provider.name,
-            email: claims.email,
-            created_ms: now(),
-            last_used_ms: now(),
-          })
-          .execute();
-      };
-
-      if (identity) {
-        if (linkUserId && identity.user_id !== linkUserId) throw failed('That identity is linked to another account.');
-        await db
-          .updateTable('oidc_identities')
-          .set({ last_used_ms: now() })
-          .where('issuer', '=', claims.issuer)
-          .where('subject', '=', claims.subject)
-          .execute();
-        const user = await findUser(identity.user_id);
-        if (!user) throw failed('The linked account no longer exists.');
-        return { user, outcome: 'existing-identity' };
+      try {
+        return await resolveUser(provider, claims, linkUserId);
+      } catch (error) {
+        // A simultaneous callback for the same identity (or address) wrote first: decide again
+        // against what it wrote, so the loser signs in to the same account or gets a 4xx.
+        if (!isUniqueViolation(error)) throw error;
+        return resolveUser(provider, claims, linkUserId);
       }
-      if (linkUserId) {
-        const user = await findUser(linkUserId);
-        if (!user) throw failed('The account to link no longer exists.');
-        if (user.disabled === 1) throw failed('This account is disabled.');
-        await link(user.id);
-        return { user, outcome: 'linked-signed-in' };
-      }
-      if (!claims.email || !claims.emailVerified) {
-        throw failed('The identity provider did not assert a verified email address.');
-      }
-      const existing = await db.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
-      if (existing) {
-        // An account whose owner never proved the address may have been registered by someone
-        // else in advance (pre-hijacking): it is linked only by its owner, signed in.
-        if (!provider.trustedForEmail || existing.verified !== 1) throw appError('AUTH_OIDC_ACCOUNT_EXISTS');
-        if (existing.disabled === 1) throw failed('This account is disabled.');
-        await link(existing.id);
-        return { user: existing, outcome: 'linked-by-email' };
-      }
-      const nowMs = now();
-      const user: UsersTable = {
-        id: newId(),
-        email: claims.email,
-        name: claims.name,
-        password_hash: null,
-        role: 'user',
-        verified: 1,
-        disabled: 0,
-        created_ms: nowMs,
-        updated_ms: nowMs,
-        mfa_enrolled_ms: null,
-      };
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('users').values(user).execute();
-        await trx
-          .insertInto('oidc_identities')
-          .values({
-            issuer: claims.issuer,
-            subject: claims.subject,
-            user_id: user.id,
-            provider: provider.name,
-            email: claims.email,
-            created_ms: nowMs,
-            last_used_ms: nowMs,
-          })
-          .execute();
-      });
-      return { user, outcome: 'created' };
     },
 
     identitiesOf: (userId: string) =>
       db.selectFrom('oidc_identities').selectAll().where('user_id', '=', userId).orderBy('created_ms').execute(),
   };
+
+  async function resolveUser(
+    provider: OidcProvider,
+    claims: OidcClaims,
+    linkUserId: string | null,
+  ): Promise<{ user: UsersTable; outcome: OidcOutcome }> {
+    const identity = await db
+      .selectFrom('oidc_identities')
+      .selectAll()
+      .where('issuer', '=', claims.issuer)
+      .where('subject', '=', claims.subject)
+      .executeTakeFirst();
+    const findUser = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const link = async (userId: string) => {
+      await db
+        .insertInto('oidc_identities')
+        .values({
+          issuer: claims.issuer,
+          subject: claims.subject,
+          user_id: userId,
+          provider: provider.name,
+          email: claims.email,
+          created_ms: now(),
+          last_used_ms: now(),
+        })
+        .execute();
+    };
+
+    if (identity) {
+      if (linkUserId && identity.user_id !== linkUserId) throw failed('That identity is linked to another account.');
+      await db
+        .updateTable('oidc_identities')
+        .set({ last_used_ms: now() })
+        .where('issuer', '=', claims.issuer)
+        .where('subject', '=', claims.subject)
+        .execute();
+      const user = await findUser(identity.user_id);
+      if (!user) throw failed('The linked account no longer exists.');
+      return { user, outcome: 'existing-identity' };
+    }
+    if (linkUserId) {
+      const user = await findUser(linkUserId);
+      if (!user) throw failed('The account to link no longer exists.');
+      if (user.disabled === 1) throw failed('This account is disabled.');
+      await link(user.id);
+      return { user, outcome: 'linked-signed-in' };
+    }
+    if (!claims.email || !claims.emailVerified) {
+      throw failed('The identity provider did not assert a verified email address.');
+    }
+    const existing = await db.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
+    if (existing) {
+      // An account whose owner never proved the address may have been registered by someone
+      // else in advance (pre-hijacking): it is linked only by its owner, signed in.
+      if (!provider.trustedForEmail || existing.verified !== 1) throw appError('AUTH_OIDC_ACCOUNT_EXISTS');
+      if (existing.disabled === 1) throw failed('This account is disabled.');
+      await link(existing.id);
+      return { user: existing, outcome: 'linked-by-email' };
+    }
+    const nowMs = now();
+    const user: UsersTable = {
+      id: newId(),
+      email: claims.email,
+      name: claims.name,
+      password_hash: null,
+      role: 'user',
+      verified: 1,
+      disabled: 0,
+      created_ms: nowMs,
+      updated_ms: nowMs,
+      mfa_enrolled_ms: null,
+    };
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values(user).execute();
+      await trx
+        .insertInto('oidc_identities')
+        .values({
+          issuer: claims.issuer,
+          subject: claims.subject,
+          user_id: user.id,
+          provider: provider.name,
+          email: claims.email,
+          created_ms: nowMs,
+          last_used_ms: nowMs,
+        })
+        .execute();
+    });
+    return { user, outcome: 'created' };
+  }
 }
 
 export type OidcService = ReturnType<typeof createOidcService>;
