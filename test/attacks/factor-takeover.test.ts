@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFor, login, PASSWORD, register, sessionTokenFrom, uniqueEmail } from '../helpers/auth-client.js';
 import { bearer, expectProblem } from '../helpers/collections-client.js';
-import { enrolTotp, freshTotpCode, type Send } from '../helpers/mfa-client.js';
+import { enrolTotp, freshTotpCode, injectSend, type Send } from '../helpers/mfa-client.js';
 import { createSoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -19,15 +19,7 @@ describe('enrolling a factor on an account that has one', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    send = async (method, path, headers, payload) => {
-      const response = await app.http.inject({
-        method: method as 'POST',
-        url: path,
-        headers,
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
-    };
+    send = injectSend(app);
   });
   afterAll(() => app.close());
 

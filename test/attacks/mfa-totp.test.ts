@@ -196,16 +196,13 @@ const auditOf = async (app: TestApp, userId: string) =>
     (row) => ({ type: row.type, details: JSON.parse(row.details) as Record<string, unknown> }),
   );
 
-/** Fewer shed requests on a busy machine (a stall with no sample at all still sheds: see isShedLoad). */
-const NO_SHEDDING = { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '60000' };
-
 let app: TestApp;
 const client = clientFor(() => app);
 const { call, registerUser, token, login, cookieHeaders, me, summary, enrol, newEnrolled, nextCode, fullBearer } =
   client;
 
 beforeAll(async () => {
-  app = await createTestApp({ env: NO_SHEDDING });
+  app = await createTestApp();
   await app.http.ready();
 });
 afterAll(() => app.close());
@@ -510,7 +507,7 @@ describe('brute force of the second factor (account failure limit 5)', () => {
   let limited: TestApp;
   const lc = clientFor(() => limited);
   beforeAll(async () => {
-    limited = await createTestApp({ env: { ...NO_SHEDDING, BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '5' } });
+    limited = await createTestApp({ env: { BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '5' } });
     await limited.http.ready();
   });
   afterAll(() => limited.close());
@@ -746,7 +743,7 @@ describe('administrators must hold a second factor', () => {
   });
 
   it('with BULWARK_AUTH_MFA_REQUIRED_FOR_ADMINS=false an admin without a factor reaches admin routes', async () => {
-    const relaxed = await createTestApp({ env: { ...NO_SHEDDING, BULWARK_AUTH_MFA_REQUIRED_FOR_ADMINS: 'false' } });
+    const relaxed = await createTestApp({ env: { BULWARK_AUTH_MFA_REQUIRED_FOR_ADMINS: 'false' } });
     try {
       const email = uniqueEmail('admin-relaxed');
       await relaxed.auth.accounts.createAdmin(email, PASSWORD);
@@ -767,7 +764,7 @@ describe('BULWARK_AUTH_MFA_REQUIRED_FOR_ALL=true', () => {
   let strict: TestApp;
   const sc = clientFor(() => strict);
   beforeAll(async () => {
-    strict = await createTestApp({ env: { ...NO_SHEDDING, BULWARK_AUTH_MFA_REQUIRED_FOR_ALL: 'true' } });
+    strict = await createTestApp({ env: { BULWARK_AUTH_MFA_REQUIRED_FOR_ALL: 'true' } });
     await strict.http.ready();
   });
   afterAll(() => strict.close());

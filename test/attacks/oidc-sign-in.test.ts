@@ -1,4 +1,4 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFor,
@@ -12,7 +12,7 @@ import {
   signIn,
   uniqueEmail,
 } from '../helpers/auth-client.js';
-import { enrolTotp, freshTotpCode, type Send } from '../helpers/mfa-client.js';
+import { enrolTotp, freshTotpCode, injectSend, type Send } from '../helpers/mfa-client.js';
 import { type OidcTestAccount, type OidcTestProvider, startOidcProvider } from '../helpers/oidc-provider.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -22,28 +22,6 @@ const CLIENT_SECRET = 'oidc-test-client-secret-0f9e8d7c6b5a4938';
 const TRUSTED_CLIENT_SECRET = 'oidc-trusted-client-secret-1a2b3c4d5e6f7081';
 /** light-my-request's Host is `localhost:80`; the server normalises the default port away. */
 const callbackUri = (name: string) => `http://localhost/api/auth/oidc/${name}/callback`;
-
-/**
- * The app sheds load (503 HTTP_UNAVAILABLE from an onRequest hook, before any handler runs)
- * when the event loop was blocked: under-pressure treats a sample window without a single
- * measurement (one block longer than the window, e.g. the app's lazy start-up or the in-process
- * provider's work on a busy machine) as infinite delay, whatever the limit. That has nothing to
- * do with OIDC, so the limit is raised and a shed request, which did nothing, is sent again.
- */
-const NO_LOAD_SHEDDING = { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '60000' };
-
-function retryWhenShed(app: TestApp): void {
-  const inject = app.http.inject.bind(app.http) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
-  const retrying = async (options: InjectOptions) => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await inject(options);
-      const shed = response.statusCode === 503 && response.body.includes('"HTTP_UNAVAILABLE"');
-      if (!shed || attempt === 20) return response;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
-  app.http.inject = retrying as unknown as typeof app.http.inject;
-}
 
 interface Flow {
   /** The provider's authorization URL the start route redirected to. */
@@ -83,7 +61,6 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
     app = await createTestApp({
       logLevel: 'debug',
       env: {
-        ...NO_LOAD_SHEDDING,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: 'test', issuer: provider.issuer, clientId: 'bulwark', clientSecret: CLIENT_SECRET },
           {
@@ -96,16 +73,7 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
         ]),
       },
     });
-    retryWhenShed(app);
-    send = async (method, path, headers, payload) => {
-      const r = await app.http.inject({
-        method: method as 'POST',
-        url: path,
-        headers,
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: r.statusCode, body: r.body ? r.json() : {}, text: r.body };
-    };
+    send = injectSend(app);
   });
   afterAll(async () => {
     await app?.close();
@@ -644,13 +612,11 @@ describe('OIDC provider whose discovery document names another issuer', () => {
     });
     app = await createTestApp({
       env: {
-        ...NO_LOAD_SHEDDING,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: 'impostor', issuer: provider.issuer, clientId: 'bulwark', clientSecret: SECRET },
         ]),
       },
     });
-    retryWhenShed(app);
   });
   afterAll(async () => {
     await app?.close();

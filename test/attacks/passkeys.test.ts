@@ -58,9 +58,7 @@ const EVIL_ORIGIN = 'https://evil.example';
 let app: TestApp;
 
 beforeAll(async () => {
-  // The first requests compile routes and serialisers while other test files run beside this
-  // one; load shedding (503) would then refuse them. It is tested in load-shedding.test.ts.
-  app = await createTestApp({ env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '60000' } });
+  app = await createTestApp();
 });
 afterAll(() => app.close());
 

@@ -15,7 +15,7 @@ import {
   newUser,
   PASSWORD,
 } from '../helpers/collections-client.js';
-import { enrolTotp, type Send } from '../helpers/mfa-client.js';
+import { enrolTotp, injectSend } from '../helpers/mfa-client.js';
 import { createSchema, createTestApp, LogCapture, TEST_ENV, type TestApp, testDialect } from '../helpers/test-app.js';
 
 /**
@@ -494,15 +494,7 @@ describe('DELETE /api/admin/sessions', () => {
       const email = uniqueEmail('browser-admin');
       await incident.auth.accounts.createAdmin(email, PASSWORD);
       const enrolOnly = (await issueTokens(incident, email)).accessToken;
-      const send: Send = async (method, path, headers, payload) => {
-        const response = await incident.http.inject({
-          method: method as 'POST',
-          url: path,
-          headers,
-          ...(payload === undefined ? {} : { payload: payload as object }),
-        });
-        return { status: response.statusCode, body: response.json(), text: response.body };
-      };
+      const send = injectSend(incident);
       const { recoveryCodes } = await enrolTotp(send, bearer(enrolOnly));
       const password = await incident.http.inject({
         method: 'POST',

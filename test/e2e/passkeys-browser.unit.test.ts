@@ -20,9 +20,7 @@ let app: TestApp;
 let origin: string;
 
 beforeAll(async () => {
-  // Launching Chromium beside other test workers can stall this process's event loop for a
-  // moment; load shedding (503) is tested elsewhere and is not what this test is about.
-  app = await createTestApp({ env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '60000' } });
+  app = await createTestApp();
   const listening = new URL(await app.start());
   // WebAuthn wants a domain as RP ID: localhost, not the 127.0.0.1 the server reports.
   origin = `http://localhost:${listening.port}`;

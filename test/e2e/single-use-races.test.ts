@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
-import { enrolTotp, type Send, totpCode } from '../helpers/mfa-client.js';
+import { enrolTotp, injectSend, totpCode } from '../helpers/mfa-client.js';
 import { LogCapture, TEST_ENV, testDialect } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -98,18 +98,6 @@ async function verifiedUser(label: string) {
   const user = await a().auth.accounts.register({ email: address, password: PASSWORD, verified: true });
   return { id: user.id, email: address };
 }
-
-const injectSend =
-  (app: BulwarkApp): Send =>
-  async (method, path, headers, payload) => {
-    const response = await app.http.inject({
-      method: method as 'POST',
-      url: path,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
-  };
 
 /** A verified user with TOTP enrolled (on instance A) and its recovery codes. */
 async function enrolledUser(label: string) {

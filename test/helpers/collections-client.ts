@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { enrolTotp, freshTotpCode, type Send } from './mfa-client.js';
+import { enrolTotp, freshTotpCode, injectSend } from './mfa-client.js';
 import type { TestApp } from './test-app.js';
 
 /** Passes the password policy; every account of these tests uses it. */
@@ -52,18 +52,6 @@ async function tokenFor(app: TestApp, email: string, code?: string): Promise<str
   if (response.statusCode !== 200) throw new Error(`token ${email}: ${response.statusCode} ${response.body}`);
   return response.json().accessToken;
 }
-
-const injectSend =
-  (app: TestApp): Send =>
-  async (method, path, headers, payload) => {
-    const response = await app.http.inject({
-      method: method as 'POST',
-      url: path,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
-  };
 
 /**
  * An administrator signed in just now, so admin writes pass the recent sign-in check. Like a

@@ -1,5 +1,6 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 
 /**
  * What an authenticator app does: the 6-digit code for a base32 secret at a time step (now by
@@ -26,6 +27,19 @@ export type Send = (
   headers: Record<string, string>,
   payload?: unknown,
 ) => Promise<{ status: number; body: Record<string, unknown>; text: string }>;
+
+/** A `Send` over light-my-request for an app (no socket). */
+export const injectSend =
+  (app: { http: { inject: (options: InjectOptions) => Promise<LightMyRequestResponse> } }): Send =>
+  async (method, path, headers, payload) => {
+    const response = await app.http.inject({
+      method: method as 'POST',
+      url: path,
+      headers,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
+  };
 
 /**
  * Enrols TOTP for a signed-in (or enrol-only) bearer sign-in and returns the secret and the

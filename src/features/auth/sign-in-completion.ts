@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UsersTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
-import { toPublicUser } from './auth-context.js';
+import { type AuthContext, toPublicUser } from './auth-context.js';
 import { type AuthDeps, auditEvent, clientMeta, setSessionCookie } from './auth-deps.js';
 import type { CodeMethod } from './mfa/second-factors.js';
 import type { SignInState } from './session-service.js';
@@ -90,9 +90,23 @@ export async function checkSecondFactorCode(
 }
 
 /**
- * Completes a sign-in that owed its second factor: the pending session is ended and a new one
- * begins (a new id, so nothing learnt about the pending one carries over).
+ * Ends the caller's sign-in and begins a full one in its place, with a new session id (or token
+ * family), so nothing learnt about the restricted one carries over: at the second step, and when
+ * a browser that could only enrol has enrolled.
  */
+export async function replaceWithFullSignIn(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  auth: AuthContext & { sessionId: string },
+) {
+  await deps.sessions.revoke(auth.sessionId);
+  request.auth = null;
+  const mode: SignInMode = auth.via === 'cookie' ? 'cookie' : 'bearer';
+  return beginSignIn(deps, request, reply, auth.user, mode, 'second-step', { stage: 'full', factorProven: true });
+}
+
+/** Completes a sign-in that owed its second factor. */
 export async function completeSecondStep(
   deps: AuthDeps,
   request: FastifyRequest,
@@ -101,11 +115,7 @@ export async function completeSecondStep(
 ) {
   const auth = request.auth;
   if (!auth?.sessionId || auth.stage !== 'mfa') throw appError('AUTH_REQUIRED');
-  await deps.sessions.revoke(auth.sessionId);
-  const mode: SignInMode = auth.via === 'cookie' ? 'cookie' : 'bearer';
-  request.auth = null;
-  const state: SignInState = { stage: 'full', factorProven: true };
-  const outcome = await beginSignIn(deps, request, reply, auth.user, mode, 'second-step', state);
+  const outcome = await replaceWithFullSignIn(deps, request, reply, auth as AuthContext & { sessionId: string });
   await auditEvent(deps, request, 'auth.mfa.completed', auth.user.id, { method });
   return outcome;
 }

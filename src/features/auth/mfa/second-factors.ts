@@ -36,14 +36,15 @@ export function createSecondFactors(options: SecondFactorOptions) {
   const factorCount = async (userId: string) =>
     ((await totp.isConfirmed(userId)) ? 1 : 0) + (await webauthn.count(userId));
 
+  /** Whether the policy makes this user hold a second factor. */
+  const isRequiredFor = (user: Pick<UsersTable, 'role'>) =>
+    policy.requiredForAll || (policy.requiredForAdmins && user.role === 'admin');
+
   return {
     totp,
     recovery,
     webauthn,
-
-    /** Whether the policy makes this user hold a second factor. */
-    isRequiredFor: (user: Pick<UsersTable, 'role'>) =>
-      policy.requiredForAll || (policy.requiredForAdmins && user.role === 'admin'),
+    isRequiredFor,
 
     /** Checks a TOTP code or, failing the 6-digit form, a recovery code; each is spent once. */
     async verifyCode(userId: string, code: string): Promise<CodeMethod | null> {
@@ -64,7 +65,7 @@ export function createSecondFactors(options: SecondFactorOptions) {
     /** Checks before a factor is removed: the account keeps one if the policy demands it. */
     async assertRemovable(user: Pick<UsersTable, 'id' | 'role'>): Promise<void> {
       const remaining = (await factorCount(user.id)) - 1;
-      if (remaining < 1 && (policy.requiredForAll || (policy.requiredForAdmins && user.role === 'admin'))) {
+      if (remaining < 1 && isRequiredFor(user)) {
         throw appError('AUTH_LAST_FACTOR');
       }
     },

@@ -206,20 +206,16 @@ export function createOidcService(
       .where('subject', '=', claims.subject)
       .executeTakeFirst();
     const findUser = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    const link = async (userId: string) => {
-      await db
-        .insertInto('oidc_identities')
-        .values({
-          issuer: claims.issuer,
-          subject: claims.subject,
-          user_id: userId,
-          provider: provider.name,
-          email: claims.email,
-          created_ms: now(),
-          last_used_ms: now(),
-        })
-        .execute();
-    };
+    const identityRow = (userId: string) => ({
+      issuer: claims.issuer,
+      subject: claims.subject,
+      user_id: userId,
+      provider: provider.name,
+      email: claims.email,
+      created_ms: now(),
+      last_used_ms: now(),
+    });
+    const link = (userId: string) => db.insertInto('oidc_identities').values(identityRow(userId)).execute();
 
     if (identity) {
       if (linkUserId && identity.user_id !== linkUserId) throw failed('That identity is linked to another account.');
@@ -267,18 +263,7 @@ export function createOidcService(
     };
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('users').values(user).execute();
-      await trx
-        .insertInto('oidc_identities')
-        .values({
-          issuer: claims.issuer,
-          subject: claims.subject,
-          user_id: user.id,
-          provider: provider.name,
-          email: claims.email,
-          created_ms: nowMs,
-          last_used_ms: nowMs,
-        })
-        .execute();
+      await trx.insertInto('oidc_identities').values(identityRow(user.id)).execute();
     });
     return { user, outcome: 'created' };
   }

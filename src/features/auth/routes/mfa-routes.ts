@@ -4,7 +4,7 @@ import { appError } from '../../../errors/index.js';
 import type { AuthContext } from '../auth-context.js';
 import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
 import { requireFullRecentAuth, requireRecentAuth, requireSession } from '../guards.js';
-import { beginSignIn, checkSecondFactorCode, completeSecondStep } from '../sign-in-completion.js';
+import { checkSecondFactorCode, completeSecondStep, replaceWithFullSignIn } from '../sign-in-completion.js';
 import { PublicUserSchema, problem, SecondFactorCode, SignInTokensSchema, StageFlags, strictBody } from './schemas.js';
 
 const RecoveryCodesSchema = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
@@ -28,10 +28,7 @@ export async function afterEnrolment(
   auth: AuthContext & { sessionId: string },
 ) {
   if (auth.stage === 'enrol') {
-    if (auth.via !== 'cookie') return;
-    await deps.sessions.revoke(auth.sessionId);
-    request.auth = null;
-    await beginSignIn(deps, request, reply, auth.user, 'cookie', 'second-step', { stage: 'full', factorProven: true });
+    if (auth.via === 'cookie') await replaceWithFullSignIn(deps, request, reply, auth);
     return;
   }
   // A new id for the browser session (a privilege change). Enrolling proves only the new factor:

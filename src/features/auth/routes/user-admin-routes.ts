@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionsTable, UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
+import { pageOf } from '../../../http/page-schema.js';
 import { type AuthContext, toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, clearSessionCookie } from '../auth-deps.js';
 import { requireAdmin, requireRecentAuth } from '../guards.js';
@@ -107,13 +108,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
         summary: 'Users, oldest first; `email` filters by a case-insensitive prefix',
         querystring: ListQuery,
         response: {
-          200: Type.Object({
-            page: Type.Integer(),
-            perPage: Type.Integer(),
-            totalItems: Type.Integer(),
-            totalPages: Type.Integer(),
-            items: Type.Array(AdminUserSchema),
-          }),
+          200: pageOf(AdminUserSchema),
           400: problem,
           401: problem,
           403: problem,

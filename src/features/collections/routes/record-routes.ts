@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { pageOf } from '../../../http/page-schema.js';
 import { type AuthContext, requireUser } from '../../auth/index.js';
 import { GUEST } from '../record-resolver.js';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, type RecordsContext, type RecordsService } from '../records-service.js';
@@ -51,13 +52,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
         params: CollectionParams,
         querystring: ListQuery,
         response: {
-          200: Type.Object({
-            page: Type.Integer(),
-            perPage: Type.Integer(),
-            totalItems: Type.Integer(),
-            totalPages: Type.Integer(),
-            items: Type.Array(AnyRecord),
-          }),
+          200: pageOf(AnyRecord),
           400: problem,
           403: problem,
         },
