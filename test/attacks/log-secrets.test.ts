@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSecret, TOKEN_PREFIX } from '../../src/features/auth/token-hasher.js';
+import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -52,6 +54,62 @@ describe('secrets never reach the log', () => {
     expect(app.logs.text).toContain('[REDACTED]');
     expect(app.logs.text).toContain('page=2');
     expect(app.logs.text).toContain('user@example.com');
+  });
+
+  // Our tokens carry a prefix (bwa_ access, bwr_ refresh, bwk_ API key) so that they can be
+  // found wherever they land: inside a longer string, a message, a URL path or query, after
+  // `=`, `:` or a quote, not only as a whole value under a secret-looking key.
+  it('redacts real access and refresh tokens embedded in free text, messages, paths and queries', async () => {
+    const email = uniqueEmail('leaky');
+    await app.auth.accounts.register({ email, password: PASSWORD, verified: true });
+    const signedIn = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/token',
+      payload: { email, password: PASSWORD },
+    });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    const { accessToken, refreshToken } = signedIn.json() as { accessToken: string; refreshToken: string };
+    expect(accessToken).toMatch(/^bwa_/);
+    expect(refreshToken).toMatch(/^bwr_/);
+    const tokens = { accessToken, refreshToken };
+    const before = app.logs.lines.length;
+
+    // In a URL path, and inside query values whose names look harmless.
+    await app.http.inject({ url: `/api/no-such-route/${refreshToken}` });
+    await app.http.inject({ url: `/api/health?next=${encodeURIComponent(`https://app.example/cb?t=${accessToken}`)}` });
+    await app.http.inject({ url: `/api/health?filter=${encodeURIComponent(`note="${refreshToken}"`)}&page=3` });
+    // In free text inside a body and a header that an error's cause carries into the log.
+    await app.http.inject({
+      method: 'POST',
+      url: '/api/test/fail',
+      headers: { 'x-debug': `refresh=${refreshToken}; access:${accessToken}` },
+      payload: { note: `my token is '${accessToken}', please help`, list: [`"${refreshToken}"`] },
+    });
+    // In the message itself, and in an error's message (pino makes it the line's msg).
+    app.http.log.warn(`client pasted ${refreshToken} into a support form`);
+    app.http.log.error(new Error(`cannot parse token:${accessToken}`));
+    app.http.log.info({ detail: `Authorization=Bearer ${accessToken}` }, 'header seen as %s', `x=${refreshToken}`);
+
+    const written = app.logs.lines.slice(before).join('\n');
+    for (const [name, token] of Object.entries(tokens)) {
+      expect(written, `${name} leaked into the log`).not.toContain(token);
+      // Not even the random part: a prefix-less copy is as good as the token.
+      expect(written, `${name}'s secret part leaked into the log`).not.toContain(token.slice(4));
+    }
+    // Only the token goes: the text around it stays for the operator.
+    expect(written).toContain('client pasted [REDACTED] into a support form');
+    expect(written).toContain('cannot parse token:[REDACTED]');
+    expect(written).toContain('/api/no-such-route/[REDACTED]');
+    expect(written).toContain('page=3');
+  });
+
+  it('knows every token prefix the server issues', () => {
+    const before = app.logs.lines.length;
+    const secrets = Object.values(TOKEN_PREFIX).map((prefix) => newSecret(prefix));
+    for (const secret of secrets) app.http.log.info(`seen=${secret}`);
+    const written = app.logs.lines.slice(before).join('\n');
+    for (const secret of secrets) expect(written).not.toContain(secret.slice(4));
+    expect(written.match(/seen=\[REDACTED\]/g)).toHaveLength(secrets.length);
   });
 
   it('writes one JSON object per line', () => {
