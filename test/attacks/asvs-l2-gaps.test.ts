@@ -1,4 +1,4 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFor, csrfTokenFor, me, SESSION_COOKIE, sessionTokenFrom, setCookies } from '../helpers/auth-client.js';
@@ -18,7 +18,7 @@ import {
   uniqueEmail,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { type LoopbackClient, loopbackClient as rawLoopbackClient, sleep } from '../helpers/loopback-client.js';
+import { type LoopbackClient, loopbackClient } from '../helpers/loopback-client.js';
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
 import { enrolTotp, type Send, totpCode } from '../helpers/mfa-client.js';
 import { type OidcTestProvider, startOidcProvider } from '../helpers/oidc-provider.js';
@@ -38,7 +38,7 @@ type Headers = Record<string, string>;
 const sendFor =
   (app: TestApp): Send =>
   async (method, path, headers, payload) => {
-    const response = await inject(app, {
+    const response = await app.http.inject({
       method: method as 'POST',
       url: path,
       headers,
@@ -47,22 +47,11 @@ const sendFor =
     return { status: response.statusCode, body: response.body ? response.json() : {}, text: response.body };
   };
 
-/**
- * One injected request, sent again when load shedding refused it (503 HTTP_UNAVAILABLE):
- * several apps share this process's event loop, and one app's start-up work (migrations, the
- * breached-password list) can trip another's event-loop sample. Load shedding is not under test.
- */
-async function inject(app: TestApp, options: InjectOptions): Promise<LightMyRequestResponse> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await app.http.inject(options);
-    const shed = response.statusCode === 503 && response.body.includes('"HTTP_UNAVAILABLE"');
-    if (!shed || attempt >= 30) return response;
-    await sleep(200);
-  }
-}
+// No retry on 503 anywhere in this file: test apps run without load shedding, and 503
+// HTTP_UNAVAILABLE is also how the abuse guard fails closed, which a retry would hide.
 const post = (app: TestApp, url: string, payload: object | undefined, headers: Headers = {}) =>
-  inject(app, { method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
-const get = (app: TestApp, url: string, headers: Headers = {}) => inject(app, { method: 'GET', url, headers });
+  app.http.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
+const get = (app: TestApp, url: string, headers: Headers = {}) => app.http.inject({ method: 'GET', url, headers });
 
 async function tokens(app: TestApp, email: string, password = PASSWORD, code?: string) {
   const response = await post(app, '/api/auth/token', { email, password, ...(code ? { code } : {}) });
@@ -79,45 +68,9 @@ async function enrolledUser(app: TestApp, label: string) {
   return { id: user.id, email, ...enrolled };
 }
 
-/**
- * Waits until a new app answers /api/health with 200. Just after start-up the event loop has
- * been busy (migrations, the breached-password list), and load shedding answers 503 until the
- * next event-loop sample; bounded.
- */
-async function settled(instance: TestApp): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while ((await instance.http.inject({ url: '/api/health' })).statusCode !== 200) {
-    if (Date.now() > deadline) throw new Error('app never answered /api/health with 200');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/**
- * A loopback client that sends a request again when load shedding refused it (503
- * HTTP_UNAVAILABLE): several apps share this process's event loop, and one app's start-up or
- * background work can trip another's event-loop sample. Load shedding is not under test here.
- */
-function loopbackClient(baseUrl: string, from: string): LoopbackClient {
-  const inner = rawLoopbackClient(baseUrl, from);
-  const send: LoopbackClient['send'] = async (options) => {
-    for (let attempt = 0; ; attempt++) {
-      const reply = await inner.send(options);
-      if (reply.status !== 503 || reply.body.code !== 'HTTP_UNAVAILABLE' || attempt >= 30) return reply;
-      await sleep(200);
-    }
-  };
-  return {
-    from,
-    send,
-    get: (path, headers) => send({ path, ...(headers ? { headers } : {}) }),
-    post: (path, json, headers) => send({ method: 'POST', path, json, ...(headers ? { headers } : {}) }),
-  };
-}
-
 let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp({ logLevel: 'silent' });
-  await settled(app);
 });
 afterAll(() => app?.close());
 
@@ -292,7 +245,6 @@ describe('V6.4.3 a password reset never bypasses the second factor', () => {
       logLevel: 'silent',
       env: { BULWARK_SMTP_URL: sink.url, BULWARK_PUBLIC_URL: 'https://app.example' },
     });
-    await settled(mailApp);
   });
   afterAll(async () => {
     await mailApp?.close();
@@ -448,7 +400,6 @@ describe('V7.x/V13 forwarded headers are honoured from trusted proxies only', ()
       },
     });
     const url = await instance.start();
-    await settled(instance);
     return { instance, url };
   };
 
@@ -466,8 +417,6 @@ describe('V7.x/V13 forwarded headers are honoured from trusted proxies only', ()
     });
     ({ instance: direct, url: directUrl } = await startWith({}));
     ({ instance: proxied, url: proxiedUrl } = await startWith({ BULWARK_TRUSTED_PROXIES: '127.0.0.3/32' }));
-    // Starting the second app kept the event loop busy for the first as well.
-    await settled(direct);
   });
   afterAll(async () => {
     await direct?.close();
@@ -559,7 +508,6 @@ describe('V7.x/V13 forwarded headers are honoured from trusted proxies only', ()
     });
     try {
       const url = await mailing.start();
-      await settled(mailing);
       const client = loopbackClient(url, '127.0.0.2');
       const link = await resetLinkFor(mailing, client, { host: 'evil.example', ...forged });
       expect(link.origin).toBe('https://app.example');
