@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newAdmin } from '../helpers/collections-client.js';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -74,6 +75,72 @@ describe('every response type carries the security headers', () => {
       headers: { 'x-request-id': 'forged\nline' },
     });
     expect(response.headers['x-request-id']).not.toBe('forged\nline');
+  });
+});
+
+/**
+ * ASVS V4.1.1: every body says what it is, with its charset, so no client or browser sniffs
+ * it: JSON as application/json, every error as application/problem+json, pages, scripts and
+ * styles as their own types, all with charset=utf-8. Checked on every operation of the OpenAPI
+ * document (as a guest with an empty body, and as an administrator for reads), the document
+ * itself, and the set-up page and its files.
+ */
+describe('V4.1.1 every response body carries a matching Content-Type with a charset', () => {
+  type Answer = { statusCode: number; body: string; headers: Record<string, unknown> };
+  const seen: string[] = [];
+
+  function expectTyped(label: string, response: Answer): void {
+    seen.push(`${label} ${response.statusCode}`);
+    if (response.body === '') return;
+    const type = String(response.headers['content-type']);
+    expect(type, `${label} answered ${response.statusCode} with a body`).toMatch(/; charset=utf-8$/);
+    if (response.statusCode >= 400) {
+      expect(type, label).toBe('application/problem+json; charset=utf-8');
+    } else if (type.startsWith('application/json')) {
+      expect(() => JSON.parse(response.body), `${label}: JSON that parses`).not.toThrow();
+    } else {
+      expect.fail(`${label} answered ${response.statusCode} with ${type}`);
+    }
+  }
+
+  it('every operation of the OpenAPI document, as a guest and as an administrator', async () => {
+    const document = (await app.http.inject({ url: '/api/openapi.json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const admin = await newAdmin(app);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => ({
+        method: method.toUpperCase() as 'GET',
+        // Path parameters get a well-formed id nobody owns.
+        url: path.replace(/\{[^}]+\}/g, 'c0ffee00-0000-4000-8000-000000000000'),
+      })),
+    );
+    expect(operations.length).toBeGreaterThan(30);
+    for (const operation of operations) {
+      const write = operation.method !== 'GET' && operation.method !== 'HEAD';
+      const guest = await app.http.inject({ ...operation, ...(write ? { payload: {} } : {}) });
+      expectTyped(`guest ${operation.method} ${operation.url}`, guest);
+      if (!write)
+        expectTyped(`admin GET ${operation.url}`, await app.http.inject({ ...operation, headers: admin.headers }));
+    }
+    // Both kinds of answer were seen, so the sweep checked successes as well as errors.
+    expect(seen.some((label) => / 2\d\d$/.test(label))).toBe(true);
+    expect(seen.some((label) => / 4\d\d$/.test(label))).toBe(true);
+  });
+
+  it('the OpenAPI document and the set-up page, script and style', async () => {
+    const types: Record<string, string> = {
+      '/api/openapi.json': 'application/json; charset=utf-8',
+      '/_/setup': 'text/html; charset=utf-8',
+      '/_/setup.js': 'text/javascript; charset=utf-8',
+      '/_/setup.css': 'text/css; charset=utf-8',
+    };
+    for (const [url, type] of Object.entries(types)) {
+      const response = await app.http.inject({ url });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.body.length, url).toBeGreaterThan(0);
+      expect(response.headers['content-type'], url).toBe(type);
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import {
   signIn,
   uniqueEmail,
 } from '../helpers/auth-client.js';
+import { enrolTotp, injectSend } from '../helpers/mfa-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -190,6 +191,97 @@ describe('logout', () => {
     const refresh = await app.http.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
     expect(refresh.statusCode).toBe(401);
     expect(refresh.json().code).toBe('AUTH_INVALID_TOKEN');
+  });
+});
+
+/**
+ * ASVS V14.3.1: whatever state the sign-in is in and however the client sends it, logout tells
+ * the browser to drop what it holds (Clear-Site-Data for cookies and storage) and expires the
+ * session cookie whenever one was sent, with the __Host- attributes browsers need to accept it.
+ */
+describe('V14.3.1 logout clears the browser in every mode', () => {
+  const logout = (headers: Record<string, string>) =>
+    app.http.inject({ method: 'POST', url: '/api/auth/logout', headers });
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  function expectSiteDataCleared(response: LightMyRequestResponse): void {
+    expect(response.statusCode, response.body).toBe(204);
+    expect(response.headers['clear-site-data']).toBe('"cookies", "storage"');
+  }
+  function expectCookieExpired(response: LightMyRequestResponse): void {
+    expectHostOnlySessionCookie(response);
+    expect(sessionTokenFrom(response)).toBe('');
+    const attributes = cookieAttributes(sessionSetCookie(response) as string);
+    expect(attributes.get('max-age') === '0' || Date.parse(String(attributes.get('expires'))) <= Date.now()).toBe(true);
+  }
+  /** A cookie sign-in of a fresh account, as the login answer left it, with its CSRF token. */
+  async function cookieSignIn(email: string) {
+    const response = await login(app, email);
+    expect(response.statusCode, response.body).toBe(200);
+    const token = sessionTokenFrom(response) as string;
+    return {
+      body: response.json(),
+      token,
+      headers: { cookie: cookieFor(token), 'x-csrf-token': await csrfTokenFor(app, token) },
+    };
+  }
+
+  it('a full cookie session', async () => {
+    const session = await newSignedInUser(app, 'v1431-full');
+    const response = await logout(unsafe(session));
+    expectSiteDataCleared(response);
+    expectCookieExpired(response);
+    expect((await me(app, session.token)).statusCode).toBe(401);
+  });
+
+  it('a cookie session still waiting for its second factor', async () => {
+    const email = uniqueEmail('v1431-pending');
+    await register(app, email);
+    const { accessToken } = await issueTokens(app, email);
+    await enrolTotp(injectSend(app), bearer(accessToken));
+    const pending = await cookieSignIn(email);
+    expect(pending.body).toMatchObject({ mfaRequired: true });
+    const response = await logout(pending.headers);
+    expectSiteDataCleared(response);
+    expectCookieExpired(response);
+    expect((await me(app, pending.token)).statusCode).toBe(401);
+  });
+
+  it('an administrator who has still to enrol a second factor', async () => {
+    const email = uniqueEmail('v1431-enrol');
+    await app.auth.accounts.createAdmin(email, PASSWORD);
+    const enrolling = await cookieSignIn(email);
+    expect(enrolling.body).toMatchObject({ mfaEnrolmentRequired: true });
+    const response = await logout(enrolling.headers);
+    expectSiteDataCleared(response);
+    expectCookieExpired(response);
+    expect((await me(app, enrolling.token)).statusCode).toBe(401);
+  });
+
+  it('a bearer token sent together with the browser cookie', async () => {
+    const session = await newSignedInUser(app, 'v1431-both');
+    const { accessToken } = await issueTokens(app, session.user.email);
+    const response = await logout({ ...bearer(accessToken), cookie: session.cookie });
+    expectSiteDataCleared(response);
+    expectCookieExpired(response);
+    expect((await me(app, session.token)).statusCode).toBe(401);
+  });
+
+  it('a bearer token alone (no cookie to expire, the browser is still told to clear)', async () => {
+    const email = uniqueEmail('v1431-bearer');
+    await register(app, email);
+    const { accessToken } = await issueTokens(app, email);
+    const response = await logout(bearer(accessToken));
+    expectSiteDataCleared(response);
+    expect(sessionSetCookie(response)).toBeUndefined();
+  });
+
+  it('a cookie whose session already ended', async () => {
+    const session = await newSignedInUser(app, 'v1431-dead');
+    expectSiteDataCleared(await logout(unsafe(session)));
+    const response = await logout(unsafe(session));
+    expectSiteDataCleared(response);
+    expectCookieExpired(response);
   });
 });
 
