@@ -33,6 +33,8 @@ export interface VerifyLogOptions {
  */
 export async function verifyAuditLog(options: VerifyLogOptions): Promise<LogVerdict> {
   const { path, key } = options.checkpoint;
+  // The checkpoint first, then the log: a server still running only appends and then moves the
+  // checkpoint, so every entry the checkpoint names is already in the log when the walk reads it.
   const reading = await readCheckpoint(path, key);
   const checkpoint = reading.status === 'valid' ? reading.checkpoint : null;
   let hashAtCheckpoint: string | undefined;
