@@ -120,6 +120,25 @@ describe('bulwark log verify', () => {
     expect(verify.stdout).toMatch(/^entry altered: entry 1: its content was changed after it was written/);
   });
 
+  it('a crash (kill -9) and a restart leave a log that still verifies against its checkpoint', {
+    timeout: 120_000,
+  }, async () => {
+    const crashed = await startServer(spawnCli(['serve', '--port', '0', '--data', dataDir], env));
+    for (let i = 0; i < 3; i++) await fetch(`${crashed.url}/api/auth/me`);
+    expect(await crashed.stop('SIGKILL')).toBe(null);
+    const afterCrash = await runCli(['log', 'verify', '--data', dataDir], env);
+    expect(afterCrash.stdout).toMatch(/^audit log intact: \d+ entries verified\ncheckpoint of \S+ matches entry \d+/);
+    expect(afterCrash.code).toBe(0);
+
+    const restarted = await startServer(spawnCli(['serve', '--port', '0', '--data', dataDir], env));
+    // Stopped as soon as it says it listens: the stop signal is handled from then on.
+    expect(await restarted.stop()).toBe(0);
+    expect(restarted.stderr()).not.toContain('audit checkpoint');
+    const afterRestart = await runCli(['log', 'verify', '--data', dataDir], env);
+    expect(afterRestart.stdout).toMatch(/^audit log intact: /);
+    expect(afterRestart.code).toBe(0);
+  });
+
   it('exits 2 when there is no database to verify', async () => {
     const result = await runCli(['log', 'verify', '--data', join(dataDir, 'missing')], {});
     expect(result.code).toBe(2);
