@@ -50,12 +50,14 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   const { config } = options;
   const logger = createLogger(config.log.level, options.logStream);
   const state = await createSharedState(config, logger);
-  const core = await openCore(config, { postgresSchema: options.postgresSchema, state }).catch(
-    async (error: unknown) => {
-      await state.close();
-      throw error;
-    },
-  );
+  const core = await openCore(config, {
+    postgresSchema: options.postgresSchema,
+    state,
+    onAuditProblem: (message) => logger.error(message),
+  }).catch(async (error: unknown) => {
+    await state.close();
+    throw error;
+  });
   const { findings, database, audit, auth } = core;
   const recordSafely = (event: Parameters<AuditLog['record']>[0]) =>
     audit

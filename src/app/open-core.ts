@@ -4,7 +4,7 @@ import type { Finding, FrozenConfig } from '../config/index.js';
 import { gatherDeploymentFacts, runConfigChecks } from '../config/index.js';
 import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
 import { AppError } from '../errors/index.js';
-import { type AuditLog, createAuditLog } from '../features/audit/index.js';
+import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
 import { createMemoryState, type SharedState } from '../stores/index.js';
@@ -37,7 +37,12 @@ export interface Core {
  */
 export async function openCore(
   config: FrozenConfig,
-  options: { postgresSchema?: string | undefined; state?: SharedState } = {},
+  options: {
+    postgresSchema?: string | undefined;
+    state?: SharedState;
+    /** Where audit-checkpoint problems go; the server logs them, commands print them. */
+    onAuditProblem?: (message: string) => void;
+  } = {},
 ): Promise<Core> {
   const findings = checkDeployment(config);
   const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
@@ -52,8 +57,12 @@ export async function openCore(
     await database.close();
     throw error;
   }
-  const audit = createAuditLog(database);
   const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
+  const audit = createAuditLog(database, {
+    chainKey: derive('audit-chain'),
+    checkpoint: { path: checkpointPath(config.dataDir), key: derive('audit-checkpoint') },
+    onProblem: options.onAuditProblem ?? ((message) => console.error(`bulwark: ${message}`)),
+  });
   // Commands other than `serve` run alone: in-process state is all they need.
   const state = options.state ?? createMemoryState();
   const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
@@ -66,6 +75,8 @@ export async function openCore(
     deriveKey: derive,
     async close() {
       auth.close();
+      // Anchors the newest entry (the `server.stop` one included) before the database closes.
+      await audit.close();
       await database.close();
     },
   };

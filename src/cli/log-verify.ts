@@ -1,33 +1,76 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { loadMasterKey } from '../app/master-key.js';
+import type { FrozenConfig } from '../config/index.js';
 import { createDatabase } from '../db/index.js';
-import { verifyAuditChain } from '../features/audit/index.js';
+import { AppError } from '../errors/index.js';
+import { checkpointPath, type LogVerdict, verifyAuditLog } from '../features/audit/index.js';
+import { deriveKey } from '../lib/crypto/derive-key.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
 import { CliError, EXIT_FINDINGS, type Output } from './output.js';
 
-/** `bulwark log verify`: exit 0 when the chain is whole, 1 naming the first broken entry. */
+/** How each finding is named on its line, so an operator can tell them apart at a glance. */
+const FINDING_LABELS = {
+  'entry-altered': 'entry altered',
+  'tail-truncated': 'tail truncated',
+  'checkpoint-missing': 'checkpoint missing',
+  'checkpoint-invalid': 'checkpoint forged or invalid',
+} as const;
+
+/**
+ * `bulwark log verify`: checks the keyed chain and holds its head against the signed checkpoint
+ * in the data folder. Exit 0 when both hold, 1 with one line per finding.
+ */
 export async function runLogVerify(flags: CommonFlags, out: Output): Promise<number> {
   const config = loadCliConfig(flags);
   const sqlitePath = join(config.dataDir, 'bulwark.db');
   if (!config.database.url && !existsSync(sqlitePath)) {
     throw new CliError(`no database at ${sqlitePath}; fix: pass --data with the server's data folder`);
   }
+  const masterKey = readMasterKey(config);
   const database = createDatabase({ url: config.database.url, sqlitePath });
   try {
     await sql`SELECT seq FROM audit_log LIMIT 1`.execute(database.db).catch(() => {
       throw new CliError('this database has no audit log yet; fix: start the server once with this data folder');
     });
-    const verdict = await verifyAuditChain(database);
-    if (verdict.ok) {
-      out.line(`audit log intact: ${verdict.checked} entries verified`);
-      return 0;
-    }
-    out.line(
-      `audit log broken at entry ${verdict.brokenSeq}: ${verdict.reason} (${verdict.checked} entries before it verified)`,
-    );
-    return EXIT_FINDINGS;
+    const verdict = await verifyAuditLog({
+      database,
+      chainKey: deriveKey(masterKey, 'audit-chain'),
+      checkpoint: { path: checkpointPath(config.dataDir), key: deriveKey(masterKey, 'audit-checkpoint') },
+    });
+    report(verdict, out);
+    return verdict.ok ? 0 : EXIT_FINDINGS;
   } finally {
     await database.close();
+  }
+}
+
+/** The keyed chain cannot be checked without the server's master key; never create one here. */
+function readMasterKey(config: FrozenConfig): Buffer {
+  try {
+    const key = loadMasterKey(config.dataDir, config.masterKey);
+    if (key) return key;
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.detail ?? 'the master key is not usable');
+    throw error;
+  }
+  throw new CliError(
+    `no master key in ${config.dataDir} and BULWARK_MASTER_KEY is not set; fix: run with the server's data folder (--data) or its BULWARK_MASTER_KEY`,
+  );
+}
+
+function report(verdict: LogVerdict, out: Output): void {
+  for (const finding of verdict.findings) out.line(`${FINDING_LABELS[finding.kind]}: ${finding.message}`);
+  if (!verdict.ok) {
+    out.line(`audit log NOT verified: ${verdict.findings.length} finding(s)`);
+    return;
+  }
+  const { checked, unkeyed, checkpoint } = verdict;
+  const older = unkeyed > 0 ? ` (${unkeyed} from before keyed hashing, plain SHA-256)` : '';
+  out.line(`audit log intact: ${checked} entries verified${older}`);
+  if (checkpoint) {
+    const at = new Date(checkpoint.writtenAtMs).toISOString();
+    out.line(`checkpoint of ${at} matches entry ${checkpoint.seq}; ${checked - checkpoint.seq} entries after it`);
   }
 }

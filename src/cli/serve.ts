@@ -16,6 +16,13 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
   } catch (error) {
     throw toStartError(error);
   }
+  // Listen for the stop signals before announcing the address: a SIGTERM that arrived between
+  // the announcement and the handlers would end the process without draining, without the
+  // `server.stop` audit entry and without moving the audit checkpoint to it.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const url = await app.start().catch(async (error: unknown) => {
     await app.stop('failed to start');
     throw toStartError(error);
@@ -31,10 +38,7 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
     out.error(`  (or POST /api/admin/setup {token, email, password}, or run \`bulwark admin create --email E\`)`);
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopSignal;
   out.error(`Bulwark stopping (${signal}): finishing requests in flight`);
   await app.stop(signal);
   out.error('Bulwark stopped');

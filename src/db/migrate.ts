@@ -6,6 +6,7 @@ import * as auditLog from './migrations/0001-audit-log.js';
 import * as accounts from './migrations/0002-accounts.js';
 import * as collections from './migrations/0003-collections.js';
 import * as secondFactors from './migrations/0004-second-factors.js';
+import * as auditKeyedChain from './migrations/0005-audit-keyed-chain.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0002-accounts', accounts],
   ['0003-collections', collections],
   ['0004-second-factors', secondFactors],
+  ['0005-audit-keyed-chain', auditKeyedChain],
 ];
 
 /**

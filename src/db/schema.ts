@@ -12,6 +12,8 @@ export interface AuditLogTable {
   details: string;
   prev_hash: string;
   hash: string;
+  /** 1: plain SHA-256 (entries from before the keyed chain); 2: HMAC-SHA256 under the audit-chain key. */
+  chain_version: number;
 }
 
 export interface UsersTable {

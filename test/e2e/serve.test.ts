@@ -38,6 +38,8 @@ describe('bulwark serve', () => {
     expect(server.stderr()).toContain('Bulwark stopped');
     // A clean SQLite close checkpoints the write-ahead log and removes it.
     expect(existsSync(join(dataDir, 'bulwark.db-wal'))).toBe(false);
+    // The audit chain's signed checkpoint, moved on at shutdown to the `server.stop` entry.
+    expect(mode(join(dataDir, 'audit-checkpoint.json'))).toBe(0o600);
 
     const verify = await runCli(['log', 'verify', '--data', dataDir], env);
     expect(verify.stdout).toMatch(/audit log intact: [2-9]\d* entries verified/);
@@ -115,7 +117,26 @@ describe('bulwark log verify', () => {
     }
     const verify = await runCli(['log', 'verify', '--data', dataDir], env);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(/audit log broken at entry 1: its content was changed/);
+    expect(verify.stdout).toMatch(/^entry altered: entry 1: its content was changed after it was written/);
+  });
+
+  it('a crash (kill -9) and a restart leave a log that still verifies against its checkpoint', {
+    timeout: 120_000,
+  }, async () => {
+    const crashed = await startServer(spawnCli(['serve', '--port', '0', '--data', dataDir], env));
+    for (let i = 0; i < 3; i++) await fetch(`${crashed.url}/api/auth/me`);
+    expect(await crashed.stop('SIGKILL')).toBe(null);
+    const afterCrash = await runCli(['log', 'verify', '--data', dataDir], env);
+    expect(afterCrash.stdout).toMatch(/^audit log intact: \d+ entries verified\ncheckpoint of \S+ matches entry \d+/);
+    expect(afterCrash.code).toBe(0);
+
+    const restarted = await startServer(spawnCli(['serve', '--port', '0', '--data', dataDir], env));
+    // Stopped as soon as it says it listens: the stop signal is handled from then on.
+    expect(await restarted.stop()).toBe(0);
+    expect(restarted.stderr()).not.toContain('audit checkpoint');
+    const afterRestart = await runCli(['log', 'verify', '--data', dataDir], env);
+    expect(afterRestart.stdout).toMatch(/^audit log intact: /);
+    expect(afterRestart.code).toBe(0);
   });
 
   it('exits 2 when there is no database to verify', async () => {

@@ -7,6 +7,10 @@ export function createAuditRepo(db: Kysely<DatabaseTables>) {
     findLast: (trx: Kysely<DatabaseTables> = db) =>
       trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
 
+    /** The stored hash of entry `seq`, to check that an anchored entry is still there. */
+    findHash: async (seq: number) =>
+      (await db.selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash,
+
     insert: (row: AuditLogTable, trx: Kysely<DatabaseTables> = db) => trx.insertInto('audit_log').values(row).execute(),
 
     /** Entries after `afterSeq` in order, a page at a time, so verifying never loads the whole log. */

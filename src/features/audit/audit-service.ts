@@ -3,26 +3,49 @@ import type { AuditLogTable, Database } from '../../db/index.js';
 import { canonicalJson } from '../../lib/encoding/canonical-json.js';
 import type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
 import { createAuditRepo } from './audit-repo.js';
-import { GENESIS_HASH, type HashableEntry, hashableFromRow, hashEntry } from './hash-entry.js';
+import type { ChainHead } from './chain-checkpoint.js';
+import { createCheckpointAnchor } from './checkpoint-anchor.js';
+import { CHAIN_VERSION_KEYED, GENESIS_HASH, type HashableEntry, hashableFromRow, macEntry } from './hash-entry.js';
 
 /** Arbitrary constant naming the audit append lock among PostgreSQL advisory locks. */
 const AUDIT_APPEND_LOCK_KEY = 0x6275_6c77;
 
 export interface AuditLog extends AuditSink {
   listRecent: (limit: number, type?: string) => Promise<AuditEntry[]>;
+  /** Resolves once every event recorded so far is stored and the checkpoint moved past it. */
+  flush: () => Promise<void>;
+  /** At shutdown: flushes, then anchors the newest entry of the log (another instance's too). */
+  close: () => Promise<void>;
+}
+
+export interface AuditLogOptions {
+  /** HMAC key of the chain (`deriveKey('audit-chain')`). */
+  chainKey: Buffer;
+  /** Where the signed checkpoint lives (in the data folder) and its key (`deriveKey('audit-checkpoint')`). */
+  checkpoint: { path: string; key: Buffer };
+  /** Told when the checkpoint cannot be written or stops moving; the server logs it. */
+  onProblem?: (message: string) => void;
+  now?: () => number;
 }
 
 /**
- * Appends events to the hash-chained log. Appends are serialised: in-process by a promise
+ * Appends events to the keyed hash chain. Appends are serialised: in-process by a promise
  * chain, across PostgreSQL instances by a transaction-scoped advisory lock, and the unique
- * `seq` key refuses any fork that slipped through.
+ * `seq` key refuses any fork that slipped through. Events recorded while others are queued form
+ * a batch; when the queue empties, the checkpoint file is moved to the newest entry. Callers
+ * wait for their entry to be stored, not for the file.
  */
-export function createAuditLog(database: Database, now: () => number = Date.now): AuditLog {
+export function createAuditLog(database: Database, options: AuditLogOptions): AuditLog {
   const repo = createAuditRepo(database.db);
+  const now = options.now ?? Date.now;
+  const onProblem = options.onProblem ?? (() => {});
+  const anchor = createCheckpointAnchor({ ...options.checkpoint, findHash: repo.findHash, now, onProblem });
   let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let newest: ChainHead | null = null;
 
   const append = (event: AuditEvent) =>
-    database.db.transaction().execute(async (trx) => {
+    database.db.transaction().execute(async (trx): Promise<ChainHead> => {
       if (database.dialect === 'postgres') {
         await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY})`.execute(trx);
       }
@@ -37,24 +60,57 @@ export function createAuditLog(database: Database, now: () => number = Date.now)
         details: canonicalJson(event.details ?? {}),
       };
       const prevHash = last?.hash ?? GENESIS_HASH;
-      await repo.insert(toRow(entry, prevHash, hashEntry(prevHash, entry)), trx);
+      const hash = macEntry(options.chainKey, prevHash, entry);
+      await repo.insert(toRow(entry, prevHash, hash), trx);
+      return { seq: entry.seq, hash };
     });
+
+  /** After the last event of a batch: anchor the newest entry this batch wrote. */
+  const anchorBatch = async () => {
+    if (queued > 0 || !newest) return;
+    const head = newest;
+    newest = null;
+    await anchor.advance(head);
+  };
 
   return {
     record(event) {
-      const next = tail.then(() => append(event));
-      tail = next.catch(() => undefined);
-      return next;
+      queued += 1;
+      const stored = tail.then(() => append(event));
+      const settled = stored.then(
+        (head) => {
+          queued -= 1;
+          newest = head;
+        },
+        () => {
+          queued -= 1;
+        },
+      );
+      // A failed anchoring must not stop the appends queued behind it.
+      tail = settled
+        .then(anchorBatch)
+        .catch((error: unknown) => onProblem(`audit checkpoint not moved: ${(error as Error).message}`));
+      return stored.then(() => undefined);
     },
     async listRecent(limit, type) {
       return (await repo.listRecent(limit, type)).map(fromRow);
+    },
+    flush: () => tail,
+    async close() {
+      await tail;
+      try {
+        const last = await repo.findLast();
+        if (last) await anchor.advance(last);
+      } catch (error) {
+        onProblem(`audit checkpoint not moved at shutdown: ${(error as Error).message}`);
+      }
     },
   };
 }
 
 function toRow(entry: HashableEntry, prevHash: string, hash: string): AuditLogTable {
   const { atMs, requestId, ...rest } = entry;
-  return { ...rest, at_ms: atMs, request_id: requestId, prev_hash: prevHash, hash };
+  return { ...rest, at_ms: atMs, request_id: requestId, prev_hash: prevHash, hash, chain_version: CHAIN_VERSION_KEYED };
 }
 
 export function fromRow(row: AuditLogTable): AuditEntry {

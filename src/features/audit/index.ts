@@ -1,5 +1,8 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
-export type { AuditLog } from './audit-service.js';
+export type { AuditLog, AuditLogOptions } from './audit-service.js';
 export { createAuditLog } from './audit-service.js';
+export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';
 export type { ChainVerdict } from './verify-chain.js';
 export { verifyAuditChain } from './verify-chain.js';
+export type { LogFinding, LogFindingKind, LogVerdict } from './verify-log.js';
+export { verifyAuditLog } from './verify-log.js';

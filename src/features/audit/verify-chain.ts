@@ -1,35 +1,72 @@
-import type { Database } from '../../db/index.js';
+import type { AuditLogTable, Database } from '../../db/index.js';
 import { createAuditRepo } from './audit-repo.js';
-import { GENESIS_HASH, hashableFromRow, hashEntry } from './hash-entry.js';
+import type { ChainHead } from './chain-checkpoint.js';
+import { CHAIN_VERSION_SHA256, expectedHash, GENESIS_HASH, hashableFromRow } from './hash-entry.js';
 
 export type ChainVerdict =
-  | { ok: true; checked: number }
+  | { ok: true; checked: number; unkeyed: number; head: ChainHead | null }
   | { ok: false; checked: number; brokenSeq: number; reason: string };
 
 /** Read the log in pages so verifying a large log keeps memory flat. */
 const PAGE_SIZE = 1000;
 
 /**
- * Walks the whole chain and names the first entry that does not follow: a changed entry
- * (hash mismatch), a removed one (sequence gap) or a re-linked one (previous hash mismatch).
+ * Walks the whole chain and names the first entry that does not follow: a changed entry or one
+ * re-hashed without the key (hash mismatch), a removed one (sequence gap), a re-linked one
+ * (previous hash mismatch) or a keyed entry turned back into a plain one (version going down).
+ * `onEntry` sees each verified entry, so a caller can compare one with its checkpoint.
  */
-export async function verifyAuditChain(database: Database): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  database: Database,
+  chainKey: Buffer,
+  onEntry: (head: ChainHead) => void = () => {},
+): Promise<ChainVerdict> {
   const repo = createAuditRepo(database.db);
   let prevHash = GENESIS_HASH;
+  let highestVersion = CHAIN_VERSION_SHA256;
   let expectedSeq = 1;
   let checked = 0;
+  let unkeyed = 0;
   for (;;) {
     const rows = await repo.listAfter(expectedSeq - 1, PAGE_SIZE);
-    if (rows.length === 0) return { ok: true, checked };
+    if (rows.length === 0) {
+      const head = checked === 0 ? null : { seq: expectedSeq - 1, hash: prevHash };
+      return { ok: true, checked, unkeyed, head };
+    }
     for (const row of rows) {
-      const broken = (reason: string): ChainVerdict => ({ ok: false, checked, brokenSeq: row.seq, reason });
-      if (row.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
-      if (row.prev_hash !== prevHash) return broken('its link to the previous entry does not match');
-      const recomputed = hashEntry(prevHash, hashableFromRow(row));
-      if (recomputed !== row.hash) return broken('its content was changed after it was written');
+      const version = versionOf(row);
+      const problem = findProblem(row, { expectedSeq, prevHash, highestVersion, version, chainKey });
+      if (problem) return { ok: false, checked, brokenSeq: row.seq, reason: problem };
+      highestVersion = version;
+      if (version === CHAIN_VERSION_SHA256) unkeyed += 1;
       prevHash = row.hash;
       expectedSeq += 1;
       checked += 1;
+      onEntry({ seq: row.seq, hash: row.hash });
     }
   }
+}
+
+interface ChainPosition {
+  expectedSeq: number;
+  prevHash: string;
+  highestVersion: number;
+  version: number;
+  chainKey: Buffer;
+}
+
+/** Why `row` does not follow the chain at this position, or null when it does. */
+function findProblem(row: AuditLogTable, at: ChainPosition): string | null {
+  if (row.seq !== at.expectedSeq) return `entry ${at.expectedSeq} is missing`;
+  if (row.prev_hash !== at.prevHash) return 'its link to the previous entry does not match';
+  if (at.version < at.highestVersion) return 'it carries a plain hash after keyed entries (re-hashed without the key)';
+  if (expectedHash(at.version, at.chainKey, at.prevHash, hashableFromRow(row)) !== row.hash) {
+    return 'its content was changed after it was written, or it was re-hashed without the key';
+  }
+  return null;
+}
+
+/** A database not yet migrated to the keyed chain has no version column: all its entries are plain. */
+function versionOf(row: AuditLogTable): number {
+  return (row as Partial<AuditLogTable>).chain_version ?? CHAIN_VERSION_SHA256;
 }

@@ -1,7 +1,16 @@
 import { hkdfSync } from 'node:crypto';
 
 /** Every purpose that may ask for a key; a new purpose is added here, never spelled ad hoc. */
-export type KeyPurpose = 'session' | 'csrf' | 'data-encryption' | 'backup' | 'signed-url' | 'setup' | 'totp';
+export type KeyPurpose =
+  | 'session'
+  | 'csrf'
+  | 'data-encryption'
+  | 'backup'
+  | 'signed-url'
+  | 'setup'
+  | 'totp'
+  | 'audit-chain'
+  | 'audit-checkpoint';
 
 const KEY_LENGTH_BYTES = 32;
 

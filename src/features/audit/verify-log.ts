@@ -1,0 +1,81 @@
+import type { Database } from '../../db/index.js';
+import { type Checkpoint, readCheckpoint } from './chain-checkpoint.js';
+import { verifyAuditChain } from './verify-chain.js';
+
+export type LogFindingKind = 'entry-altered' | 'tail-truncated' | 'checkpoint-missing' | 'checkpoint-invalid';
+
+export interface LogFinding {
+  kind: LogFindingKind;
+  /** The entry concerned, when there is one. */
+  seq?: number;
+  message: string;
+}
+
+export interface LogVerdict {
+  ok: boolean;
+  /** Entries whose hash and link verified, and how many of them predate the keyed chain. */
+  checked: number;
+  unkeyed: number;
+  checkpoint: Checkpoint | null;
+  findings: LogFinding[];
+}
+
+export interface VerifyLogOptions {
+  database: Database;
+  chainKey: Buffer;
+  checkpoint: { path: string; key: Buffer };
+}
+
+/**
+ * Verifies the chain, then holds it against the signed checkpoint: the entry the checkpoint
+ * names must exist with the hash it recorded. Entries after it are fine (another instance on
+ * the same PostgreSQL may have appended since); entries missing up to it mean the tail was cut.
+ */
+export async function verifyAuditLog(options: VerifyLogOptions): Promise<LogVerdict> {
+  const { path, key } = options.checkpoint;
+  // The checkpoint first, then the log: a server still running only appends and then moves the
+  // checkpoint, so every entry the checkpoint names is already in the log when the walk reads it.
+  const reading = await readCheckpoint(path, key);
+  const checkpoint = reading.status === 'valid' ? reading.checkpoint : null;
+  let hashAtCheckpoint: string | undefined;
+  const chain = await verifyAuditChain(options.database, options.chainKey, (entry) => {
+    if (entry.seq === checkpoint?.seq) hashAtCheckpoint = entry.hash;
+  });
+  const findings: LogFinding[] = [];
+  if (!chain.ok) {
+    findings.push({
+      kind: 'entry-altered',
+      seq: chain.brokenSeq,
+      message: `entry ${chain.brokenSeq}: ${chain.reason} (${chain.checked} entries before it verified)`,
+    });
+  }
+  if (reading.status === 'missing') {
+    findings.push({
+      kind: 'checkpoint-missing',
+      message: `${path} does not exist, so removal of the newest entries cannot be ruled out; fix: if this server has not run since its upgrade, start it once (it writes the checkpoint) and verify again, else the file was deleted: investigate`,
+    });
+  }
+  if (reading.status === 'invalid') {
+    findings.push({ kind: 'checkpoint-invalid', message: `${path} is not trustworthy: ${reading.reason}` });
+  }
+  if (checkpoint && chain.ok) {
+    const at = new Date(checkpoint.writtenAtMs).toISOString();
+    const lastSeq = chain.head?.seq ?? 0;
+    if (lastSeq < checkpoint.seq) {
+      findings.push({
+        kind: 'tail-truncated',
+        seq: lastSeq + 1,
+        message: `the log ends at entry ${lastSeq} but the checkpoint written at ${at} records entry ${checkpoint.seq}: entries ${lastSeq + 1} to ${checkpoint.seq} were removed`,
+      });
+    } else if (hashAtCheckpoint !== checkpoint.hash) {
+      findings.push({
+        kind: 'entry-altered',
+        seq: checkpoint.seq,
+        message: `entry ${checkpoint.seq} does not match the checkpoint written at ${at}: the log up to it was replaced or re-hashed`,
+      });
+    }
+  }
+  const checked = chain.checked;
+  const unkeyed = chain.ok ? chain.unkeyed : 0;
+  return { ok: findings.length === 0, checked, unkeyed, checkpoint, findings };
+}
