@@ -68,9 +68,12 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: '/' });
 }
 
-/** Runs mail work after the answer is sent, so its timing reveals nothing; failures are logged. */
+/**
+ * Runs work whose duration would tell an attacker something (does this account exist?) after
+ * the answer is sent, so the answer's timing reveals nothing; failures are logged.
+ */
 export function afterResponse(request: FastifyRequest, work: () => Promise<void>): void {
   setImmediate(() => {
-    work().catch((error: unknown) => request.log.error({ err: error }, 'background account mail failed'));
+    work().catch((error: unknown) => request.log.error({ err: error }, 'background account work failed'));
   });
 }
