@@ -32,7 +32,7 @@ export interface AuthDeps {
 
 export function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+  return { ip: request.client.address, userAgent: typeof agent === 'string' ? agent : null };
 }
 
 /** Where users reach us: the configured public URL, else the address this request came to. */
@@ -49,7 +49,7 @@ export function auditEvent(
   details?: Record<string, unknown>,
 ): Promise<void> {
   return deps.audit
-    .record({ type, actor, ip: request.ip, requestId: String(request.id), details })
+    .record({ type, actor, ip: request.client.address, requestId: String(request.id), details })
     .catch((error: unknown) => request.log.error({ err: error, event: type }, 'audit write failed'));
 }
 

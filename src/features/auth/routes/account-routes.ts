@@ -152,10 +152,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
     async (request, reply) => {
       const auth = requireSession(request);
       const body = request.body as { currentPassword: string; newPassword: string };
-      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+      await deps.throttle.assertNotThrottled(auth.user.email, request.client);
       const verdict = await deps.accounts.verifyCredentials(auth.user.email, body.currentPassword);
       if (!verdict.ok) {
-        await deps.throttle.recordFailure(auth.user.email, request.ip);
+        await deps.throttle.recordFailure(auth.user.email, request.client);
         await auditEvent(deps, request, 'auth.password.change.failure', auth.user.id);
         throw appError('AUTH_INVALID_CREDENTIALS');
       }

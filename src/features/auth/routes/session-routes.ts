@@ -168,10 +168,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
       const body = request.body as { password?: string; code?: string; webauthn?: AuthenticationResponseJSON };
       const proved = { password: false, factor: false };
       if (body.password !== undefined) {
-        await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+        await deps.throttle.assertNotThrottled(auth.user.email, request.client);
         const result = await deps.accounts.verifyCredentials(auth.user.email, body.password);
         if (!result.ok) {
-          await deps.throttle.recordFailure(auth.user.email, request.ip);
+          await deps.throttle.recordFailure(auth.user.email, request.client);
           await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id, { method: 'password' });
           throw appError('AUTH_INVALID_CREDENTIALS');
         }
