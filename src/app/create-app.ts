@@ -84,7 +84,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
     probe: () => probeDependencies(database, state),
-    bans: { bans: state.bans, audit, stepUpWindowSeconds: config.auth.stepUpWindowSeconds, now: Date.now },
+    bans: {
+      bans: state.bans,
+      audit,
+      stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
+      ipv6PrefixLength: config.abuse.ipv6PrefixLength,
+      now: Date.now,
+    },
   });
   registerSetupPage(http);
 

@@ -360,6 +360,13 @@ const AbuseSchema = Type.Object(
     allowList: cidrList('Addresses or CIDRs never rate-limited or banned (monitoring, your office).'),
     denyList: cidrList('Addresses or CIDRs always refused (403).'),
     adminAllowList: cidrList('When set, admin routes answer only these addresses or CIDRs.'),
+    ipv6PrefixLength: Type.Integer({
+      default: 64,
+      minimum: 32,
+      maximum: 128,
+      description:
+        'Leading bits by which IPv6 clients are counted for rate limits, bans, sign-in throttles and connection caps: one host or home usually holds a whole /64 and can take any address in it. 128 counts each address alone; 48 or 56 count a whole site. IPv4 clients (IPv4-mapped IPv6 included) are counted by address.',
+    }),
     maxConnectionsPerAddress: Type.Integer({
       default: 64,
       minimum: 1,

@@ -28,8 +28,10 @@ export function storeUnavailable(): AppError {
 
 /**
  * First gate of every request, on the client address Fastify derived (X-Forwarded-For only from
- * trusted proxies): deny list, admin allow list, bans, then the per-address rate budget of the
- * route's class. Allow-listed addresses skip bans and budgets.
+ * trusted proxies) in its canonical spelling: deny list, admin allow list, bans, then the rate
+ * budget of the route's class. Lists match the address; bans and budgets count the client's key
+ * (an IPv6 client by its /64), so neither a new spelling nor a new address in the same network
+ * starts afresh. Allow-listed addresses skip bans and budgets.
  */
 export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, state: SharedState): void {
   const { abuse } = config;
@@ -47,13 +49,13 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
   };
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    const ip = request.ip;
-    if (isDenied(ip)) throw appError('ABUSE_ADDRESS_REFUSED');
+    const { address, key } = request.client;
+    if (isDenied(address)) throw appError('ABUSE_ADDRESS_REFUSED');
     // The matched route, not the raw URL: `/api/%61dmin/…` is routed to admin routes too.
     const route = request.routeOptions.url ?? request.url;
-    if (route.startsWith('/api/admin/') && !isAdminAllowed(ip)) throw appError('ABUSE_ADDRESS_REFUSED');
-    if (isAllowed(ip)) return;
-    const ban = await state.bans.get(ip);
+    if (route.startsWith('/api/admin/') && !isAdminAllowed(address)) throw appError('ABUSE_ADDRESS_REFUSED');
+    if (isAllowed(address)) return;
+    const ban = await state.bans.get(key);
     if (ban) {
       const seconds = Math.max(1, Math.ceil((ban.untilMs - Date.now()) / 1000));
       throw appError('ABUSE_BANNED', { headers: { 'retry-after': String(seconds) } });
@@ -61,7 +63,7 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
     const routeClass = request.routeOptions.config?.rateLimit ?? 'api';
     let result: Awaited<ReturnType<(typeof limiters)['api']['consume']>>;
     try {
-      result = await limiters[routeClass].consume(ip);
+      result = await limiters[routeClass].consume(key);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw storeUnavailable();
       throw error;

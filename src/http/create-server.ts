@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { FrozenConfig } from '../config/index.js';
 import { AppError, appError } from '../errors/index.js';
 import { createCidrMatcher } from '../lib/net/cidr.js';
+import { registerClientAddress } from './client-address.js';
 import { createClientErrorHandler } from './client-error.js';
 import { capConnectionsPerAddress } from './connection-cap.js';
 import { registerJsonBodyParser } from './json-body.js';
@@ -100,11 +101,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       server.timeout = config.server.bodyIdleTimeoutMs;
       const isTrustedProxy = createCidrMatcher(config.server.trustedProxies);
       const isAllowListed = createCidrMatcher(config.abuse.allowList);
-      capConnectionsPerAddress(
-        server,
-        config.abuse.maxConnectionsPerAddress,
-        (ip) => isTrustedProxy(ip) || isAllowListed(ip),
-      );
+      capConnectionsPerAddress(server, config.abuse, (ip) => isTrustedProxy(ip) || isAllowListed(ip));
       if (isTls) {
         stopWatchingTls = watchTlsFiles(
           server as unknown as TlsServer,
@@ -122,6 +119,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }) as unknown as HttpApp;
 
   const allowedMethods = trackRouteMethods(app);
+  registerClientAddress(app, config.abuse.ipv6PrefixLength);
 
   // Hooks on the hot path are callback-style: cheaper than async ones in Fastify.
   app.addHook('onRequest', (request, reply, done) => {
@@ -150,7 +148,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       {
         method: request.method,
         url: redactUrl(request.url),
-        ip: request.ip,
+        ip: request.client.address,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },

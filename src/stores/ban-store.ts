@@ -1,5 +1,6 @@
-/** An address refused on every route until `untilMs`. */
+/** A client refused on every route until `untilMs`. */
 export interface Ban {
+  /** The client's key: an IPv4 address, or an IPv6 network (`2001:db8:1:2::/64`); see `request.client`. */
   ip: string;
   reason: string;
   sinceMs: number;

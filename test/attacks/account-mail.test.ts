@@ -64,6 +64,19 @@ describe('email verification over SMTP', () => {
     expect(again.body).toBe(fresh.body);
     await sink.waitFor((m) => m.to.includes('taken@example.com') && /tried to create .* account/.test(m.text));
   });
+
+  it('makes one account of simultaneous sign-ups for one new address and tells the owner of the others', async () => {
+    const email = 'twice@example.com';
+    const attempts = await Promise.all(
+      Array.from({ length: 4 }, () => post('/api/auth/register', { email, password: PASSWORD })),
+    );
+    expect(attempts.map((response) => response.statusCode)).toEqual([202, 202, 202, 202]);
+    await mailTo(email, /verif|confirm/i);
+    const notices = () => sink.messages.filter((m) => m.to.includes(email) && /tried to create/.test(m.text));
+    await expect.poll(() => notices().length).toBe(3);
+    const rows = await app.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe('password reset over SMTP', () => {

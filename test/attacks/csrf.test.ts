@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFor,
+  csrfTokenFor,
   issueTokens,
   login,
   me,
@@ -11,9 +12,11 @@ import {
   register,
   type SignedIn,
   sessionSetCookie,
+  sessionTokenFrom,
   signIn,
   uniqueEmail,
 } from '../helpers/auth-client.js';
+import { enrolTotp, freshTotpCode, injectSend } from '../helpers/mfa-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -135,6 +138,112 @@ describe('unsafe requests authenticated by the session cookie', () => {
   });
 });
 
+describe('a CSRF token ends with the session id it was issued for', () => {
+  /** The session id (cookie) a response rotated to; fails the test when it did not rotate. */
+  function rotatedTo(response: LightMyRequestResponse, before: SignedIn): string {
+    expect(response.statusCode, response.body).toBe(200);
+    const token = sessionTokenFrom(response);
+    expect(token, 'the session id rotates').toBeTruthy();
+    expect(token).not.toBe(before.token);
+    return token as string;
+  }
+
+  const post = (session: SignedIn, url: string, payload: object) =>
+    app.http.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, origin: OWN_ORIGIN },
+    });
+
+  /** A user with a TOTP factor: its email, secret, the codes spent so far, and recovery codes. */
+  async function userWithTotp(label: string) {
+    const email = uniqueEmail(label);
+    await register(app, email);
+    const session = await signIn(app, email);
+    const enrolled = await enrolTotp(injectSend(app), { cookie: session.cookie, 'x-csrf-token': session.csrf });
+    return { email, secret: enrolled.secret, used: new Set([enrolled.confirmCode]), recovery: enrolled.recoveryCodes };
+  }
+
+  const sessionFor = async (user: SignedIn['user'], token: string): Promise<SignedIn> => ({
+    user,
+    token,
+    cookie: cookieFor(token),
+    csrf: await csrfTokenFor(app, token),
+  });
+
+  it.each<[string, () => Promise<{ before: SignedIn; after: string }>]>([
+    [
+      'step-up with the password',
+      async () => {
+        const before = await newSignedInUser(app, 'step-up');
+        return { before, after: rotatedTo(await post(before, '/api/auth/reauth', { password: PASSWORD }), before) };
+      },
+    ],
+    [
+      'step-up with a second factor',
+      async () => {
+        const { email, recovery } = await userWithTotp('step-up-code');
+        const pending = await signIn(app, email);
+        const full = rotatedTo(await post(pending, '/api/auth/mfa/verify', { code: recovery[0] }), pending);
+        const before = await sessionFor(pending.user, full);
+        return { before, after: rotatedTo(await post(before, '/api/auth/reauth', { code: recovery[1] }), before) };
+      },
+    ],
+    [
+      'enrolling a second factor',
+      async () => {
+        const before = await newSignedInUser(app, 'enrol');
+        const headers = { cookie: before.cookie, 'x-csrf-token': before.csrf, origin: OWN_ORIGIN };
+        const setup = await app.http.inject({ method: 'POST', url: '/api/auth/mfa/totp/setup', headers });
+        const code = freshTotpCode(setup.json().secret, new Set());
+        return { before, after: rotatedTo(await post(before, '/api/auth/mfa/totp/confirm', { code }), before) };
+      },
+    ],
+    [
+      'completing the second factor at sign-in',
+      async () => {
+        const { email, secret, used } = await userWithTotp('second-step');
+        const before = await signIn(app, email);
+        const code = freshTotpCode(secret, used);
+        return { before, after: rotatedTo(await post(before, '/api/auth/mfa/verify', { code }), before) };
+      },
+    ],
+    [
+      'signing in again over the session',
+      async () => {
+        const before = await newSignedInUser(app, 'again');
+        return {
+          before,
+          after: rotatedTo(
+            await post(before, '/api/auth/login', { email: before.user.email, password: PASSWORD }),
+            before,
+          ),
+        };
+      },
+    ],
+  ])('refuses a token taken before %s (403) and accepts a fresh one', async (_name, rotate) => {
+    const { before, after } = await rotate();
+    const stale = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: cookieFor(after), 'x-csrf-token': before.csrf, origin: OWN_ORIGIN },
+    });
+    expectCsrfRefusal(stale);
+    expect((await me(app, after)).statusCode).toBe(200);
+
+    const fresh = await csrfTokenFor(app, after);
+    expect(fresh).not.toBe(before.csrf);
+    const signedOut = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: cookieFor(after), 'x-csrf-token': fresh, origin: OWN_ORIGIN },
+    });
+    expect(signedOut.statusCode).toBe(204);
+    expect((await me(app, after)).statusCode).toBe(401);
+  });
+});
+
 describe('requests that need no CSRF token', () => {
   it('serves GET requests with the cookie alone', async () => {
     const session = await newSignedInUser(app, 'reader');
@@ -142,6 +251,18 @@ describe('requests that need no CSRF token', () => {
       const response = await app.http.inject({ url, headers: { cookie: session.cookie } });
       expect(response.statusCode, url).toBe(200);
     }
+  });
+
+  it('gives a bearer client no CSRF token (403): it has no cookie to bind one to, and needs none', async () => {
+    const email = uniqueEmail('bearer-csrf');
+    await register(app, email);
+    const { accessToken } = await issueTokens(app, email);
+    const response = await app.http.inject({
+      url: '/api/auth/csrf',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('AUTH_FORBIDDEN');
   });
 
   it('serves unsafe bearer-token requests without X-CSRF-Token (a browser cannot forge the header)', async () => {

@@ -397,8 +397,9 @@ describe('seeing and ending sessions', () => {
       payload: { password: PASSWORD },
     });
     expect(reauth.statusCode).toBe(200);
-    const fresh = { ...here, token: sessionTokenFrom(reauth) as string };
-    fresh.cookie = cookieFor(fresh.token);
+    // The step-up gave the session a new id, and so a new CSRF token.
+    const token = sessionTokenFrom(reauth) as string;
+    const fresh = { ...here, token, cookie: cookieFor(token), csrf: await csrfTokenFor(app, token) };
     const ended = await app.http.inject({
       method: 'DELETE',
       url: '/api/auth/sessions',

@@ -27,6 +27,11 @@ export interface AuthContext {
   via: 'cookie' | 'bearer' | 'apiKey';
   /** The browser session or bearer token family; absent for API keys. */
   sessionId?: string;
+  /**
+   * A browser session's current cookie, as stored (hashed): it changes whenever the session id
+   * rotates, and the CSRF token is bound to it. Absent for bearer tokens and API keys.
+   */
+  cookieTokenHash?: string;
   reauthAtMs?: number | null;
   /** When this sign-in last proved a second factor. */
   factorAtMs?: number | null;

@@ -32,7 +32,7 @@ export interface AuthDeps {
 
 export function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null };
+  return { ip: request.client.address, userAgent: typeof agent === 'string' ? agent : null };
 }
 
 /** Where users reach us: the configured public URL, else the address this request came to. */
@@ -49,7 +49,7 @@ export function auditEvent(
   details?: Record<string, unknown>,
 ): Promise<void> {
   return deps.audit
-    .record({ type, actor, ip: request.ip, requestId: String(request.id), details })
+    .record({ type, actor, ip: request.client.address, requestId: String(request.id), details })
     .catch((error: unknown) => request.log.error({ err: error, event: type }, 'audit write failed'));
 }
 
@@ -68,9 +68,12 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'lax', path: '/' });
 }
 
-/** Runs mail work after the answer is sent, so its timing reveals nothing; failures are logged. */
+/**
+ * Runs work whose duration would tell an attacker something (does this account exist?) after
+ * the answer is sent, so the answer's timing reveals nothing; failures are logged.
+ */
 export function afterResponse(request: FastifyRequest, work: () => Promise<void>): void {
   setImmediate(() => {
-    work().catch((error: unknown) => request.log.error({ err: error }, 'background account mail failed'));
+    work().catch((error: unknown) => request.log.error({ err: error }, 'background account work failed'));
   });
 }

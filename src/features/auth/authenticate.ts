@@ -61,7 +61,7 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
     if (request.auth?.via === 'cookie' && isUnsafe && config.usesNoSession !== true) {
       const token = request.headers['x-csrf-token'];
       if (
-        !isValidCsrfToken(deps.csrfKey, request.auth.sessionId as string, typeof token === 'string' ? token : undefined)
+        !isValidCsrfToken(deps.csrfKey, request.auth.cookieTokenHash, typeof token === 'string' ? token : undefined)
       ) {
         throw appError('AUTH_CSRF', { detail: 'Missing or wrong X-CSRF-Token.' });
       }
@@ -87,6 +87,7 @@ function sessionContext(via: 'cookie' | 'bearer', resolved: ResolvedSession, dep
     user,
     via,
     sessionId: session.id,
+    ...(via === 'cookie' && session.token_hash !== null ? { cookieTokenHash: session.token_hash } : {}),
     reauthAtMs: session.reauth_ms,
     factorAtMs: session.factor_ms,
     stage: effectiveStage(session.stage, user, deps),

@@ -24,7 +24,7 @@ export function registerRefusalAudit(app: FastifyInstance, deps: AuthDeps): void
   app.addHook('onError', async (request, _reply, error) => {
     if (!isAppError(error) || !AUDITED_CODES.has(error.code)) return;
     const actor = request.auth?.user.id;
-    const { record, heldBack } = thinner.admit(`${actor ?? `ip:${request.ip}`}|${error.code}`, deps.now());
+    const { record, heldBack } = thinner.admit(`${actor ?? `ip:${request.client.key}`}|${error.code}`, deps.now());
     if (!record) return;
     await auditEvent(deps, request, 'access.denied', actor, {
       code: error.code,

@@ -39,7 +39,7 @@ export interface BearerTokens {
 }
 
 export interface ResolvedSession {
-  session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms' | 'stage' | 'factor_ms'>;
+  session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms' | 'stage' | 'factor_ms' | 'token_hash'>;
   /** Read in the same query: every authenticated request needs it. */
   user: UsersTable;
 }
@@ -159,6 +159,8 @@ export function createSessionService(
           reauth_ms: row.reauth_ms,
           stage: row.stage,
           factor_ms: row.factor_ms,
+          // Bearer families have no cookie.
+          token_hash: null,
         },
         user: userFromJoin(row.user_id, row),
       };

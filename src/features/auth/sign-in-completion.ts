@@ -72,10 +72,10 @@ export async function checkSecondFactorCode(
   code: string,
   purpose: 'sign-in' | 'step-up',
 ): Promise<CodeMethod> {
-  await deps.throttle.assertNotThrottled(user.email, request.ip);
+  await deps.throttle.assertNotThrottled(user.email, request.client);
   const method = await deps.factors.verifyCode(user.id, code);
   if (!method) {
-    await deps.throttle.recordFailure(user.email, request.ip);
+    await deps.throttle.recordFailure(user.email, request.client);
     await auditEvent(deps, request, 'auth.mfa.failure', user.id, { purpose });
     throw appError('AUTH_INVALID_CODE');
   }

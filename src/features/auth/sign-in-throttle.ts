@@ -2,6 +2,7 @@ import type { FrozenConfig } from '../../config/index.js';
 import { appError } from '../../errors/index.js';
 import { storeUnavailable } from '../../http/abuse-guard.js';
 import { createCidrMatcher } from '../../lib/net/cidr.js';
+import type { ClientAddress } from '../../lib/net/client-address.js';
 import { type SharedState, StoreUnavailableError } from '../../stores/index.js';
 import type { AuditSink } from '../audit/index.js';
 
@@ -10,7 +11,8 @@ import type { AuditSink } from '../audit/index.js';
  * failures its sign-ins are refused from every address for `accountLockSeconds` (the same 429
  * whether the password was right or wrong), then it unlocks by itself, so an attacker cannot
  * shut a user out for good. Per address: `banFailureLimit` failures within `banWindowSeconds`
- * ban it from every route for `banSeconds`. Counters live in the shared store and fail closed.
+ * ban it from every route for `banSeconds`. An address is counted by its key (an IPv6 client by
+ * its /64, see `request.client`). Counters live in the shared store and fail closed.
  */
 export function createSignInThrottle(
   config: FrozenConfig,
@@ -41,35 +43,40 @@ export function createSignInThrottle(
     }
   };
 
-  const countAddressFailure = async (ip: string) => {
-    if (isAllowListed(ip)) return;
-    const result = await addresses.consume(ip);
+  const countAddressFailure = async ({ address, key }: ClientAddress) => {
+    if (isAllowListed(address)) return;
+    const result = await addresses.consume(key);
     if (result.consumed === abuse.banFailureLimit) {
       const sinceMs = now();
-      await state.bans.ban({ ip, reason: 'failed sign-ins', sinceMs, untilMs: sinceMs + abuse.banSeconds * 1000 });
+      await state.bans.ban({
+        ip: key,
+        reason: 'failed sign-ins',
+        sinceMs,
+        untilMs: sinceMs + abuse.banSeconds * 1000,
+      });
       // A fresh count after each ban, so an address that goes on failing is banned again.
-      await addresses.reset(ip);
+      await addresses.reset(key);
       await audit.record({
         type: 'abuse.ban',
         actor: 'system',
-        ip,
-        details: { reason: 'failed sign-ins', seconds: abuse.banSeconds },
+        ip: address,
+        details: { reason: 'failed sign-ins', seconds: abuse.banSeconds, banned: key },
       });
     }
   };
 
   return {
     /** Refuses before any password is checked while the account is throttled. */
-    assertNotThrottled: (email: string, ip: string) =>
+    assertNotThrottled: (email: string, client: ClientAddress) =>
       guarded(async () => {
         const state = await accounts.peek(email);
         if (state && state.consumed >= abuse.accountFailureLimit && state.retryAfterSeconds > 0) {
-          await countAddressFailure(ip);
+          await countAddressFailure(client);
           throw appError('ABUSE_ACCOUNT_THROTTLED', { headers: { 'retry-after': String(state.retryAfterSeconds) } });
         }
       }),
 
-    recordFailure: (email: string, ip: string) =>
+    recordFailure: (email: string, client: ClientAddress) =>
       guarded(async () => {
         const result = await accounts.consume(email);
         if (result.consumed === abuse.accountFailureLimit) {
@@ -78,11 +85,11 @@ export function createSignInThrottle(
           await audit.record({
             type: 'abuse.account.throttled',
             actor: 'system',
-            ip,
+            ip: client.address,
             details: { email, seconds: abuse.accountLockSeconds },
           });
         }
-        await countAddressFailure(ip);
+        await countAddressFailure(client);
       }),
 
     /** A success ends the series: only consecutive failures count. */

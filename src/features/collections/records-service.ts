@@ -30,7 +30,10 @@ export interface RecordsContext {
   caller: Caller;
   /** Administrators are not bound by collection rules. */
   isAdmin: boolean;
+  /** The caller's canonical address, for audit entries. */
   ip?: string | undefined;
+  /** What the caller is counted by (an IPv6 client by its /64): guests' audit thinning keys on it. */
+  clientKey?: string | undefined;
   requestId?: string | undefined;
 }
 
@@ -87,7 +90,7 @@ export function createRecordsService(deps: {
   const deniedReads = createAuditThinner({ perWindow: DENIED_READS_PER_MINUTE, windowMs: 60_000 });
   /** A read the rules refused (ASVS V16.3.2), thinned so probing cannot flood the log. */
   const auditDeniedRead = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
-    const actor = ctx.caller.id || `guest:${ctx.ip ?? ''}`;
+    const actor = ctx.caller.id || `guest:${ctx.clientKey ?? ctx.ip ?? ''}`;
     const { record, heldBack } = deniedReads.admit(`${actor}|${details.collection}`, now());
     if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
   };

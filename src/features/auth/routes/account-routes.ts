@@ -1,13 +1,41 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isUniqueViolation, type UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
-import { MAILED_TOKEN_TTL_SECONDS } from '../account-service.js';
+import { MAILED_TOKEN_TTL_SECONDS, normaliseEmail } from '../account-service.js';
 import { toPublicUser } from '../auth-context.js';
-import { type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
+import { type AccountMailer, type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
 import { requireSession } from '../guards.js';
 import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody } from './schemas.js';
 
 const Accepted = Type.Object({ status: Type.Literal('accepted') });
+
+/**
+ * The sign-up work when mail is on, run after the answer: a new address gets its account and a
+ * verification link; a taken one (also when a simultaneous sign-up took it first) gets a notice
+ * that someone tried to register it, with a link to reset the password.
+ */
+async function registerOrNotifyOwner(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  mailer: AccountMailer,
+  body: { email: string; password: string; name?: string },
+  baseUrl: string,
+): Promise<void> {
+  const notifyOwner = (email: string) => mailer.sendRegistrationAttempt(email, baseUrl);
+  const existing = await deps.accounts.findByEmail(body.email);
+  if (existing) return notifyOwner(existing.email);
+  let user: UsersTable;
+  try {
+    user = await deps.accounts.register({ ...body, verified: false });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return notifyOwner(normaliseEmail(body.email));
+  }
+  await auditEvent(deps, request, 'auth.register', user.id);
+  const token = await deps.accounts.issueToken('verify-email', user.id, MAILED_TOKEN_TTL_SECONDS);
+  await mailer.sendVerification(user.email, token, baseUrl);
+}
 
 /** Registration, email verification, password reset and change. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): void {
@@ -27,26 +55,20 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
     },
     async (request, reply) => {
       const body = request.body as { email: string; password: string; name?: string };
-      const existing = await deps.accounts.findByEmail(body.email);
       const mailer = deps.mailer;
       if (!mailer) {
         // Without mail there is no way to answer a taken address without saying so.
-        if (existing) throw appError('AUTH_EMAIL_TAKEN');
+        if (await deps.accounts.findByEmail(body.email)) throw appError('AUTH_EMAIL_TAKEN');
         const user = await deps.accounts.register({ ...body, verified: false });
         await auditEvent(deps, request, 'auth.register', user.id);
         return reply.code(201).send({ user: toPublicUser(user) });
       }
-      // With mail, a taken address gets the same 202; its owner is told by mail instead.
-      await deps.accounts.requireAcceptablePassword(body.password, body.email.toLowerCase());
+      // With mail, a taken address gets the same 202 and its owner is told by mail instead. The
+      // lookup, the argon2 hash and the inserts all happen after the answer, as for
+      // password/forgot: the answer's timing cannot reveal whether the address is registered.
+      await deps.accounts.requireAcceptablePassword(body.password, normaliseEmail(body.email));
       const baseUrl = baseUrlFor(deps, request);
-      if (existing) {
-        afterResponse(request, () => mailer.sendRegistrationAttempt(existing.email, baseUrl));
-      } else {
-        const user = await deps.accounts.register({ ...body, verified: false });
-        await auditEvent(deps, request, 'auth.register', user.id);
-        const token = await deps.accounts.issueToken('verify-email', user.id, MAILED_TOKEN_TTL_SECONDS);
-        afterResponse(request, () => mailer.sendVerification(user.email, token, baseUrl));
-      }
+      afterResponse(request, () => registerOrNotifyOwner(deps, request, mailer, body, baseUrl));
       return reply.code(202).send({ status: 'accepted' as const });
     },
   );
@@ -130,10 +152,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
     async (request, reply) => {
       const auth = requireSession(request);
       const body = request.body as { currentPassword: string; newPassword: string };
-      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+      await deps.throttle.assertNotThrottled(auth.user.email, request.client);
       const verdict = await deps.accounts.verifyCredentials(auth.user.email, body.currentPassword);
       if (!verdict.ok) {
-        await deps.throttle.recordFailure(auth.user.email, request.ip);
+        await deps.throttle.recordFailure(auth.user.email, request.client);
         await auditEvent(deps, request, 'auth.password.change.failure', auth.user.id);
         throw appError('AUTH_INVALID_CREDENTIALS');
       }

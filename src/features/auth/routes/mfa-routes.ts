@@ -120,9 +120,9 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
     async (request, reply) => {
       const auth = requireSession(request);
       requireEnrolmentAuth(deps, auth);
-      await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+      await deps.throttle.assertNotThrottled(auth.user.email, request.client);
       if (!(await deps.factors.totp.confirm(auth.user.id, (request.body as { code: string }).code))) {
-        await deps.throttle.recordFailure(auth.user.email, request.ip);
+        await deps.throttle.recordFailure(auth.user.email, request.client);
         await auditEvent(deps, request, 'auth.mfa.failure', auth.user.id, { purpose: 'totp-confirm' });
         throw appError('AUTH_INVALID_CODE');
       }

@@ -57,13 +57,18 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
       config: { allowStages: ['mfa', 'enrol'] },
       schema: {
         tags: ['auth'],
-        summary: 'CSRF token for this browser session',
-        response: { 200: Type.Object({ token: Type.String() }), 401: problem },
+        summary: 'CSRF token for this browser session (a new one after every change of session id)',
+        response: { 200: Type.Object({ token: Type.String() }), 401: problem, 403: problem },
       },
     },
     async (request) => {
       const auth = requireSession(request);
-      return { token: csrfTokenFor(deps.csrfKey, auth.sessionId) };
+      if (!auth.cookieTokenHash) {
+        throw appError('AUTH_FORBIDDEN', {
+          detail: 'Only browser sessions use CSRF tokens; bearer requests need none.',
+        });
+      }
+      return { token: csrfTokenFor(deps.csrfKey, auth.cookieTokenHash) };
     },
   );
 
@@ -163,10 +168,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
       const body = request.body as { password?: string; code?: string; webauthn?: AuthenticationResponseJSON };
       const proved = { password: false, factor: false };
       if (body.password !== undefined) {
-        await deps.throttle.assertNotThrottled(auth.user.email, request.ip);
+        await deps.throttle.assertNotThrottled(auth.user.email, request.client);
         const result = await deps.accounts.verifyCredentials(auth.user.email, body.password);
         if (!result.ok) {
-          await deps.throttle.recordFailure(auth.user.email, request.ip);
+          await deps.throttle.recordFailure(auth.user.email, request.client);
           await auditEvent(deps, request, 'auth.reauth.failure', auth.user.id, { method: 'password' });
           throw appError('AUTH_INVALID_CREDENTIALS');
         }

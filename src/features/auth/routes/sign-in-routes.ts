@@ -33,12 +33,12 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
   /** One failure for every reason, so the answer never tells which part was wrong. */
   const checkCredentials = async (request: FastifyRequest, body: CredentialsBody) => {
     const email = normaliseEmail(body.email);
-    await deps.throttle.assertNotThrottled(email, request.ip);
+    await deps.throttle.assertNotThrottled(email, request.client);
     const verdict = await deps.accounts.verifyCredentials(email, body.password);
     // With a second factor the password alone is not a success: the failure series ends only
     // when the whole sign-in succeeds, so wrong codes keep counting across password sign-ins.
     if (verdict.ok && verdict.user.mfa_enrolled_ms === null) await deps.throttle.recordSuccess(email);
-    else if (!verdict.ok) await deps.throttle.recordFailure(email, request.ip);
+    else if (!verdict.ok) await deps.throttle.recordFailure(email, request.client);
     if (!verdict.ok) {
       await auditEvent(deps, request, 'auth.login.failure', undefined, {
         reason: verdict.reason,

@@ -35,7 +35,7 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
     return auth;
   };
   const audit = (request: FastifyRequest, actor: string, type: string, details: Record<string, unknown>) =>
-    deps.audit.record({ type, actor, ip: request.ip, requestId: String(request.id), details });
+    deps.audit.record({ type, actor, ip: request.client.address, requestId: String(request.id), details });
 
   app.get(
     '/api/admin/collections',

@@ -36,7 +36,8 @@ function contextOf(request: FastifyRequest, scope: 'records:read' | 'records:wri
       ? { id: auth.user.id, role: auth.user.role, email: auth.user.email, verified: auth.user.verified === 1 }
       : GUEST,
     isAdmin,
-    ip: request.ip,
+    ip: request.client.address,
+    clientKey: request.client.key,
     requestId: String(request.id),
   };
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import { describeClientAddress } from '../../../lib/net/client-address.js';
 import type { BanStore } from '../../../stores/index.js';
 import type { AuditSink } from '../../audit/index.js';
 import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
@@ -11,6 +12,8 @@ export interface BanRouteDeps {
   bans: BanStore;
   audit: AuditSink;
   stepUpWindowSeconds: number;
+  /** Bans are kept under a client's key (an IPv6 client's /64); see `request.client`. */
+  ipv6PrefixLength: number;
   now: () => number;
 }
 
@@ -49,7 +52,8 @@ export function registerBanRoutes(app: FastifyInstance, deps: BanRouteDeps): voi
     {
       schema: {
         tags: ['admin'],
-        summary: 'Lift a ban (step-up required)',
+        summary:
+          'Lift a ban (step-up required): name the banned key as listed, or any spelling of an address it covers',
         params: Type.Object({ ip: Type.String({ minLength: 2, maxLength: 64 }) }),
         response: { 204: Type.Null(), 404: { $ref: 'Problem#' } },
       },
@@ -58,13 +62,15 @@ export function registerBanRoutes(app: FastifyInstance, deps: BanRouteDeps): voi
       const auth = requireAdmin(request);
       if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
       const { ip } = request.params as { ip: string };
-      if (!(await deps.bans.unban(ip))) throw appError('HTTP_NOT_FOUND', { detail: 'No ban for that address.' });
+      // `2001:db8::/64` as listed, or `2001:DB8::7` inside it: both name the same ban.
+      const key = describeClientAddress(ip.split('/')[0] ?? '', deps.ipv6PrefixLength).key;
+      if (!(await deps.bans.unban(key))) throw appError('HTTP_NOT_FOUND', { detail: 'No ban for that address.' });
       await deps.audit.record({
         type: 'abuse.unban',
         actor: auth.user.id,
-        ip: request.ip,
+        ip: request.client.address,
         requestId: String(request.id),
-        details: { unbanned: ip },
+        details: { unbanned: key },
       });
       return reply.code(204).send();
     },
