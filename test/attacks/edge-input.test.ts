@@ -104,6 +104,29 @@ describe('edge input: page numbers and NUL characters', () => {
       expect(response.body).not.toContain('\\u0000');
     };
 
+    it('names where the NUL is, without echoing it', async () => {
+      const path = await app.http.inject({ url: `/api/collections/${notes}/records/%00` });
+      expect(path.json().errors).toEqual([
+        { field: 'id', code: 'nul_character', message: 'contains a NUL character (U+0000)' },
+      ]);
+      const nested = await app.http.inject({
+        method: 'POST',
+        url: '/api/admin/collections',
+        headers: admin.headers,
+        payload: {
+          name: uniqueName('n'),
+          fields: [
+            { name: 'ok', type: 'text' },
+            { name: 'b\u0000d', type: 'text' },
+          ],
+        },
+      });
+      expectNul(nested);
+      expect(nested.json().errors[0].field).toBe('fields.1.name');
+      const key = await recordsApi(app, notes).create(user.headers, { 'evil\u0000': 'x' });
+      expect(key.json().errors[0].field).toBe('body');
+    });
+
     it('in a path parameter', async () => {
       expectNul(await app.http.inject({ url: `/api/collections/${notes}/records/%00` }));
       expectNul(await app.http.inject({ url: `/api/collections/${notes}/records/a%00b`, headers: user.headers }));
