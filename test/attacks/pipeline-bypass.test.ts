@@ -121,6 +121,16 @@ describe('answers that skip the routes still go through the pipeline', () => {
       });
     }
 
+    it('passkey options refuse it too, rather than offer a relying party named after it', async () => {
+      for (const host of ['Host: \r\n', 'Host: exa mple.com\r\n', '']) {
+        const answer = await rawExchange(
+          port,
+          `POST /api/auth/webauthn/login/options HTTP/1.0\r\n${host}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+        );
+        expectOurs(answer, 400, 'HTTP_BAD_HOST');
+      }
+    });
+
     it('the start route refuses it the same way', async () => {
       const answer = await rawExchange(port, 'GET /api/auth/oidc/corp/start HTTP/1.0\r\n\r\n');
       expectOurs(answer, 400, 'HTTP_BAD_HOST');
