@@ -16,7 +16,7 @@ describe('pathToNul', () => {
     expect(pathToNul({ a: { 'k\u0000': 1 } })).toBe('a');
   });
 
-  it('walks a 300,000-item array without overflowing the stack', () => {
+  it('walks a 300,000-item array', () => {
     const items: unknown[] = Array(300_000).fill('ok');
     items[299_999] = '\u0000';
     expect(pathToNul({ items })).toBe('items.299999');
