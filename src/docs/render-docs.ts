@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { envNameFor, listConfigLeaves } from '../config/index.js';
 import { ENV_ALIASES } from '../config/schema.js';
 import { ERROR_CODES, type ErrorCodeInfo, PROBLEM_TYPE_BASE } from '../errors/index.js';
+import { MAX_PROBLEM_ERRORS } from '../http/problem.js';
 
 /**
  * docs/config.md and docs/errors.md are generated from the schema and the code registry
@@ -41,8 +42,9 @@ export function renderErrorsDoc(): string {
     '',
     `Every error is \`application/problem+json\` (RFC 9457): \`type\` is \`${PROBLEM_TYPE_BASE}<slug>\`,`,
     'plus `title`, `status`, `code` (below), `requestId`, and for validation `errors[]` of',
-    '`{field, code, message}`. A 500 carries nothing but these fields: the cause is in the log',
-    'under the same request id.',
+    `\`{field, code, message}\`: at most ${MAX_PROBLEM_ERRORS} entries, with \`errorsOmitted\` counting the rest,`,
+    'so that no answer grows with what a client sent. A 500 carries nothing but these fields: the',
+    'cause is in the log under the same request id.',
     '',
     '| code | status | type slug | title | what to do |',
     '| --- | --- | --- | --- | --- |',

@@ -45,6 +45,18 @@ export const ERROR_CODES = {
     slug: 'forbidden-key',
     hint: 'Remove `__proto__` and `constructor.prototype` keys from the body.',
   },
+  HTTP_NUL_CHARACTER: {
+    status: 400,
+    title: 'NUL character in input',
+    slug: 'nul-character',
+    hint: 'Remove NUL characters (U+0000) from the path, the query string and the body: no field accepts them.',
+  },
+  HTTP_BAD_HOST: {
+    status: 400,
+    title: 'Missing or invalid Host header',
+    slug: 'bad-host',
+    hint: 'Send a `Host` header with a valid host name and optional port, or have the operator set `publicUrl`.',
+  },
   HTTP_NOT_FOUND: {
     status: 404,
     title: 'Not Found',
@@ -62,6 +74,12 @@ export const ERROR_CODES = {
     title: 'Request Timeout',
     slug: 'request-timeout',
     hint: 'Send the whole request promptly; slow requests are cut off.',
+  },
+  HTTP_URI_TOO_LONG: {
+    status: 414,
+    title: 'URI Too Long',
+    slug: 'uri-too-long',
+    hint: 'Send shorter path segments: each path parameter is at most 2,048 characters.',
   },
   HTTP_BODY_TOO_LARGE: {
     status: 413,

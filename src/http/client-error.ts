@@ -33,7 +33,14 @@ export function createClientErrorHandler(isTls: boolean, log: (info: object) => 
     const head = Object.entries(headers)
       .map(([name, value]) => `${name}: ${value}`)
       .join('\r\n');
-    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${body}`);
+    // A HEAD answer has no body (RFC 9110 §9.3.2); a client reading one takes it for the next answer.
+    const content = isHeadRequest(error) ? '' : body;
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${content}`);
     else socket.destroy();
   };
+}
+
+/** Node hands over the bytes of the request it could not parse; the method is their first word. */
+function isHeadRequest(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): boolean {
+  return error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
 import { appError } from '../errors/index.js';
+import { nulRefusal, pathToNul } from './nul-guard.js';
 
 /**
  * Deepest nesting accepted in a JSON body. No legitimate API body comes near it; deeper
@@ -11,7 +12,7 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * JSON is the only body format. Parsing refuses `__proto__` and `constructor.prototype` keys
  * (prototype pollution) and documents nested deeper than MAX_JSON_DEPTH, before any object is
- * built. Every other content type gets 415 because no parser is registered for it.
+ * built, and any string or key holding NUL (nul-guard.ts). Every other content type gets 415 because no parser is registered for it.
  */
 export function registerJsonBodyParser(app: FastifyInstance, bodyLimitBytes: number): void {
   app.removeAllContentTypeParsers();
@@ -22,12 +23,18 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimitBytes: num
       const text = body as string;
       if (text.trim() === '') return done(null, undefined);
       if (exceedsDepth(text, MAX_JSON_DEPTH)) return done(appError('HTTP_JSON_TOO_DEEP'), undefined);
+      let parsed: unknown;
       try {
-        done(null, secureJsonParse.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+        parsed = secureJsonParse.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
       } catch (error) {
         const isPoisoned = error instanceof SyntaxError && /prototype/i.test(error.message);
-        done(appError(isPoisoned ? 'HTTP_FORBIDDEN_KEY' : 'HTTP_MALFORMED_JSON'), undefined);
+        return done(appError(isPoisoned ? 'HTTP_FORBIDDEN_KEY' : 'HTTP_MALFORMED_JSON'), undefined);
       }
+      // JSON can carry NUL only as the escape `\u0000`: without one in the text there is nothing
+      // to look for, and the walk (as costly as the parse on a 1 MiB body) is skipped.
+      const nulAt = text.includes('\\u0000') ? pathToNul(parsed) : undefined;
+      if (nulAt !== undefined) return done(nulRefusal('body', nulAt), undefined);
+      done(null, parsed);
     },
   );
 }

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../errors/index.js';
+import { MAX_PROBLEM_ERRORS } from './problem.js';
 
 /** The problem+json shape, shared by every error response in the document. */
 export const ProblemSchema = Type.Object(
@@ -13,7 +14,12 @@ export const ProblemSchema = Type.Object(
     requestId: Type.String(),
     detail: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+      Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }), {
+        maxItems: MAX_PROBLEM_ERRORS,
+      }),
+    ),
+    errorsOmitted: Type.Optional(
+      Type.Integer({ minimum: 1, description: `field errors beyond the first ${MAX_PROBLEM_ERRORS}, not listed` }),
     ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },

@@ -20,7 +20,19 @@ export interface ProblemBody {
   requestId: string;
   detail?: string;
   errors?: FieldError[];
+  /** How many more field errors there were beyond the `errors[]` shown. */
+  errorsOmitted?: number;
 }
+
+/**
+ * At most this many field errors are sent. A body with 80,000 unknown keys once answered with a
+ * 6 MB list: a guest amplified a 1 MiB request into megabytes out (error amplification).
+ */
+export const MAX_PROBLEM_ERRORS = 20;
+/** Longest `field` shown: a field name comes from the client's own keys and is echoed back. */
+export const MAX_FIELD_NAME_CHARS = 128;
+/** Longest `message` or `detail` shown; ours are far shorter, this bounds any that quote input. */
+export const MAX_MESSAGE_CHARS = 300;
 
 export function buildProblem(error: AppError, requestId: string): ProblemBody {
   const registry = ERROR_CODES as Record<string, ErrorCodeInfo>;
@@ -36,9 +48,25 @@ export function buildProblem(error: AppError, requestId: string): ProblemBody {
     code,
     requestId,
   };
-  if (isShown && error.expose && error.detail) body.detail = error.detail;
-  if (isShown && error.expose && error.fields && error.fields.length > 0) body.errors = error.fields;
+  if (isShown && error.expose && error.detail) body.detail = clamp(error.detail, MAX_MESSAGE_CHARS);
+  if (isShown && error.expose && error.fields && error.fields.length > 0) {
+    body.errors = error.fields.slice(0, MAX_PROBLEM_ERRORS).map(boundFieldError);
+    if (error.fields.length > MAX_PROBLEM_ERRORS) body.errorsOmitted = error.fields.length - MAX_PROBLEM_ERRORS;
+  }
   return body;
+}
+
+/** Keeps every 400 at a few KiB whatever the client sent: 20 entries of bounded strings. */
+function boundFieldError(error: FieldError): FieldError {
+  return {
+    field: clamp(error.field, MAX_FIELD_NAME_CHARS),
+    code: clamp(error.code, MAX_FIELD_NAME_CHARS),
+    message: clamp(error.message, MAX_MESSAGE_CHARS),
+  };
+}
+
+function clamp(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
@@ -56,12 +84,14 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'HTTP_MALFORMED_JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HTTP_BAD_REQUEST',
   FST_ERR_BAD_URL: 'HTTP_BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'HTTP_URI_TOO_LONG',
 };
 
 const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
   404: 'HTTP_NOT_FOUND',
   408: 'HTTP_REQUEST_TIMEOUT',
   413: 'HTTP_BODY_TOO_LARGE',
+  414: 'HTTP_URI_TOO_LONG',
   415: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
   431: 'HTTP_HEADERS_TOO_LARGE',
   503: 'HTTP_UNAVAILABLE',

@@ -109,7 +109,8 @@ describe(`V8.2.3 self-promotion: a user cannot change their own role, verified, 
       disabled: false,
     });
     expectProblem(registered, 400);
-    expect(errorFields(registered)).toEqual(expect.arrayContaining(['role', 'verified', 'disabled']));
+    // Validation stops at the first unknown field (bounded work and answer): it names that one.
+    expect(errorFields(registered)).toEqual(['role']);
     expect(await app.auth.accounts.findByEmail(email)).toBeUndefined();
 
     // Extra fields on a password change: 400, the password stays.
@@ -120,7 +121,7 @@ describe(`V8.2.3 self-promotion: a user cannot change their own role, verified, 
       user.headers,
     );
     expectProblem(change, 400);
-    expect(errorFields(change)).toEqual(expect.arrayContaining(['role', 'email']));
+    expect(errorFields(change)).toEqual(['role']);
 
     expect(await rawRow(app, 'users', user.id)).toEqual(before);
     const profile = await get(app, '/api/auth/me', user.headers);

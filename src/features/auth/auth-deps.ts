@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
+import { requestOrigin } from '../../http/request-origin.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-key-service.js';
@@ -37,7 +38,7 @@ export function clientMeta(request: FastifyRequest): ClientMeta {
 
 /** Where users reach us: the configured public URL, else the address this request came to. */
 export function baseUrlFor(deps: AuthDeps, request: FastifyRequest): string {
-  return deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
+  return deps.config.publicUrl ?? requestOrigin(request);
 }
 
 /** Records a security event with the caller's address and request id; never fails the request. */

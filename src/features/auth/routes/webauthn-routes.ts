@@ -2,6 +2,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import { requestOrigin } from '../../../http/request-origin.js';
 import { type AuthDeps, auditEvent } from '../auth-deps.js';
 import { requireFullRecentAuth, requireSession } from '../guards.js';
 import { type ChallengePurpose, type RelyingParty, toPasskeyView } from '../mfa/webauthn-service.js';
@@ -27,11 +28,12 @@ const OptionsSchema = Type.Object({}, { additionalProperties: true });
 export function relyingPartyFor(deps: AuthDeps, request: FastifyRequest): RelyingParty {
   const { webauthn } = deps.config.auth;
   const publicUrl = deps.config.publicUrl ? new URL(deps.config.publicUrl) : null;
-  const ownOrigin = publicUrl?.origin ?? `${request.protocol}://${request.host}`;
+  // Read only when configuration leaves it open: a missing or malformed Host is then a 400.
+  const ownOrigin = () => publicUrl?.origin ?? requestOrigin(request);
   return {
-    id: webauthn.rpId ?? publicUrl?.hostname ?? request.hostname,
+    id: webauthn.rpId ?? publicUrl?.hostname ?? new URL(ownOrigin()).hostname,
     name: webauthn.rpName,
-    origins: webauthn.origins.length > 0 ? [...webauthn.origins] : [ownOrigin],
+    origins: webauthn.origins.length > 0 ? [...webauthn.origins] : [ownOrigin()],
   };
 }
 
