@@ -2,8 +2,8 @@
  * Characters no text column can hold faithfully. NUL cannot be stored in PostgreSQL text
  * (binding it fails inside the driver, a 500), and a lone UTF-16 surrogate is not Unicode: it is
  * bound as U+FFFD on PostgreSQL and kept as broken UTF-8 by SQLite, so what is read back is not
- * what was checked. The rule lexer (string literals) and record values (every text-like field)
- * refuse both with this one check.
+ * what was checked. The rule lexer (string literals), the rule compiler (`@request.body` values)
+ * and record values (every text-like field) refuse both with this one check.
  */
 export type UnstorableCharacter = 'nul' | 'lone-surrogate';
 
