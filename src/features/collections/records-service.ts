@@ -128,6 +128,10 @@ export function createRecordsService(deps: {
           .executeTakeFirst()
       : Promise.resolve(undefined);
 
+  /** A missing rule: administrators only, refused before any work on the body or the database. */
+  const isLocked = (action: RuleAction, definition: CollectionDefinition, ctx: RecordsContext) =>
+    !ctx.isAdmin && definition.rules[action] === null;
+
   /** A write the rule refused: audited, and 404 so ids are not confirmed to strangers. */
   const refuseWrite = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
     await audit('records.write.denied', ctx, details);
@@ -203,6 +207,7 @@ export function createRecordsService(deps: {
     async create(name: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
       const loaded = await load(name);
       const { definition } = loaded;
+      if (isLocked('create', definition, ctx)) throw await refuseWrite(ctx, { collection: name, action: 'create' });
       const decoded = decodeBody(definition, body, 'create', ctx);
       const id = randomUUID();
       const stamp = new Date(now()).toISOString();
@@ -224,6 +229,7 @@ export function createRecordsService(deps: {
     async update(name: string, id: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
       const loaded = await load(name);
       const { definition } = loaded;
+      if (isLocked('update', definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
       const decoded = decodeBody(definition, body, 'update', ctx);
       const condition = ruleCondition('update', ctx, { ...loaded, body: decoded.values });
       const table = tableName(name);
@@ -250,6 +256,8 @@ export function createRecordsService(deps: {
 
     async remove(name: string, id: string, ctx: RecordsContext): Promise<void> {
       const loaded = await load(name);
+      if (isLocked('delete', loaded.definition, ctx))
+        throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
       const condition = ruleCondition('delete', ctx, loaded);
       const table = tableName(name);
       const deleted = await bounded(async (handle) => {
