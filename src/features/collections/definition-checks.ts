@@ -9,8 +9,8 @@ const ENCRYPTABLE = new Set(['text', 'email', 'url', 'json']);
 const RESERVED_COLLECTIONS = new Set(['users', 'admin', 'collections', 'auth']);
 
 /**
- * Checks a definition beyond its JSON schema: unique names, options that fit their type, safe
- * patterns, relation targets that exist. Returns every problem at once for `errors[]`.
+ * Checks a definition beyond its JSON schema: unique names, options that fit their type,
+ * patterns RE2 can run within a cost bound, relation targets that exist. Returns every problem at once for `errors[]`.
  */
 export function checkDefinition(
   definition: CollectionDefinition,
@@ -80,13 +80,15 @@ function checkPatterns(
       add(at, 'invalid', `the pattern of "${field.name}" is not valid RE2 syntax (${compiled.reason})`);
       return;
     }
-    work += compiled.instructions * (field.max ?? DEFAULT_MAX_TEXT_LENGTH);
+    // A negative max (no value fits) must not lower the sum for the other fields.
+    const longest = Math.max(0, field.max ?? DEFAULT_MAX_TEXT_LENGTH);
+    work += compiled.instructions * longest;
     if (work > MAX_PATTERN_WORK) {
       add(
         at,
         'too_costly',
         `the pattern of "${field.name}" (${compiled.instructions} steps a character) over values of up to ` +
-          `${field.max ?? DEFAULT_MAX_TEXT_LENGTH} characters takes the collection's patterns past ` +
+          `${longest} characters takes the collection's patterns past ` +
           `${MAX_PATTERN_WORK.toLocaleString('en')} steps a record: lower the field's max or simplify the pattern`,
       );
     }
