@@ -27,6 +27,7 @@ export interface FieldInput {
   values?: string[];
   collection?: string;
   hidden?: boolean;
+  clientWritable?: boolean;
   encrypted?: boolean;
 }
 

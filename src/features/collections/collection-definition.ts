@@ -24,12 +24,24 @@ export const FieldSchema = Type.Object(
     unique: Type.Optional(Type.Boolean()),
     min: Type.Optional(Type.Number()),
     max: Type.Optional(Type.Number()),
-    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PATTERN_LENGTH })),
+    pattern: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_PATTERN_LENGTH,
+        description:
+          'RE2 syntax (linear-time matching: no lookaround, no backreferences); a value must contain a match, so anchor with ^…$ for the whole value',
+      }),
+    ),
     values: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: MAX_SELECT_VALUES }),
     ),
     collection: Type.Optional(Type.String({ pattern: NAME_PATTERN })),
-    hidden: Type.Optional(Type.Boolean()),
+    hidden: Type.Optional(
+      Type.Boolean({ description: 'never sent to clients; set by administrators only unless clientWritable' }),
+    ),
+    clientWritable: Type.Optional(
+      Type.Boolean({ description: 'with hidden: callers the create/update rule admits may also write the field' }),
+    ),
     encrypted: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

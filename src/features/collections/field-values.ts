@@ -1,6 +1,7 @@
-import safeRegex from 'safe-regex2';
 import type { FieldError } from '../../errors/index.js';
+import { findUnstorableCharacter } from '../../lib/encoding/storable-text.js';
 import type { FieldDefinition, FieldType } from './collection-definition.js';
+import { matchesPattern } from './field-pattern.js';
 
 /** Stored values are never NULL: each type has a zero value, which rules and filters rely on. */
 export function zeroValue(type: FieldType): string | number {
@@ -14,17 +15,7 @@ export const MAX_JSON_FIELD_BYTES = 64 * 1024;
 /** Longest text value when the field sets no `max`. */
 export const DEFAULT_MAX_TEXT_LENGTH = 10_000;
 const EMAIL = /^[^\s@"<>]{1,64}@[^\s@"<>]{1,255}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** Refuses patterns with nested quantifiers (catastrophic backtracking) before they are stored. */
-export function isSafePattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-  } catch {
-    return false;
-  }
-  return safeRegex(pattern);
-}
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
 
 type Converted = { ok: true; value: string | number } | { ok: false; error: FieldError };
 
@@ -65,14 +56,17 @@ export function convertFieldValue(field: FieldDefinition, value: unknown): Conve
 function convertText(field: FieldDefinition, value: unknown): Converted {
   const { name } = field;
   if (typeof value !== 'string') return fail(name, 'type', 'must be a string');
+  const unstorable = findUnstorableCharacter(value);
+  if (unstorable) {
+    return unstorable.problem === 'nul'
+      ? fail(name, 'characters', 'must not contain the NUL character')
+      : fail(name, 'characters', 'must be valid Unicode (it holds a lone surrogate)');
+  }
   const length = [...value].length;
   const max = field.max ?? DEFAULT_MAX_TEXT_LENGTH;
   if (field.min !== undefined && length < field.min)
     return fail(name, 'min', `must be at least ${field.min} characters`);
   if (length > max) return fail(name, 'max', `must be at most ${max} characters`);
-  if (field.pattern && value !== '' && !new RegExp(field.pattern, 'u').test(value)) {
-    return fail(name, 'pattern', 'does not match the required pattern');
-  }
   if (value === '') return { ok: true, value };
   switch (field.type) {
     case 'email':
@@ -81,12 +75,11 @@ function convertText(field: FieldDefinition, value: unknown): Converted {
         : fail(name, 'format', 'must be an email address');
     case 'url':
       return isHttpUrl(value) ? { ok: true, value } : fail(name, 'format', 'must be an http or https URL');
-    case 'date': {
-      if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))
-        return fail(name, 'format', 'must be an ISO 8601 date');
+    case 'date':
       // Stored in one canonical UTC form so text comparison orders dates correctly.
-      return { ok: true, value: new Date(value).toISOString() };
-    }
+      return isCalendarDate(value)
+        ? { ok: true, value: new Date(value).toISOString() }
+        : fail(name, 'format', 'must be an ISO 8601 date that exists (e.g. 2024-02-29 or 2024-02-29T12:00:00Z)');
     case 'select':
       return field.values?.includes(value)
         ? { ok: true, value }
@@ -94,6 +87,37 @@ function convertText(field: FieldDefinition, value: unknown): Converted {
     default:
       return { ok: true, value };
   }
+}
+
+/**
+ * The field's pattern, checked apart from the conversion so that it runs only for a caller the
+ * rule admits (RE2 is linear, but linear in up to a megabyte is still work). Empty values are
+ * "not set" and are not matched.
+ */
+export function patternProblem(field: FieldDefinition, value: string): FieldError | undefined {
+  if (!field.pattern || value === '' || matchesPattern(field.pattern, value)) return undefined;
+  return { field: field.name, code: 'pattern', message: 'does not match the required pattern' };
+}
+
+/**
+ * An ISO 8601 date or date-time whose every part exists: `Date` would roll `2024-02-30` over to
+ * March 1st and `T24:00` to the next day, storing a value the client never sent.
+ */
+function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part)));
+  if (month === undefined || month < 1 || month > 12) return false;
+  if (day === undefined || day < 1 || day > daysInMonth(year ?? 0, month)) return false;
+  if ((hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return false;
+  if ((offsetHour ?? 0) > 23 || (offsetMinute ?? 0) > 59) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** Only http and https: `javascript:`, `data:` and friends become stored XSS in a client. */

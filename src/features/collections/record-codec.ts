@@ -1,49 +1,89 @@
-import { appError, type FieldError } from '../../errors/index.js';
+import type { FieldError } from '../../errors/index.js';
 import { type CollectionDefinition, type FieldDefinition, SYSTEM_FIELDS } from './collection-definition.js';
 import type { FieldCrypto } from './field-crypto.js';
-import { convertFieldValue, zeroValue } from './field-values.js';
+import { convertFieldValue, patternProblem, zeroValue } from './field-values.js';
 
 export type StoredRow = Record<string, string | number>;
 export type PublicRecord = Record<string, unknown>;
 
+/** A body converted to column values, with what is wrong with it held back for later. */
+export interface DecodedBody {
+  /** Values that passed their field's checks (patterns aside); the rest are left out. */
+  values: Record<string, string | number>;
+  /** Everything wrong with the body found so far, for `errors[]`. */
+  problems: FieldError[];
+  /** Text values whose field has a pattern, matched only once the rule admits the caller. */
+  patterned: Array<{ field: FieldDefinition; value: string }>;
+}
+
 /**
- * Turns a client body into stored column values: unknown fields and server-managed fields are
- * refused (no mass assignment), every value is checked against its field, required fields must
- * be present on create. Returns every problem at once.
+ * Turns a client body into stored column values: unknown fields, server-managed fields and
+ * hidden fields (unless `clientWritable`, or the caller is an administrator) are refused (no
+ * mass assignment), every value is checked against its field, required fields must be present
+ * on create. Nothing is thrown: the records service checks the action's rule over the valid
+ * values first, so a caller the rule refuses learns nothing from the body's problems.
  */
 export function decodeBody(
   definition: CollectionDefinition,
   body: unknown,
   mode: 'create' | 'update',
-): Record<string, string | number> {
+  caller: { isAdmin: boolean },
+): DecodedBody {
+  const decoded: DecodedBody = { values: {}, problems: [], patterned: [] };
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw appError('HTTP_VALIDATION', { fields: [{ field: 'body', code: 'type', message: 'must be a JSON object' }] });
+    decoded.problems.push({ field: 'body', code: 'type', message: 'must be a JSON object' });
+    return decoded;
   }
   const fields = new Map(definition.fields.map((f) => [f.name, f]));
-  const problems: FieldError[] = [];
-  const values: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(body)) {
     const field = fields.get(name);
-    if ((SYSTEM_FIELDS as readonly string[]).includes(name)) {
-      problems.push({ field: name, code: 'server_managed', message: 'is set by the server and cannot be written' });
-    } else if (!field) {
-      problems.push({ field: name, code: 'unknown_field', message: 'is not a field of this collection' });
-    } else {
-      const converted = convertFieldValue(field, value);
-      if (converted.ok) values[name] = converted.value;
-      else problems.push(converted.error);
+    const refusal = writeRefusal(name, field, caller);
+    if (refusal || !field) {
+      decoded.problems.push(
+        refusal ?? { field: name, code: 'unknown_field', message: 'is not a field of this collection' },
+      );
+      continue;
     }
+    const converted = convertFieldValue(field, value);
+    if (!converted.ok) {
+      decoded.problems.push(converted.error);
+      continue;
+    }
+    decoded.values[name] = converted.value;
+    if (field.pattern && typeof value === 'string') decoded.patterned.push({ field, value });
   }
   for (const field of definition.fields) {
-    const value = values[field.name];
-    const isMissing =
-      value === undefined
-        ? mode === 'create'
-        : value === zeroValue(field.type) && field.type !== 'number' && field.type !== 'bool';
-    if (field.required && isMissing) problems.push({ field: field.name, code: 'required', message: 'is required' });
+    if (field.required && isMissing(field, decoded.values[field.name], mode)) {
+      decoded.problems.push({ field: field.name, code: 'required', message: 'is required' });
+    }
   }
-  if (problems.length > 0) throw appError('HTTP_VALIDATION', { fields: problems, detail: 'The record is not valid.' });
-  return values;
+  return decoded;
+}
+
+/** The body's problems together with its pattern mismatches: the full `errors[]` of a write. */
+export function valueProblems(decoded: DecodedBody): FieldError[] {
+  const mismatches = decoded.patterned.flatMap(({ field, value }) => patternProblem(field, value) ?? []);
+  return [...decoded.problems, ...mismatches];
+}
+
+/** System columns, and hidden fields not marked `clientWritable`, are the server's to set. */
+function writeRefusal(
+  name: string,
+  field: FieldDefinition | undefined,
+  caller: { isAdmin: boolean },
+): FieldError | undefined {
+  if ((SYSTEM_FIELDS as readonly string[]).includes(name)) {
+    return { field: name, code: 'server_managed', message: 'is set by the server and cannot be written' };
+  }
+  if (field?.hidden && !field.clientWritable && !caller.isAdmin) {
+    return { field: name, code: 'server_managed', message: 'is a hidden field that only administrators may set' };
+  }
+  return undefined;
+}
+
+function isMissing(field: FieldDefinition, value: string | number | undefined, mode: 'create' | 'update'): boolean {
+  if (value === undefined) return mode === 'create';
+  return value === zeroValue(field.type) && field.type !== 'number' && field.type !== 'bool';
 }
 
 /** Encrypts the values of encrypted fields, bound to this record and field. */

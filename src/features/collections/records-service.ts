@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type DatabaseTables, type DialectName, isUniqueViolation } from '../../db/index.js';
-import { type AppError, appError, isAppError } from '../../errors/index.js';
+import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditSink } from '../audit/index.js';
 import { compileRule, compileSort } from '../rules/index.js';
+import { createBoundedRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
 import type { CollectionsService } from './collections-service.js';
 import type { FieldCrypto } from './field-crypto.js';
 import { zeroValue } from './field-values.js';
-import { decodeBody, encodeRecord, type PublicRecord, type StoredRow, sealValues } from './record-codec.js';
+import {
+  type DecodedBody,
+  decodeBody,
+  encodeRecord,
+  type PublicRecord,
+  type StoredRow,
+  sealValues,
+  valueProblems,
+} from './record-codec.js';
+import { relationProblems } from './record-relations.js';
 import { type Caller, createRecordResolver, type ResolverOptions } from './record-resolver.js';
 
 /** Denied reads audited per caller and collection per minute; the rest are counted. */
@@ -95,31 +105,8 @@ export function createRecordsService(deps: {
     if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
   };
 
-  /**
-   * On PostgreSQL, queries shaped by rules and client filters run under their own statement
-   * timeout, so a hostile filter cannot hold a connection. SQLite cannot interrupt a statement
-   * from JavaScript; there the bound is structural (see rules/limits.ts): every filter is
-   * linear in the table size, with bounded terms, depth, hops and literal length.
-   */
-  const bounded = async <T>(work: (bdb: AnyDb) => Promise<T>): Promise<T> => {
-    if (deps.dialect !== 'postgres') return work(db);
-    try {
-      return await db.transaction().execute(async (trx) => {
-        await sql`set local statement_timeout = ${sql.raw(String(Math.trunc(ruleQueryTimeoutMs)))}`.execute(trx);
-        return work(trx);
-      });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === '57014') {
-        throw appError('REC_QUERY_TIMEOUT', {
-          detail: 'This query took too long and was stopped; narrow the filter.',
-          expose: true,
-          headers: { 'retry-after': '1' },
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  };
+  /** Every statement carrying a rule or a filter runs through this (statement timeout on PostgreSQL). */
+  const bounded = createBoundedRunner({ db, dialect: deps.dialect, timeoutMs: ruleQueryTimeoutMs });
 
   /** A stored value that fails authentication was tampered with or moved: refuse and audit it. */
   const encode = async (definition: CollectionDefinition, row: StoredRow, ctx: RecordsContext) => {
@@ -133,38 +120,37 @@ export function createRecordsService(deps: {
     }
   };
 
-  const findVisible = async (
-    name: string,
-    id: string,
-    action: RuleAction,
-    ctx: RecordsContext,
-    body?: Record<string, string | number>,
-  ) => {
-    const loaded = await load(name);
-    const condition = ruleCondition(action, ctx, { ...loaded, ...(body ? { body } : {}) });
-    const table = tableName(name);
-    const row = condition
-      ? await db
+  /** The row with this id if the condition holds for it, read on the given (bounded) handle. */
+  const selectVisible = (handle: AnyDb, table: string, id: string, condition: Expression<SqlBool> | null) =>
+    condition
+      ? handle
           .selectFrom(table)
           .selectAll()
           .where(sql.ref(`${table}.id`), '=', id)
           .where(condition)
           .executeTakeFirst()
-      : undefined;
-    if (!row) {
-      if (action !== 'view') await audit('records.write.denied', ctx, { collection: name, id, action });
-      else if (
-        await db
-          .selectFrom(table)
-          .select('id')
-          .where(sql.ref(`${table}.id`), '=', id)
-          .executeTakeFirst()
-      ) {
-        await auditDeniedRead(ctx, { collection: name, id, action });
-      }
-      throw appError('REC_NOT_FOUND');
-    }
-    return { ...loaded, row };
+      : Promise.resolve(undefined);
+
+  /** A missing rule: administrators only, refused before any work on the body or the database. */
+  const isLocked = (action: RuleAction, definition: CollectionDefinition, ctx: RecordsContext) =>
+    !ctx.isAdmin && definition.rules[action] === null;
+
+  /** A write the rule refused: audited, and 404 so ids are not confirmed to strangers. */
+  const refuseWrite = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
+    await audit('records.write.denied', ctx, details);
+    return appError(details.action === 'create' ? 'REC_FORBIDDEN' : 'REC_NOT_FOUND');
+  };
+
+  /**
+   * Everything wrong with a body the rule has admitted: conversions, patterns, relations. Run
+   * inside the bounded work, after the rule, so a refused caller costs no per-value work and
+   * learns neither the body's problems nor which related ids exist.
+   */
+  const requireValid = async (handle: AnyDb, definition: CollectionDefinition, decoded: DecodedBody) => {
+    const problems: FieldError[] = valueProblems(decoded);
+    problems.push(...(await relationProblems(handle, definition, decoded.values)));
+    if (problems.length > 0)
+      throw appError('HTTP_VALIDATION', { fields: problems, detail: 'The record is not valid.' });
   };
 
   return {
@@ -204,79 +190,90 @@ export function createRecordsService(deps: {
     },
 
     async view(name: string, id: string, ctx: RecordsContext): Promise<PublicRecord> {
-      const { definition, row } = await findVisible(name, id, 'view', ctx);
-      return encode(definition, row, ctx);
+      const loaded = await load(name);
+      const table = tableName(name);
+      const condition = ruleCondition('view', ctx, loaded);
+      const row = await bounded((handle) => selectVisible(handle, table, id, condition));
+      if (!row) {
+        const exists = await db
+          .selectFrom(table)
+          .select('id')
+          .where(sql.ref(`${table}.id`), '=', id)
+          .executeTakeFirst();
+        if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
+        throw appError('REC_NOT_FOUND');
+      }
+      return encode(loaded.definition, row, ctx);
     },
 
+    /** The create rule is checked over the would-be record before its values are vetted further. */
     async create(name: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
       const loaded = await load(name);
-      const values = decodeBody(loaded.definition, body, 'create');
-      await checkRelations(loaded.definition, values);
+      const { definition } = loaded;
+      if (isLocked('create', definition, ctx)) throw await refuseWrite(ctx, { collection: name, action: 'create' });
+      const decoded = decodeBody(definition, body, 'create', ctx);
       const id = randomUUID();
       const stamp = new Date(now()).toISOString();
-      const record: StoredRow = { ...zeroRow(loaded.definition), ...values, id, created: stamp, updated: stamp };
+      const record: StoredRow = { ...zeroRow(definition), ...decoded.values, id, created: stamp, updated: stamp };
       // The create rule runs in SQL over the would-be record, with the same semantics as the others.
-      const condition = ruleCondition('create', ctx, { ...loaded, body: values, pendingRecord: record });
-      const allowed =
-        condition && (await sql<{ ok: number }>`SELECT 1 AS ok WHERE ${condition}`.execute(db)).rows.length > 0;
-      if (!allowed) {
-        await audit('records.write.denied', ctx, { collection: name, action: 'create' });
-        throw appError('REC_FORBIDDEN');
-      }
-      const sealed = await sealValues(loaded.definition, id, record, deps.crypto);
-      await insertOrConflict(() => db.insertInto(tableName(name)).values(sealed).execute());
-      return encodeRecord(loaded.definition, sealed, deps.crypto);
+      const condition = ruleCondition('create', ctx, { ...loaded, body: decoded.values, pendingRecord: record });
+      const sealed = await bounded(async (handle) => {
+        if (!condition || (await sql`SELECT 1 AS ok WHERE ${condition}`.execute(handle)).rows.length === 0) return null;
+        await requireValid(handle, definition, decoded);
+        const row = await sealValues(definition, id, record, deps.crypto);
+        await insertOrConflict(() => handle.insertInto(tableName(name)).values(row).execute());
+        return row;
+      });
+      if (!sealed) throw await refuseWrite(ctx, { collection: name, action: 'create' });
+      return encodeRecord(definition, sealed, deps.crypto);
     },
 
+    /** The update rule is checked over the stored row and the body before the values are vetted further. */
     async update(name: string, id: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
       const loaded = await load(name);
-      const values = decodeBody(loaded.definition, body, 'update');
-      await checkRelations(loaded.definition, values);
-      const { definition } = await findVisible(name, id, 'update', ctx, values);
-      const sealed = await sealValues(definition, id, values, deps.crypto);
+      const { definition } = loaded;
+      if (isLocked('update', definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
+      const decoded = decodeBody(definition, body, 'update', ctx);
+      const condition = ruleCondition('update', ctx, { ...loaded, body: decoded.values });
       const table = tableName(name);
-      await insertOrConflict(() =>
-        db
-          .updateTable(table)
-          .set({ ...sealed, updated: new Date(now()).toISOString() })
+      const row = await bounded(async (handle) => {
+        if (!(await selectVisible(handle, table, id, condition))) return undefined;
+        await requireValid(handle, definition, decoded);
+        const sealed = await sealValues(definition, id, decoded.values, deps.crypto);
+        await insertOrConflict(() =>
+          handle
+            .updateTable(table)
+            .set({ ...sealed, updated: new Date(now()).toISOString() })
+            .where(sql.ref(`${table}.id`), '=', id)
+            .execute(),
+        );
+        return handle
+          .selectFrom(table)
+          .selectAll()
           .where(sql.ref(`${table}.id`), '=', id)
-          .execute(),
-      );
-      const row = await db
-        .selectFrom(table)
-        .selectAll()
-        .where(sql.ref(`${table}.id`), '=', id)
-        .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow();
+      });
+      if (!row) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
       return encodeRecord(definition, row, deps.crypto);
     },
 
     async remove(name: string, id: string, ctx: RecordsContext): Promise<void> {
-      await findVisible(name, id, 'delete', ctx);
+      const loaded = await load(name);
+      if (isLocked('delete', loaded.definition, ctx))
+        throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
+      const condition = ruleCondition('delete', ctx, loaded);
       const table = tableName(name);
-      await db
-        .deleteFrom(table)
-        .where(sql.ref(`${table}.id`), '=', id)
-        .execute();
+      const deleted = await bounded(async (handle) => {
+        if (!(await selectVisible(handle, table, id, condition))) return false;
+        await handle
+          .deleteFrom(table)
+          .where(sql.ref(`${table}.id`), '=', id)
+          .execute();
+        return true;
+      });
+      if (!deleted) throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
     },
   };
-
-  async function checkRelations(definition: CollectionDefinition, values: Record<string, string | number>) {
-    for (const field of definition.fields.filter((f) => f.type === 'relation')) {
-      const value = values[field.name];
-      if (value === undefined || value === '') continue;
-      const target = field.collection === 'users' ? 'users' : tableName(field.collection as string);
-      const found = await db
-        .selectFrom(target)
-        .select(sql.ref(`${target}.id`).as('id'))
-        .where(sql.ref(`${target}.id`), '=', value)
-        .executeTakeFirst();
-      if (!found) {
-        throw appError('HTTP_VALIDATION', {
-          fields: [{ field: field.name, code: 'relation', message: 'refers to no existing record' }],
-        });
-      }
-    }
-  }
 }
 
 function zeroRow(definition: CollectionDefinition): StoredRow {

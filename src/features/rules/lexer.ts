@@ -1,3 +1,4 @@
+import { unstorableCharacterAt } from '../../lib/encoding/storable-text.js';
 import type { CompareOperator } from './ast.js';
 import { ruleError } from './errors.js';
 import { MAX_EXPRESSION_LENGTH, MAX_STRING_LITERAL_LENGTH } from './limits.js';
@@ -106,27 +107,11 @@ function readString(text: string, start: number): Read {
   throw ruleError('RULE_SYNTAX', 'unterminated string', start);
 }
 
-/**
- * NUL cannot be stored in PostgreSQL text (binding it fails inside the driver, a 500), and a
- * lone UTF-16 surrogate would be bound as U+FFFD, so SQL and the in-memory evaluator would see
- * different strings. Both are refused where they stand.
- */
+/** NUL and lone surrogates cannot be stored or compared faithfully (see lib/encoding/storable-text). */
 function assertTextCharacter(text: string, index: number): void {
-  const code = text.charCodeAt(index);
-  if (code === 0) throw ruleError('RULE_SYNTAX', 'NUL character in string', index);
-  if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(index + 1))) return;
-  if (isLowSurrogate(code) && isHighSurrogate(text.charCodeAt(index - 1))) return;
-  if (isHighSurrogate(code) || isLowSurrogate(code)) {
-    throw ruleError('RULE_SYNTAX', 'invalid Unicode (lone surrogate) in string', index);
-  }
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+  const problem = unstorableCharacterAt(text, index);
+  if (problem === 'nul') throw ruleError('RULE_SYNTAX', 'NUL character in string', index);
+  if (problem) throw ruleError('RULE_SYNTAX', 'invalid Unicode (lone surrogate) in string', index);
 }
 
 function readNumber(text: string, start: number): Read {

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { findUnstorableCharacter } from '../../lib/encoding/storable-text.js';
 import type { CompareOperator } from './ast.js';
 import type { ValueType } from './resolver.js';
 
@@ -92,16 +93,5 @@ function compareUtf8(left: string, right: string): number {
 
 /** True when the string can be bound as text on every engine: no NUL, no lone surrogate. */
 export function isStorableText(value: string): boolean {
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code === 0) return false;
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const low = value.charCodeAt(index + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
-      index++;
-    } else if (code >= 0xdc00 && code <= 0xdfff) {
-      return false;
-    }
-  }
-  return true;
+  return findUnstorableCharacter(value) === undefined;
 }

@@ -1,0 +1,41 @@
+import { type Kysely, sql } from 'kysely';
+import type { DialectName } from '../../db/index.js';
+import { appError } from '../../errors/index.js';
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`. */
+const QUERY_CANCELED = '57014';
+
+/**
+ * Runs work whose statements carry a rule or a client filter. On PostgreSQL the work runs in
+ * one transaction under its own `statement_timeout` (`set local`, so it ends with the
+ * transaction and never leaks to a pooled connection), so a costly rule or filter cannot hold a
+ * connection; beyond it the caller gets 503 `REC_QUERY_TIMEOUT`. One transaction also means a
+ * write happens only while the rule that admitted it still holds for the row it read. SQLite
+ * cannot interrupt a statement from JavaScript; there the bound is structural (see
+ * rules/limits.ts: every filter is linear in the table size) and the work runs as it is.
+ *
+ * @example
+ *   const row = await bounded((db) => db.selectFrom(table).where(rule).executeTakeFirst());
+ */
+export function createBoundedRunner<Db>(deps: { db: Kysely<Db>; dialect: DialectName; timeoutMs: number }) {
+  const timeout = sql.raw(String(Math.max(1, Math.trunc(deps.timeoutMs))));
+  return async function bounded<T>(work: (db: Kysely<Db>) => Promise<T>): Promise<T> {
+    if (deps.dialect !== 'postgres') return work(deps.db);
+    try {
+      return await deps.db.transaction().execute(async (trx) => {
+        await sql`set local statement_timeout = ${timeout}`.execute(trx);
+        return work(trx);
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === QUERY_CANCELED) {
+        throw appError('REC_QUERY_TIMEOUT', {
+          detail: 'This query took too long and was stopped; narrow the filter.',
+          expose: true,
+          headers: { 'retry-after': '1' },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
+}
