@@ -289,7 +289,7 @@ export const ERROR_CODES = {
     status: 400,
     title: 'Rule nested too deeply',
     slug: 'rule-too-deep',
-    hint: 'Use at most 16 levels of parentheses and at most 2 relation hops in a field path (`a.b.c`).',
+    hint: 'Use at most 16 levels of parentheses and at most 1 relation hop in a field path (`owner.role`).',
   },
   RULE_TOO_MANY_TERMS: {
     status: 400,

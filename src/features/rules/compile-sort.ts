@@ -1,6 +1,6 @@
 import type { Expression } from 'kysely';
 import type { DialectName } from '../../db/index.js';
-import { ruleError, withPosition } from './errors.js';
+import { ruleError, tooManyHops, withPosition } from './errors.js';
 import { fieldSql } from './field-sql.js';
 import { isPlainName } from './lexer.js';
 import { MAX_EXPRESSION_LENGTH, MAX_RELATION_DEPTH, MAX_SORT_KEYS } from './limits.js';
@@ -54,7 +54,7 @@ function compileSortKey(
     throw ruleError('RULE_SYNTAX', 'expected a field name, optionally prefixed with - or +', start);
   }
   if (path.length > MAX_RELATION_DEPTH + 1) {
-    throw ruleError('RULE_TOO_DEEP', `field path "${name}" has more than ${MAX_RELATION_DEPTH} relation hops`, start);
+    throw tooManyHops(JSON.stringify(name), start);
   }
   const resolved = withPosition(start, () => resolver.resolveField(path));
   if (resolved === null) throw ruleError('RULE_UNKNOWN_FIELD', `unknown field "${name}"`, start);

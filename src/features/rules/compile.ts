@@ -12,7 +12,8 @@ import { compareValues, containsPattern, type Family } from './semantics.js';
  * Compiles a rule into a Kysely boolean expression. Every value — literals, `@request.*`,
  * `@now` — is a bound parameter; every identifier comes from the resolver's expressions; the
  * only other SQL text is the fixed operators below. So no rule text can change the query's
- * shape (SQL injection, CWE-89). The meaning is exactly evaluateRule's (see semantics.ts).
+ * shape (SQL injection, CWE-89). The meaning is stated once in semantics.ts; rules are decided only
+ * here, in SQL, for lists and single records alike (no second evaluator to drift from it).
  *
  * Comparisons with no field on either side are decided here (constant folding), and `&&`/`||`
  * with a decided side simplify: `@request.auth.id != "" && owner = @request.auth.id` is
@@ -64,7 +65,7 @@ const SQL_OPERATORS: Readonly<Record<CompareOperator, string>> = {
 function compileNode(node: RuleNode, context: CompileContext): Compiled {
   if (node.kind === 'compare') return compileCompare(node, context);
   // Both sides are compiled before simplifying, so a bad comparison is reported even next to
-  // a decided one — the evaluator refuses the same rules.
+  // a decided one: whether a rule is refused never depends on the request's values.
   const left = compileNode(node.left, context);
   const right = compileNode(node.right, context);
   if (node.kind === 'and') {

@@ -108,8 +108,8 @@ function readString(text: string, start: number): Read {
 
 /**
  * NUL cannot be stored in PostgreSQL text (binding it fails inside the driver, a 500), and a
- * lone UTF-16 surrogate would be bound as U+FFFD, so SQL and the in-memory evaluator would see
- * different strings. Both are refused where they stand.
+ * lone UTF-16 surrogate would be bound as U+FFFD, so the database would compare a different
+ * string from the one the rule names (and constant folding in JavaScript would disagree). Both are refused where they stand.
  */
 function assertTextCharacter(text: string, index: number): void {
   const code = text.charCodeAt(index);

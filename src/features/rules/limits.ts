@@ -27,10 +27,12 @@ export const MAX_DEPTH = 16;
 export const MAX_TERMS = 32;
 
 /**
- * Most relation hops in a field path (`author.team.name` is 2 hops). Each hop is a correlated
- * subquery per row; more than 2 turns one filter into a multi-join query an attacker controls.
+ * Most relation hops in a field path (`author.name` is 1 hop, `author.team.name` would be 2).
+ * Each hop is a correlated subquery per row; chained hops turn one filter into a multi-join query
+ * an attacker controls. One is also all the collections' resolver follows, so a longer path is
+ * refused here as too deep rather than later as unknown.
  */
-export const MAX_RELATION_DEPTH = 2;
+export const MAX_RELATION_DEPTH = 1;
 
 /**
  * Longest string literal, in characters. Values are bound parameters, so this is not about

@@ -3,8 +3,9 @@ import type { CompareOperator } from './ast.js';
 import type { ValueType } from './resolver.js';
 
 /**
- * Value-level meaning of a comparison, shared by the in-memory evaluator and by constant folding
- * in the compiler, and mirrored by the SQL the compiler writes. Stated once here:
+ * Value-level meaning of a comparison, used by constant folding in the compiler and mirrored by
+ * the SQL the compiler writes; the property tests hold the SQL to a reference model of these
+ * same sentences (test/helpers/rules/reference-model.ts). Stated once here:
  *
  * - Three comparison families: text (`text`, `date`, `json`), number, bool. Both sides of a
  *   comparison must be in the same family, else RULE_TYPE_MISMATCH.
@@ -18,7 +19,7 @@ import type { ValueType } from './resolver.js';
  *   `lower(a) like lower('%' || escaped(b) || '%') escape '\'`, where `%`, `_` and `\` in b are
  *   escaped, so a `~` operand is never a wildcard (ASVS V5.3: no user-controlled patterns).
  *   Case folding beyond ASCII differs between engines (PostgreSQL's lower() folds `É`, SQLite's
- *   does not) and is not part of the guarantee; the evaluator folds ASCII only, like SQLite.
+ *   does not) and is not part of the guarantee; constant folding lowers ASCII only, like SQLite.
  */
 
 export type Family = 'text' | 'number' | 'bool';
@@ -74,7 +75,7 @@ export function containsPattern(value: string): string {
 }
 
 /** Lower-cases A–Z only, exactly like SQLite's built-in lower(). */
-export function lowerAscii(value: string): string {
+function lowerAscii(value: string): string {
   let result = '';
   for (const char of value) result += char >= 'A' && char <= 'Z' ? String.fromCharCode(char.charCodeAt(0) + 32) : char;
   return result;
