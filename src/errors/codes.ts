@@ -295,7 +295,7 @@ export const ERROR_CODES = {
     status: 400,
     title: 'Too many comparisons or sort keys',
     slug: 'rule-too-many-terms',
-    hint: 'Use at most 32 comparisons in one expression and at most 8 keys in `sort`.',
+    hint: 'Use at most 32 comparisons in one expression, of which at most 2 `~`/`!~` and 1 relation path, and at most 8 keys in `sort`, of which 1 relation path.',
   },
   RULE_UNKNOWN_FIELD: {
     status: 400,

@@ -39,7 +39,9 @@ const AUTHOR = (column: string, zero: string) =>
 const OWNER = (column: string, zero: string, outerZero = "''") =>
   `coalesce(COALESCE((SELECT "rel_u"."${column}" FROM users AS rel_u WHERE rel_u.id = "c_posts"."owner"), ${zero}), ${outerZero})`;
 const NUMBER = (n: number) => `cast($${n} as double precision)`;
-const LIKE = (x: string, p: string, not = '') => `lower(${x}) ${not}like lower(${p}) escape '\\'`;
+/** `~` is a substring search: instr on SQLite, strpos on PostgreSQL; `!~` is its absence. */
+const CONTAINS = (x: string, p: string, not = false) =>
+  `${p === '?' ? 'instr' : 'strpos'}(lower(${x}), lower(${p})) ${not ? '= 0' : '> 0'}`;
 
 const GOLDEN: Golden[] = [
   { rule: '', sqlite: '1 = 1', postgres: '1 = 1', parameters: [], ids: ALL_POST_IDS },
@@ -99,54 +101,54 @@ const GOLDEN: Golden[] = [
     parameters: [0],
     ids: ['p3'],
   },
-  // `~` is "contains", case-insensitive; %, _ and \ in the operand are escaped, never wildcards.
+  // `~` is "contains", case-insensitive; %, _ and \ in the operand are plain characters, never wildcards.
   {
     rule: 'title ~ "hello"',
-    sqlite: LIKE(T('title'), '?'),
-    postgres: LIKE(T('title'), '$1'),
-    parameters: ['%hello%'],
+    sqlite: CONTAINS(T('title'), '?'),
+    postgres: CONTAINS(T('title'), '$1'),
+    parameters: ['hello'],
     ids: ['p1', 'p2'],
   },
   {
     rule: 'title !~ "HELLO"',
-    sqlite: LIKE(T('title'), '?', 'not '),
-    postgres: LIKE(T('title'), '$1', 'not '),
-    parameters: ['%HELLO%'],
+    sqlite: CONTAINS(T('title'), '?', true),
+    postgres: CONTAINS(T('title'), '$1', true),
+    parameters: ['HELLO'],
     ids: ['p3', 'p4', 'p5'],
   },
   {
     rule: 'body ~ "%"',
-    sqlite: LIKE(T('body'), '?'),
-    postgres: LIKE(T('body'), '$1'),
-    parameters: ['%\\%%'],
+    sqlite: CONTAINS(T('body'), '?'),
+    postgres: CONTAINS(T('body'), '$1'),
+    parameters: ['%'],
     ids: ['p1', 'p5'],
   },
   {
     rule: 'body ~ "_"',
-    sqlite: LIKE(T('body'), '?'),
-    postgres: LIKE(T('body'), '$1'),
-    parameters: ['%\\_%'],
+    sqlite: CONTAINS(T('body'), '?'),
+    postgres: CONTAINS(T('body'), '$1'),
+    parameters: ['_'],
     ids: ['p5'],
   },
   {
     rule: 'body ~ "\\\\"',
-    sqlite: LIKE(T('body'), '?'),
-    postgres: LIKE(T('body'), '$1'),
-    parameters: ['%\\\\%'],
+    sqlite: CONTAINS(T('body'), '?'),
+    postgres: CONTAINS(T('body'), '$1'),
+    parameters: ['\\'],
     ids: ['p2'],
   },
   {
     rule: 'body ~ \'"QUOTED"\'',
-    sqlite: LIKE(T('body'), '?'),
-    postgres: LIKE(T('body'), '$1'),
-    parameters: ['%"QUOTED"%'],
+    sqlite: CONTAINS(T('body'), '?'),
+    postgres: CONTAINS(T('body'), '$1'),
+    parameters: ['"QUOTED"'],
     ids: ['p4'],
   },
   {
     rule: 'data ~ "k"',
-    sqlite: LIKE(T('data'), '?'),
-    postgres: LIKE(T('data'), '$1'),
-    parameters: ['%k%'],
+    sqlite: CONTAINS(T('data'), '?'),
+    postgres: CONTAINS(T('data'), '$1'),
+    parameters: ['k'],
     ids: ['p1'],
   },
   // null is the zero value of the other side's type.
@@ -263,9 +265,9 @@ const GOLDEN: Golden[] = [
   },
   {
     rule: 'title ~ @request.body.title',
-    sqlite: LIKE(T('title'), '?'),
-    postgres: LIKE(T('title'), '$1'),
-    parameters: ['%hello%'],
+    sqlite: CONTAINS(T('title'), '?'),
+    postgres: CONTAINS(T('title'), '$1'),
+    parameters: ['hello'],
     ids: ['p1', 'p2'],
   },
   {
@@ -316,9 +318,9 @@ const GOLDEN: Golden[] = [
   },
   {
     rule: 'author.team ~ "T1"',
-    sqlite: LIKE(AUTHOR('team', '?'), '?'),
-    postgres: LIKE(AUTHOR('team', '$1'), '$2'),
-    parameters: ['', '%T1%'],
+    sqlite: CONTAINS(AUTHOR('team', '?'), '?'),
+    postgres: CONTAINS(AUTHOR('team', '$1'), '$2'),
+    parameters: ['', 'T1'],
     ids: ['p1', 'p5'],
   },
   // A relation to users reaches id, role and verified; a dangling id (p5's u3) reads as empty.
@@ -353,9 +355,9 @@ const GOLDEN: Golden[] = [
   },
   {
     rule: 'published = true && (views > 100 || title ~ "ell")',
-    sqlite: `(${T('published')} = ? and (${T('views')} > ? or ${LIKE(T('title'), '?')}))`,
-    postgres: `(${T('published')} = $1 and (${T('views')} > ${NUMBER(2)} or ${LIKE(T('title'), '$3')}))`,
-    parameters: [1, 100, '%ell%'],
+    sqlite: `(${T('published')} = ? and (${T('views')} > ? or ${CONTAINS(T('title'), '?')}))`,
+    postgres: `(${T('published')} = $1 and (${T('views')} > ${NUMBER(2)} or ${CONTAINS(T('title'), '$3')}))`,
+    parameters: [1, 100, 'ell'],
     ids: ['p1', 'p4'],
   },
 ];

@@ -3,7 +3,7 @@ import type { DialectName } from '../../db/index.js';
 import { ruleError, tooManyHops, withPosition } from './errors.js';
 import { fieldSql } from './field-sql.js';
 import { isPlainName } from './lexer.js';
-import { MAX_EXPRESSION_LENGTH, MAX_RELATION_DEPTH, MAX_SORT_KEYS } from './limits.js';
+import { MAX_EXPRESSION_LENGTH, MAX_RELATION_DEPTH, MAX_RELATION_PATHS, MAX_SORT_KEYS } from './limits.js';
 import type { FieldResolver } from './resolver.js';
 
 /** One ORDER BY term: `for (const [expression, direction] of keys) q = q.orderBy(expression, direction)`. */
@@ -29,9 +29,15 @@ export function compileSort(text: string, resolver: FieldResolver, dialect?: Dia
   if (text.trim() === '') return [];
   const keys: SortKey[] = [];
   let offset = 0;
+  let relationKeys = 0;
   for (const part of text.split(',')) {
     if (keys.length === MAX_SORT_KEYS) {
       throw ruleError('RULE_TOO_MANY_TERMS', `more than ${MAX_SORT_KEYS} sort keys`, offset);
+    }
+    // A relation key is a subquery per row sorted (limits.ts).
+    if (part.includes('.') && ++relationKeys > MAX_RELATION_PATHS) {
+      const keys = MAX_RELATION_PATHS === 1 ? 'relation sort key' : 'relation sort keys';
+      throw ruleError('RULE_TOO_MANY_TERMS', `more than ${MAX_RELATION_PATHS} ${keys}`, offset);
     }
     keys.push(compileSortKey(part, offset, resolver, dialect));
     offset += part.length + 1;

@@ -6,7 +6,7 @@ import { fieldSql } from './field-sql.js';
 import { parseRuleCached } from './parse-cache.js';
 import type { FieldResolver, RuleOptions, ValueType } from './resolver.js';
 import { collectCompares } from './rule-shape.js';
-import { compareValues, containsPattern, type Family } from './semantics.js';
+import { compareValues, type Family } from './semantics.js';
 
 /**
  * Compiles a rule into a Kysely boolean expression. Every value — literals, `@request.*`,
@@ -50,17 +50,18 @@ interface CompileContext {
   now: Date;
 }
 
-/** Fixed SQL spelling of each operator: the only operator text that reaches SQL. */
-const SQL_OPERATORS: Readonly<Record<CompareOperator, string>> = {
+/** Fixed SQL spelling of each comparison operator: the only operator text that reaches SQL. */
+const SQL_OPERATORS: Readonly<Record<Exclude<CompareOperator, '~' | '!~'>, string>> = {
   '=': '=',
   '!=': '<>',
   '>': '>',
   '>=': '>=',
   '<': '<',
   '<=': '<=',
-  '~': 'like',
-  '!~': 'not like',
 };
+
+/** Substring search by dialect: `instr` on SQLite, `strpos` on PostgreSQL (1-based, 0 = absent). */
+const SUBSTRING_POSITION: Readonly<Record<DialectName, string>> = { sqlite: 'instr', postgres: 'strpos' };
 
 function compileNode(node: RuleNode, context: CompileContext): Compiled {
   if (node.kind === 'compare') return compileCompare(node, context);
@@ -88,13 +89,13 @@ function compileCompare(node: CompareNode, context: CompileContext): Compiled {
   if (left.kind === 'value' && right.kind === 'value') return compareValues(family, op, left.value, right.value);
   const isOrdering = op !== '=' && op !== '!=' && op !== '~' && op !== '!~';
   const leftSql = sideSql(left, family, context.dialect, isOrdering);
-  if ((op === '~' || op === '!~') && right.kind === 'value') {
-    // checkCompare guarantees a value on the right of ~. The operand is escaped and wrapped in
-    // %…%: "contains", never a user-supplied wildcard.
-    const pattern = containsPattern(String(right.value));
-    return sql<SqlBool>`lower(${leftSql}) ${sql.raw(SQL_OPERATORS[op])} lower(${pattern}) escape '\\'`;
-  }
   const rightSql = sideSql(right, family, context.dialect, isOrdering);
+  if (op === '~' || op === '!~') {
+    // checkCompare guarantees a value (a parameter) on the right of ~. A plain substring search:
+    // the operand is never a pattern, and the search cannot backtrack the way LIKE '%…%' does.
+    const position = sql`${sql.raw(SUBSTRING_POSITION[context.dialect])}(lower(${leftSql}), lower(${rightSql}))`;
+    return op === '~' ? sql<SqlBool>`${position} > 0` : sql<SqlBool>`${position} = 0`;
+  }
   return sql<SqlBool>`${leftSql} ${sql.raw(SQL_OPERATORS[op])} ${rightSql}`;
 }
 

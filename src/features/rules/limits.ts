@@ -27,6 +27,21 @@ export const MAX_DEPTH = 16;
 export const MAX_TERMS = 32;
 
 /**
+ * Most `~` / `!~` comparisons in one expression. Each lowers the field's text and searches it
+ * on every row the expression reaches, several times the cost of a plain comparison: at
+ * 100,000 rows on SQLite (no statement timeout) 32 of them took 5.6 s a list (count and page;
+ * bench/worst-filter.ts), and the worst expression these limits allow stays under 1 s.
+ */
+export const MAX_PATTERN_TERMS = 2;
+
+/**
+ * Most relation paths (`author.name`) in one expression, and most relation keys in one sort.
+ * Each is a correlated subquery per row: 32 of them took 11.7 s a list at 100,000 rows on
+ * SQLite (bench/worst-filter.ts), the costliest thing a filter could ask for.
+ */
+export const MAX_RELATION_PATHS = 1;
+
+/**
  * Most relation hops in a field path (`author.name` is 1 hop, `author.team.name` would be 2).
  * Each hop is a correlated subquery per row; chained hops turn one filter into a multi-join query
  * an attacker controls. One is also all the collections' resolver follows, so a longer path is

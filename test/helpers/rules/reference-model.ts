@@ -1,5 +1,12 @@
 import { Buffer } from 'node:buffer';
-import type { CompareNode, Operand, RuleErrorCode, RuleNode, ValueType } from '../../../src/features/rules/index.js';
+import {
+  type CompareNode,
+  MAX_PATTERN_TERMS,
+  type Operand,
+  type RuleErrorCode,
+  type RuleNode,
+  type ValueType,
+} from '../../../src/features/rules/index.js';
 import type { RequestValues, Schema } from './rule-arbitraries.js';
 
 /**
@@ -15,6 +22,7 @@ import type { RequestValues, Schema } from './rule-arbitraries.js';
  *   `~`/`!~` on text only, with a value (not a field) on the right; `<`… not on bools;
  * - `null` and absent body values are the zero value of the other side's type (`''`, 0, false);
  * - text orders bytewise on UTF-8; `~` is "contains", ignoring ASCII case, with no wildcards;
+ * - more than MAX_PATTERN_TERMS `~`/`!~` comparisons is RULE_TOO_MANY_TERMS, before anything else;
  * - every comparison is checked before any is decided: the first bad one, left to right, wins.
  */
 
@@ -43,8 +51,12 @@ export function referenceOutcome(
   now: Date,
 ): Outcome {
   let checked: Map<CompareNode, Checked>;
+  const compares = comparesInOrder(rule);
+  if (compares.filter((node) => node.op === '~' || node.op === '!~').length > MAX_PATTERN_TERMS) {
+    return { error: 'RULE_TOO_MANY_TERMS' };
+  }
   try {
-    checked = new Map(comparesInOrder(rule).map((node) => [node, check(node, schema, request, now)]));
+    checked = new Map(compares.map((node) => [node, check(node, schema, request, now)]));
   } catch (error) {
     if (error instanceof RuleRefused) return { error: error.code };
     throw error;
