@@ -57,9 +57,8 @@ export const MAX_STRING_LITERAL_LENGTH = 512;
 
 /**
  * Longest `~` / `!~` operand from a request value (`title ~ @request.body.q`), in characters.
- * SQLite refuses LIKE patterns over 50,000 bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH), which would
- * surface as a 500: 4,096 characters, at most 4 UTF-8 bytes each, doubled by escaping, plus the
- * two `%`, stay under 33,000 bytes.
+ * Literals are already capped at MAX_STRING_LITERAL_LENGTH; a body value is not, and each row's
+ * substring search compares against it, so it is bounded too (about 16 KiB of UTF-8 at most).
  */
 export const MAX_PATTERN_LENGTH = 4096;
 
