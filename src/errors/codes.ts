@@ -307,13 +307,13 @@ export const ERROR_CODES = {
     status: 400,
     title: 'Rule nested too deeply',
     slug: 'rule-too-deep',
-    hint: 'Use at most 16 levels of parentheses and at most 2 relation hops in a field path (`a.b.c`).',
+    hint: 'Use at most 16 levels of parentheses and at most 1 relation hop in a field path (`owner.role`).',
   },
   RULE_TOO_MANY_TERMS: {
     status: 400,
     title: 'Too many comparisons or sort keys',
     slug: 'rule-too-many-terms',
-    hint: 'Use at most 32 comparisons in one expression and at most 8 keys in `sort`.',
+    hint: 'Use at most 32 comparisons in one expression, of which at most 2 `~`/`!~` and 1 relation path, and at most 8 keys in `sort`, of which 1 relation path.',
   },
   RULE_UNKNOWN_FIELD: {
     status: 400,

@@ -17,8 +17,16 @@ export const GUEST: Caller = { id: '', role: '', email: '', verified: false };
 /** Rules are written by administrators; filters come from clients and see less. */
 export type ResolverMode = 'rule' | 'filter';
 
-/** Fields of the users table a relation to "users" may reach in rules. */
-const USER_FIELDS: Readonly<Record<string, ValueType>> = { id: 'text', role: 'text', verified: 'bool' };
+/**
+ * Fields of the users table a relation to "users" may reach in rules. Every name from rule text
+ * is looked up in a Map (or with Object.hasOwn), never as a plain object's property: `owner.constructor`
+ * must be an unknown field, not Object.prototype.constructor turned into a column (CWE-1321).
+ */
+const USER_FIELDS: ReadonlyMap<string, ValueType> = new Map([
+  ['id', 'text'],
+  ['role', 'text'],
+  ['verified', 'bool'],
+]);
 
 export function valueTypeOf(field: FieldDefinition): ValueType {
   if (field.type === 'number') return 'number';
@@ -63,7 +71,7 @@ export function createRecordResolver(options: ResolverOptions): FieldResolver {
     if (!pending) return sql.ref(`${table}.${name}`);
     // A record not stored yet: its values are parameters, typed like the columns they stand for
     // (two untyped parameters would compare as text on PostgreSQL).
-    const value = pending[name] ?? '';
+    const value = Object.hasOwn(pending, name) ? (pending[name] as string | number) : '';
     const type = fieldsByName.get(name)?.type;
     if (type === 'number') return sql`cast(${value} as double precision)`;
     if (type === 'bool') return sql`cast(${value} as integer)`;
@@ -86,7 +94,7 @@ export function createRecordResolver(options: ResolverOptions): FieldResolver {
       });
     }
     if (target === 'users') {
-      const type = USER_FIELDS[sub];
+      const type = USER_FIELDS.get(sub);
       if (!type) return null;
       return {
         sql: sql`COALESCE((SELECT ${sql.ref(`rel_u.${sub}`)} FROM users AS rel_u WHERE rel_u.id = ${ownColumn(field.name)}), ${zeroFor(type)})`,
@@ -133,7 +141,9 @@ export function createRecordResolver(options: ResolverOptions): FieldResolver {
       if (scope === 'body') {
         const field = fieldsByName.get(key);
         if (!field || field.encrypted) return undefined;
-        const value = options.body?.[key] ?? zeroValue(field.type);
+        const body = options.body;
+        const value =
+          body !== undefined && Object.hasOwn(body, key) ? (body[key] as string | number) : zeroValue(field.type);
         return { value: toLiteral(field, value), type: valueTypeOf(field) };
       }
       return undefined;

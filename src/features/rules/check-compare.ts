@@ -1,12 +1,12 @@
 import type { CompareNode, CompareOperator, Operand } from './ast.js';
-import { ruleError, withPosition } from './errors.js';
+import { ruleError, tooManyHops, withPosition } from './errors.js';
 import { MAX_PATTERN_LENGTH, MAX_RELATION_DEPTH } from './limits.js';
-import type { FieldTypeResolver, Literal, ValueType } from './resolver.js';
+import type { FieldResolver, Literal, ValueType } from './resolver.js';
 import { type Comparable, type Family, familyOf, isOperatorAllowed, isStorableText, zeroValue } from './semantics.js';
 
 /**
- * Type-checks one comparison and turns its non-field sides into normalized values. Compiler and
- * evaluator both start here, so they refuse exactly the same rules with the same errors.
+ * Type-checks one comparison and turns its non-field sides into normalized values, ready to be
+ * bound as parameters or decided here when no field is involved (constant folding).
  */
 
 export interface FieldSide<R> {
@@ -34,7 +34,7 @@ type TypedSide<R> =
 
 interface CheckResolver<R> {
   resolveField(path: readonly string[]): R | null;
-  resolveRequest: FieldTypeResolver['resolveRequest'];
+  resolveRequest: FieldResolver['resolveRequest'];
 }
 
 export function checkCompare<R extends { type: ValueType }>(
@@ -112,7 +112,7 @@ function typeField<R extends { type: ValueType }>(
   if (path.length === 0) throw ruleError('RULE_UNKNOWN_FIELD', 'empty field path', position);
   // Each hop is a correlated subquery per row (limits.ts).
   if (path.length > MAX_RELATION_DEPTH + 1) {
-    throw ruleError('RULE_TOO_DEEP', `field path ${name} has more than ${MAX_RELATION_DEPTH} relation hops`, position);
+    throw tooManyHops(name, position);
   }
   const resolved = withPosition(position, () => resolver.resolveField(path));
   if (resolved === null) throw ruleError('RULE_UNKNOWN_FIELD', `unknown field ${name}`, position);

@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, testDialect } from '../../../test/helpers/test-app.js';
+import { createPostsTables, postsResolver } from '../../../test/helpers/rules/posts-fixture.js';
+import { createCompileOnlyDb, openRuleTestDb, type RuleTestDb } from '../../../test/helpers/rules/rule-test-db.js';
+import { testDialect } from '../../../test/helpers/test-app.js';
 import { isAppError } from '../../errors/index.js';
 import { compileSort, MAX_SORT_KEYS } from './index.js';
-import { createPostsTables, postsResolver } from './testing/posts-fixture.js';
-import { createCompileOnlyDb, openRuleTestDb, type RuleTestDb } from './testing/rule-test-db.js';
 
-/** `sort=` golden SQL on both dialects, executed against the posts fixture, and its refusals. */
+/**
+ * `sort=` golden SQL on both dialects, executed against the posts fixture, and its refusals.
+ * Sorts come from clients, so the production resolver runs in filter mode.
+ */
 
-const T = (column: string) => `"posts"."${column}"`;
-const AUTHOR_NAME = `coalesce((select "r0_authors"."name" from "authors" as "r0_authors" where "r0_authors"."id" = "posts"."author"), '')`;
-const resolver = postsResolver('user');
+const T = (column: string) => `"c_posts"."${column}"`;
+const AUTHOR_NAME = (zero: string) =>
+  `coalesce(COALESCE((SELECT "rel_author"."name" FROM "c_authors" AS "rel_author" WHERE "rel_author"."id" = "c_posts"."author"), ${zero}), '')`;
+const resolver = postsResolver('user', 'filter');
 
-const GOLDEN = [
+const GOLDEN: Array<{ sort: string; sqlite: string; postgres: string; parameters?: unknown[]; ids: string[] }> = [
   { sort: '', sqlite: '', postgres: '', ids: ['p1', 'p2', 'p3', 'p4', 'p5'] },
   {
     sort: '-views,title',
@@ -28,8 +32,9 @@ const GOLDEN = [
   },
   {
     sort: '+author.name,-id',
-    sqlite: ` order by ${AUTHOR_NAME} asc, ${T('id')} desc`,
-    postgres: ` order by ${AUTHOR_NAME} collate "C" asc, ${T('id')} collate "C" desc`,
+    sqlite: ` order by ${AUTHOR_NAME('?')} asc, ${T('id')} desc`,
+    postgres: ` order by ${AUTHOR_NAME('$1')} collate "C" asc, ${T('id')} collate "C" desc`,
+    parameters: [''],
     ids: ['p4', 'p3', 'p5', 'p1', 'p2'],
   },
   {
@@ -42,7 +47,7 @@ const GOLDEN = [
 
 let test: RuleTestDb;
 beforeAll(async () => {
-  test = await openRuleTestDb(testDialect(), createSchema);
+  test = await openRuleTestDb(testDialect());
   await createPostsTables(test);
 });
 afterAll(() => test.close());
@@ -50,12 +55,15 @@ afterAll(() => test.close());
 describe('sort compiler golden SQL, executed', () => {
   it.each(GOLDEN.map((golden) => [golden.sort || '""', golden]))('%s', async (_name, golden) => {
     for (const dialect of ['sqlite', 'postgres'] as const) {
-      let query = createCompileOnlyDb(dialect).selectFrom('posts').select('id');
+      let query = createCompileOnlyDb(dialect).selectFrom('c_posts').select('id');
       for (const [expression, direction] of compileSort(golden.sort, resolver, dialect))
         query = query.orderBy(expression, direction);
-      expect(query.compile()).toMatchObject({ sql: `select "id" from "posts"${golden[dialect]}`, parameters: [] });
+      expect(query.compile()).toMatchObject({
+        sql: `select "id" from "c_posts"${golden[dialect]}`,
+        parameters: golden.parameters ?? [],
+      });
     }
-    let query = test.db.selectFrom('posts').select('id');
+    let query = test.db.selectFrom('c_posts').select('id');
     for (const [expression, direction] of compileSort(golden.sort, resolver, test.dialect))
       query = query.orderBy(expression, direction);
     if (golden.sort === '') query = query.orderBy('id');
@@ -82,10 +90,23 @@ describe('sort refusals are 400s naming the position', () => {
     ['-@now', '400 RULE_SYNTAX: expected a field name, optionally prefixed with - or + at character 1'],
     ['views, "title"', '400 RULE_SYNTAX: expected a field name, optionally prefixed with - or + at character 8'],
     ['title, nope', '400 RULE_UNKNOWN_FIELD: unknown field "nope" at character 8'],
-    ['-secret', '400 RULE_FIELD_NOT_FILTERABLE: field "secret" cannot be filtered on at character 1'],
     [
-      'author.team.name.x',
-      '400 RULE_TOO_DEEP: field path "author.team.name.x" has more than 2 relation hops at character 1',
+      '-secret',
+      '400 RULE_FIELD_NOT_FILTERABLE: The field "secret" cannot be used in filters or sorting at character 1',
+    ],
+    ['sealed', '400 RULE_FIELD_NOT_FILTERABLE: The field "sealed" cannot be used in filters or sorting at character 1'],
+    [
+      'owner.role',
+      '400 RULE_FIELD_NOT_FILTERABLE: The relation "owner.role" cannot be used in filters or sorting at character 1',
+    ],
+    [
+      'editor.name',
+      '400 RULE_FIELD_NOT_FILTERABLE: The relation "editor.name" cannot be used in filters or sorting at character 1',
+    ],
+    ['author.constructor', '400 RULE_UNKNOWN_FIELD: unknown field "author.constructor" at character 1'],
+    [
+      'author.team.name',
+      '400 RULE_TOO_DEEP: field path "author.team.name" has more than 1 relation hop at character 1',
     ],
     [
       Array(MAX_SORT_KEYS + 1)

@@ -1,9 +1,9 @@
 import type { Expression } from 'kysely';
 import type { DialectName } from '../../db/index.js';
-import { ruleError, withPosition } from './errors.js';
+import { ruleError, tooManyHops, withPosition } from './errors.js';
 import { fieldSql } from './field-sql.js';
 import { isPlainName } from './lexer.js';
-import { MAX_EXPRESSION_LENGTH, MAX_RELATION_DEPTH, MAX_SORT_KEYS } from './limits.js';
+import { MAX_EXPRESSION_LENGTH, MAX_RELATION_DEPTH, MAX_RELATION_PATHS, MAX_SORT_KEYS } from './limits.js';
 import type { FieldResolver } from './resolver.js';
 
 /** One ORDER BY term: `for (const [expression, direction] of keys) q = q.orderBy(expression, direction)`. */
@@ -29,9 +29,15 @@ export function compileSort(text: string, resolver: FieldResolver, dialect?: Dia
   if (text.trim() === '') return [];
   const keys: SortKey[] = [];
   let offset = 0;
+  let relationKeys = 0;
   for (const part of text.split(',')) {
     if (keys.length === MAX_SORT_KEYS) {
       throw ruleError('RULE_TOO_MANY_TERMS', `more than ${MAX_SORT_KEYS} sort keys`, offset);
+    }
+    // A relation key is a subquery per row sorted (limits.ts).
+    if (part.includes('.') && ++relationKeys > MAX_RELATION_PATHS) {
+      const keys = MAX_RELATION_PATHS === 1 ? 'relation sort key' : 'relation sort keys';
+      throw ruleError('RULE_TOO_MANY_TERMS', `more than ${MAX_RELATION_PATHS} ${keys}`, offset);
     }
     keys.push(compileSortKey(part, offset, resolver, dialect));
     offset += part.length + 1;
@@ -54,7 +60,7 @@ function compileSortKey(
     throw ruleError('RULE_SYNTAX', 'expected a field name, optionally prefixed with - or +', start);
   }
   if (path.length > MAX_RELATION_DEPTH + 1) {
-    throw ruleError('RULE_TOO_DEEP', `field path "${name}" has more than ${MAX_RELATION_DEPTH} relation hops`, start);
+    throw tooManyHops(JSON.stringify(name), start);
   }
   const resolved = withPosition(start, () => resolver.resolveField(path));
   if (resolved === null) throw ruleError('RULE_UNKNOWN_FIELD', `unknown field "${name}"`, start);

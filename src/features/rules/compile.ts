@@ -6,13 +6,14 @@ import { fieldSql } from './field-sql.js';
 import { parseRuleCached } from './parse-cache.js';
 import type { FieldResolver, RuleOptions, ValueType } from './resolver.js';
 import { collectCompares } from './rule-shape.js';
-import { compareValues, containsPattern, type Family } from './semantics.js';
+import { compareValues, type Family } from './semantics.js';
 
 /**
  * Compiles a rule into a Kysely boolean expression. Every value — literals, `@request.*`,
  * `@now` — is a bound parameter; every identifier comes from the resolver's expressions; the
  * only other SQL text is the fixed operators below. So no rule text can change the query's
- * shape (SQL injection, CWE-89). The meaning is exactly evaluateRule's (see semantics.ts).
+ * shape (SQL injection, CWE-89). The meaning is stated once in semantics.ts; rules are decided only
+ * here, in SQL, for lists and single records alike (no second evaluator to drift from it).
  *
  * Comparisons with no field on either side are decided here (constant folding), and `&&`/`||`
  * with a decided side simplify: `@request.auth.id != "" && owner = @request.auth.id` is
@@ -49,22 +50,23 @@ interface CompileContext {
   now: Date;
 }
 
-/** Fixed SQL spelling of each operator: the only operator text that reaches SQL. */
-const SQL_OPERATORS: Readonly<Record<CompareOperator, string>> = {
+/** Fixed SQL spelling of each comparison operator: the only operator text that reaches SQL. */
+const SQL_OPERATORS: Readonly<Record<Exclude<CompareOperator, '~' | '!~'>, string>> = {
   '=': '=',
   '!=': '<>',
   '>': '>',
   '>=': '>=',
   '<': '<',
   '<=': '<=',
-  '~': 'like',
-  '!~': 'not like',
 };
+
+/** Substring search by dialect: `instr` on SQLite, `strpos` on PostgreSQL (1-based, 0 = absent). */
+const SUBSTRING_POSITION: Readonly<Record<DialectName, string>> = { sqlite: 'instr', postgres: 'strpos' };
 
 function compileNode(node: RuleNode, context: CompileContext): Compiled {
   if (node.kind === 'compare') return compileCompare(node, context);
   // Both sides are compiled before simplifying, so a bad comparison is reported even next to
-  // a decided one — the evaluator refuses the same rules.
+  // a decided one: whether a rule is refused never depends on the request's values.
   const left = compileNode(node.left, context);
   const right = compileNode(node.right, context);
   if (node.kind === 'and') {
@@ -87,13 +89,13 @@ function compileCompare(node: CompareNode, context: CompileContext): Compiled {
   if (left.kind === 'value' && right.kind === 'value') return compareValues(family, op, left.value, right.value);
   const isOrdering = op !== '=' && op !== '!=' && op !== '~' && op !== '!~';
   const leftSql = sideSql(left, family, context.dialect, isOrdering);
-  if ((op === '~' || op === '!~') && right.kind === 'value') {
-    // checkCompare guarantees a value on the right of ~. The operand is escaped and wrapped in
-    // %…%: "contains", never a user-supplied wildcard.
-    const pattern = containsPattern(String(right.value));
-    return sql<SqlBool>`lower(${leftSql}) ${sql.raw(SQL_OPERATORS[op])} lower(${pattern}) escape '\\'`;
-  }
   const rightSql = sideSql(right, family, context.dialect, isOrdering);
+  if (op === '~' || op === '!~') {
+    // checkCompare guarantees a value (a parameter) on the right of ~. A plain substring search:
+    // the operand is never a pattern, and the search cannot backtrack the way LIKE '%…%' does.
+    const position = sql`${sql.raw(SUBSTRING_POSITION[context.dialect])}(lower(${leftSql}), lower(${rightSql}))`;
+    return op === '~' ? sql<SqlBool>`${position} > 0` : sql<SqlBool>`${position} = 0`;
+  }
   return sql<SqlBool>`${leftSql} ${sql.raw(SQL_OPERATORS[op])} ${rightSql}`;
 }
 

@@ -1,4 +1,5 @@
 import { type AppError, appError, isAppError } from '../../errors/index.js';
+import { MAX_RELATION_DEPTH } from './limits.js';
 
 /**
  * Codes the rule language throws; all are 400s registered in src/errors/codes.ts. Every input,
@@ -27,6 +28,12 @@ export function describePosition(position: number): string {
 export function ruleError(code: RuleErrorCode, message: string, position?: number): AppError {
   const detail = position === undefined ? message : `${message} ${describePosition(position)}`;
   return appError(code, { detail });
+}
+
+/** RULE_TOO_DEEP for a field path with more relation hops than MAX_RELATION_DEPTH. */
+export function tooManyHops(name: string, position?: number): AppError {
+  const hops = MAX_RELATION_DEPTH === 1 ? '1 relation hop' : `${MAX_RELATION_DEPTH} relation hops`;
+  return ruleError('RULE_TOO_DEEP', `field path ${name} has more than ${hops}`, position);
 }
 
 /**

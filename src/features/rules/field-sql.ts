@@ -6,7 +6,7 @@ import { familyOf, zeroValue } from './semantics.js';
 /**
  * The SQL for a resolved field as a comparison or sort operand.
  * - Relation paths (more than one segment) are wrapped in `coalesce(…, zero)`: an empty
- *   relation must read as the zero value, as the evaluator sees it, not as NULL (which would
+ *   relation must read as the zero value (semantics.ts), not as NULL (which would
  *   silently turn `!=` into "no match"). The zero is a constant of ours, never rule text.
  * - Text ordered on PostgreSQL gets `collate "C"` so `<` and `order by` are bytewise, like
  *   SQLite's BINARY, whatever the database's default collation.

@@ -1,33 +1,38 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, testDialect } from '../../../test/helpers/test-app.js';
+import { printRule } from '../../../test/helpers/rules/print-rule.js';
+import { wideDefinition } from '../../../test/helpers/rules/rule-arbitraries.js';
+import {
+  createRecordTable,
+  insertRecords,
+  openRuleTestDb,
+  type RuleTestDb,
+  recordResolver,
+} from '../../../test/helpers/rules/rule-test-db.js';
+import { testDialect } from '../../../test/helpers/test-app.js';
 import { isAppError } from '../../errors/index.js';
-import { type CompareOperator, compileRule, compileSort, printRule } from './index.js';
-import { WIDE_COLUMNS } from './testing/rule-arbitraries.js';
-import { createTestResolver, createTestTable, openRuleTestDb, type RuleTestDb } from './testing/rule-test-db.js';
+import { type CompareOperator, compileRule, compileSort } from './index.js';
 
 /**
  * Random and hostile filter and sort text (CWE-89 injection, CWE-400 resource exhaustion,
- * CWE-248 uncaught exceptions): compiling either succeeds or throws a RULE_* 400 — never
- * anything else; a compiled query consists only of schema identifiers, fixed operators and
- * parameter markers, so no input text reaches SQL; it runs without a database error; and
- * the table is intact afterwards.
+ * CWE-248 uncaught exceptions), through the production record resolver: compiling either
+ * succeeds or throws a RULE_* 400 — never anything else; a compiled query consists only of
+ * schema identifiers, fixed operators and parameter markers, so no input text reaches SQL; it
+ * runs without a database error; and the table is intact afterwards.
  */
 
-const TABLE = 'hostile_rows';
+const DEFINITION = wideDefinition('hostile_rows');
+const TABLE = 'c_hostile_rows';
 const INJECTION = `'; DROP TABLE ${TABLE}; --`;
-const resolver = createTestResolver({
-  table: TABLE,
-  fields: WIDE_COLUMNS,
-  request: {
-    'auth.id': { value: INJECTION, type: 'text' },
-    'body.n': { value: 1, type: 'number' },
-    'body.flag': { value: true, type: 'bool' },
-  },
+const resolver = recordResolver({
+  definition: DEFINITION,
+  mode: 'filter',
+  caller: { id: INJECTION, role: 'user' },
+  body: { n0: 1, b0: 1, s0: INJECTION },
 });
 
-const COLUMN = `"${TABLE}"\\."(?:s0|s1|s2|n0|n1|b0|b1|id)"`;
+const COLUMN = `"${TABLE}"\\."(?:s0|s1|s2|n0|n1|b0|b1|id|created|updated)"`;
 /** Everything compiled SQL may contain after the WHERE / ORDER BY; anything else came from input. */
 const SQL_VOCABULARY = new RegExp(
   [
@@ -36,8 +41,7 @@ const SQL_VOCABULARY = new RegExp(
     '\\$\\d+',
     '\\?',
     'collate "C"',
-    "escape '\\\\'",
-    '\\b(?:lower|not|like|and|or|asc|desc)\\b',
+    '\\b(?:lower|instr|strpos|and|or|asc|desc)\\b',
     '<>|<=|>=|[=<>(),]',
     '\\b[01]\\b',
   ].join('|'),
@@ -52,8 +56,10 @@ const TOKENS = [
   'author.x',
   'a.b.c.d',
   '@request.auth.id',
-  '@request.body.n',
-  '@request.body.flag',
+  '@request.body.n0',
+  '@request.body.b0',
+  '@request.body.s0',
+  '@request.body.s0:isset',
   '@request.nope.x',
   '@now',
   '@x',
@@ -117,16 +123,19 @@ const HOSTILE = [
   'toString.x = "x"',
   '@request.constructor = 1',
   '@request.__proto__.x = 1',
+  's0.constructor = ""',
+  'hasOwnProperty = ""',
+  '@request.auth.constructor = ""',
+  '@request.body.constructor = ""',
+  '@request.body.__proto__ = ""',
+  '@request.body.toString:isset = true',
 ];
 
 let test: RuleTestDb;
 beforeAll(async () => {
-  test = await openRuleTestDb(testDialect(), createSchema);
-  await createTestTable(test, TABLE, WIDE_COLUMNS);
-  await test.db
-    .insertInto(TABLE)
-    .values([{ id: 'r1', s0: 'a', s1: '', s2: '', n0: 1, n1: 0, b0: 1, b1: 0 }])
-    .execute();
+  test = await openRuleTestDb(testDialect());
+  await createRecordTable(test, DEFINITION);
+  await insertRecords(test, DEFINITION, [{ id: 'r1', s0: 'a', n0: 1, b0: 1 }]);
 });
 afterAll(() => test.close());
 
@@ -249,9 +258,12 @@ describe('hostile filter and sort text', () => {
     const sortText = fc.oneof(
       anyText,
       fc
-        .array(fc.constantFrom('s0', '-n0', '+b1', ' s1 ', 'id', '-', '', 's9', 'a.b', '@now', INJECTION), {
-          maxLength: 12,
-        })
+        .array(
+          fc.constantFrom('s0', '-n0', '+b1', ' s1 ', 'id', '-', '', 's9', 'a.b', '@now', 'constructor', INJECTION),
+          {
+            maxLength: 12,
+          },
+        )
         .map((keys) => keys.join(',')),
     );
     await fc.assert(fc.asyncProperty(sortText, checkSort), { numRuns: 300 });

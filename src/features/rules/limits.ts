@@ -27,10 +27,27 @@ export const MAX_DEPTH = 16;
 export const MAX_TERMS = 32;
 
 /**
- * Most relation hops in a field path (`author.team.name` is 2 hops). Each hop is a correlated
- * subquery per row; more than 2 turns one filter into a multi-join query an attacker controls.
+ * Most `~` / `!~` comparisons in one expression. Each lowers the field's text and searches it
+ * on every row the expression reaches, several times the cost of a plain comparison: at
+ * 100,000 rows on SQLite (no statement timeout) 32 of them took 5.6 s a list (count and page;
+ * bench/worst-filter.ts), and the worst expression these limits allow stays under 1 s.
  */
-export const MAX_RELATION_DEPTH = 2;
+export const MAX_PATTERN_TERMS = 2;
+
+/**
+ * Most relation paths (`author.name`) in one expression, and most relation keys in one sort.
+ * Each is a correlated subquery per row: 32 of them took 11.7 s a list at 100,000 rows on
+ * SQLite (bench/worst-filter.ts), the costliest thing a filter could ask for.
+ */
+export const MAX_RELATION_PATHS = 1;
+
+/**
+ * Most relation hops in a field path (`author.name` is 1 hop, `author.team.name` would be 2).
+ * Each hop is a correlated subquery per row; chained hops turn one filter into a multi-join query
+ * an attacker controls. One is also all the collections' resolver follows, so a longer path is
+ * refused here as too deep rather than later as unknown.
+ */
+export const MAX_RELATION_DEPTH = 1;
 
 /**
  * Longest string literal, in characters. Values are bound parameters, so this is not about
@@ -40,9 +57,8 @@ export const MAX_STRING_LITERAL_LENGTH = 512;
 
 /**
  * Longest `~` / `!~` operand from a request value (`title ~ @request.body.q`), in characters.
- * SQLite refuses LIKE patterns over 50,000 bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH), which would
- * surface as a 500: 4,096 characters, at most 4 UTF-8 bytes each, doubled by escaping, plus the
- * two `%`, stay under 33,000 bytes.
+ * Literals are already capped at MAX_STRING_LITERAL_LENGTH; a body value is not, and each row's
+ * substring search compares against it, so it is bounded too (about 16 KiB of UTF-8 at most).
  */
 export const MAX_PATTERN_LENGTH = 4096;
 

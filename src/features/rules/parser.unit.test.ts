@@ -1,16 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { printRule } from '../../../test/helpers/rules/print-rule.js';
+import { ruleTreeArbitrary } from '../../../test/helpers/rules/rule-arbitraries.js';
 import { isAppError } from '../../errors/index.js';
 import type { RuleNode } from './ast.js';
-import {
-  MAX_DEPTH,
-  MAX_EXPRESSION_LENGTH,
-  MAX_STRING_LITERAL_LENGTH,
-  MAX_TERMS,
-  parseRule,
-  printRule,
-} from './index.js';
-import { ruleTreeArbitrary } from './testing/rule-arbitraries.js';
+import { MAX_DEPTH, MAX_EXPRESSION_LENGTH, MAX_STRING_LITERAL_LENGTH, MAX_TERMS, parseRule } from './index.js';
 
 /** The tree without positions, printed compactly: `(a = 1 && (b = 2 || c = 3))`. */
 function shape(node: RuleNode | null): string {
@@ -147,7 +141,7 @@ describe('rule limits', () => {
   });
 });
 
-describe('printRule', () => {
+describe('printRule (test support) and the parser round-trip', () => {
   it('prints with the fewest parentheses that keep the tree', () => {
     for (const text of [
       'a = 1 || b = 2 && c = 3',

@@ -14,12 +14,6 @@ export type ValueType = 'text' | 'number' | 'bool' | 'date' | 'json';
 
 export type Literal = string | number | boolean | null;
 
-/** The part of a resolver the in-memory evaluator needs: types, not SQL. */
-export interface FieldTypeResolver {
-  resolveField(path: readonly string[]): { type: ValueType } | null;
-  resolveRequest(path: readonly string[]): { value: Literal; type: ValueType } | undefined;
-}
-
 /**
  * Implemented by collections for one collection and one request.
  *
@@ -31,7 +25,7 @@ export interface FieldTypeResolver {
  * - `number` columns are `REAL` / `double precision` (a decimal parameter against a PostgreSQL
  *   integer column would fail), `bool` columns integers 0/1, `json` columns text (not `jsonb`).
  */
-export interface FieldResolver extends FieldTypeResolver {
+export interface FieldResolver {
   /**
    * A field path of the queried collection: its SQL expression (built only from schema
    * identifiers, never from the rule text) and its type; null when unknown; throw AppError
@@ -48,7 +42,7 @@ export interface FieldResolver extends FieldTypeResolver {
   resolveRequest(path: readonly string[]): { value: Literal; type: ValueType } | undefined;
 }
 
-/** Options shared by compileRule and evaluateRule. */
+/** Options of compileRule. */
 export interface RuleOptions {
   /** The instant `@now` stands for; defaults to the current time. Tests pin it. */
   now?: Date;

@@ -1,9 +1,9 @@
-import type { Operand, RuleNode } from './ast.js';
+import type { Operand, RuleNode } from '../../../src/features/rules/index.js';
 
 /**
- * Prints a tree back to rule text that parses to the same tree (positions aside), with the
- * fewest parentheses `&&`-over-`||` precedence and left associativity allow. Used to store a
- * normalized rule and by the property tests, which generate trees and feed their text in.
+ * Test support: prints a tree back to rule text that parses to the same tree (positions aside),
+ * with the fewest parentheses `&&`-over-`||` precedence and left associativity allow. The
+ * property tests generate trees and feed their text in, so the parser is exercised too.
  * @example printRule({ kind: 'compare', op: '=', left: { kind: 'field', path: ['a'] }, right: { kind: 'literal', value: 'x' } }) // a = "x"
  */
 export function printRule(node: RuleNode | null): string {
@@ -28,7 +28,8 @@ function printOperand(operand: Operand): string {
     case 'field':
       return operand.path.join('.');
     case 'request':
-      return `@request.${operand.path.join('.')}`;
+      // The `:isset` modifier is the path's last segment but follows it without a dot.
+      return `@request.${operand.path.join('.').replace('.:isset', ':isset')}`;
     case 'now':
       return '@now';
     case 'literal':

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import type { CompareOperator, Operand, RuleNode } from '../ast.js';
-import { COMPARE_OPERATORS } from '../ast.js';
-import type { Literal, ValueType } from '../resolver.js';
+import type { CollectionDefinition } from '../../../src/features/collections/collection-definition.js';
+import type { CompareOperator, Literal, Operand, RuleNode, ValueType } from '../../../src/features/rules/index.js';
+import { COMPARE_OPERATORS } from '../../../src/features/rules/index.js';
 
 /**
- * fast-check generators for the property tests (test support, not exported from the feature):
- * small schemas, records and rule trees over them. Text is drawn from a tiny ASCII alphabet
- * rich in LIKE metacharacters and quotes, so `=`, `<` and `~` often hit and escaping matters.
+ * fast-check generators for the property tests: small schemas, records, requests and rule trees
+ * over them. Text is drawn from a tiny ASCII alphabet rich in LIKE metacharacters and quotes, so
+ * `=`, `<` and `~` often hit and escaping matters.
  */
 
 export const TEXT_ALPHABET = ['a', 'b', 'A', 'B', 'z', '0', ' ', '-', '%', '_', '\\', '"', "'"] as const;
@@ -24,8 +24,21 @@ export const WIDE_COLUMNS: Schema = {
   b1: 'bool',
 };
 
-/** Request values a generated rule may name, keyed by path (`auth.id` is `@request.auth.id`). */
-export type RequestValues = Readonly<Record<string, { value: Literal; type: ValueType }>>;
+/** A collection whose fields are `schema`'s columns (text, number or bool), rules locked. */
+export function wideDefinition(name: string, schema: Schema = WIDE_COLUMNS): CollectionDefinition {
+  return {
+    name,
+    fields: Object.entries(schema).map(([field, type]) => ({ name: field, type: type as 'text' | 'number' | 'bool' })),
+    rules: { list: null, view: null, create: null, update: null, delete: null },
+  };
+}
+
+/** Who asks and what the request body holds: the values behind `@request.auth.id` and `@request.body.*`. */
+export interface RequestValues {
+  callerId: string;
+  /** Decoded body values (bools as 0/1); fields it lacks read as zero values. */
+  body: Readonly<Record<string, string | number>>;
+}
 
 export function textArbitrary(maxLength = 4): fc.Arbitrary<string> {
   return fc.string({ unit: fc.constantFrom(...TEXT_ALPHABET), maxLength });
@@ -56,22 +69,27 @@ export function rowsArbitrary(): fc.Arbitrary<Array<Record<string, string | numb
   return fc.array(row, { minLength: 3, maxLength: 8 }).map((rows) => rows.map((r, i) => ({ id: `r${i}`, ...r })));
 }
 
+/** A caller id and a body that carries each wide column or not, half the time each. */
 export function requestArbitrary(): fc.Arbitrary<RequestValues> {
-  return fc.record({
-    'auth.id': fc.record({ value: fc.oneof(textArbitrary(), fc.constant(null)), type: fc.constant<ValueType>('text') }),
-    'body.n': fc.record({
-      value: fc.oneof(numberArbitrary(), fc.constant(null)),
-      type: fc.constant<ValueType>('number'),
-    }),
-    'body.flag': fc.record({ value: fc.oneof(fc.boolean(), fc.constant(null)), type: fc.constant<ValueType>('bool') }),
-  });
+  const present = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined, freq: 2 });
+  return fc
+    .record({
+      callerId: textArbitrary(),
+      body: fc.record({
+        s0: present(textArbitrary()),
+        s1: present(textArbitrary()),
+        n0: present(numberArbitrary()),
+        b0: present(fc.constantFrom(0, 1)),
+      }),
+    })
+    .map(({ callerId, body }) => ({
+      callerId,
+      body: Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Record<
+        string,
+        string | number
+      >,
+    }));
 }
-
-const REQUEST_PATHS: Readonly<Record<'text' | 'number' | 'bool', string[]>> = {
-  text: ['auth', 'id'],
-  number: ['body', 'n'],
-  bool: ['body', 'flag'],
-};
 
 type Family = 'text' | 'number' | 'bool';
 
@@ -87,10 +105,19 @@ function operandOf(family: Family, schema: Schema, isFieldAllowed: boolean): fc.
   const fields = Object.entries(schema).filter(
     ([, type]) => (type === 'bool' ? 'bool' : type === 'number' ? 'number' : 'text') === family,
   );
+  // `@request.body.<field>` of this family, `@request.auth.id` for text, `:isset` of any field for bools.
+  const requestPaths = fields.map(([name]) => ['body', name]);
+  if (family === 'text') requestPaths.push(['auth', 'id']);
+  if (family === 'bool') requestPaths.push(...Object.keys(schema).map((name) => ['body', name, ':isset']));
   const choices: Array<{ weight: number; arbitrary: fc.Arbitrary<Operand> }> = [
     { weight: 4, arbitrary: literalOf(family) },
-    { weight: 1, arbitrary: fc.constant<Operand>({ kind: 'request', path: REQUEST_PATHS[family] }) },
   ];
+  if (requestPaths.length > 0) {
+    choices.push({
+      weight: 2,
+      arbitrary: fc.constantFrom(...requestPaths).map((path): Operand => ({ kind: 'request', path })),
+    });
+  }
   if (family === 'text') choices.push({ weight: 1, arbitrary: fc.constant<Operand>({ kind: 'now' }) });
   if (isFieldAllowed && fields.length > 0) {
     choices.push({
@@ -135,7 +162,11 @@ function compareArbitrary(schema: Schema, withErrors: boolean): fc.Arbitrary<Rul
       fc
         .tuple(
           operandOf(leftFamily, schema, true),
-          fc.oneof(operandOf(rightFamily, schema, true), fc.constant<Operand>({ kind: 'field', path: ['missing'] })),
+          fc.oneof(
+            operandOf(rightFamily, schema, true),
+            fc.constant<Operand>({ kind: 'field', path: ['missing'] }),
+            fc.constant<Operand>({ kind: 'request', path: ['body', 'missing'] }),
+          ),
         )
         .map(([left, right]): RuleNode => ({ kind: 'compare', op, left, right })),
     );
