@@ -63,14 +63,14 @@ describe('error amplification', () => {
     expectSmall400(await post('/api/keys', payload, user.headers), payload.length);
   });
 
-  it('a record body with 80,000 unknown fields lists 20 of them and counts the rest', async () => {
+  it('a record body with 80,000 unknown fields names the first 20 and reads no further', async () => {
     const name = uniqueName('amp');
     await createCollection(app, admin, { name, fields: [{ name: 'title', type: 'text' }], rules: { create: '' } });
     const response = await recordsApi(app, name).create(undefined, JSON.parse(manyKeys(80_000)));
     expectSmall400(response, 0);
     const body = response.json();
     expect(body.errors).toHaveLength(20);
-    expect(body.errorsOmitted).toBe(80_000 - 20);
+    expect(body.errorsOmitted).toBeUndefined();
     expect(body.errors[0]).toEqual({
       field: 'k0',
       code: 'unknown_field',

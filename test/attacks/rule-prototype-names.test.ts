@@ -149,4 +149,16 @@ describe('rule identifiers never reach JavaScript prototypes', () => {
     expect(list.statusCode, list.body).toBe(200);
     expect(list.json().items).toEqual([expect.objectContaining({ id: created.id, title: 'b', constructor: '' })]);
   });
+
+  it('a required field named "constructor" left out of a new record is missing (400), not a prototype value', async () => {
+    const name = uniqueName('ctorreq');
+    await createCollection(app, admin, {
+      name,
+      fields: [{ name: 'constructor', type: 'text', required: true }],
+      rules: { create: '' },
+    });
+    const refused = await recordsApi(app, name).create(user.headers, {});
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'constructor', code: 'required' })]);
+  });
 });

@@ -70,11 +70,21 @@ export function clearSessionCookie(reply: FastifyReply): void {
 }
 
 /**
- * Runs work whose duration would tell an attacker something (does this account exist?) after
- * the answer is sent, so the answer's timing reveals nothing; failures are logged.
+ * Runs work whose duration would tell an attacker something (does this account exist?) once
+ * the answer has been handed to the connection (or the client has gone), so neither the
+ * answer's timing nor CPU the work takes while the answer is still being written reveals
+ * anything; failures are logged.
  */
-export function afterResponse(request: FastifyRequest, work: () => Promise<void>): void {
-  setImmediate(() => {
-    work().catch((error: unknown) => request.log.error({ err: error }, 'background account work failed'));
-  });
+export function afterResponse(reply: FastifyReply, work: () => Promise<void>): void {
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    setImmediate(() => {
+      work().catch((error: unknown) => reply.request.log.error({ err: error }, 'background account work failed'));
+    });
+  };
+  // 'close' follows 'finish' and also comes alone when the client leaves early.
+  reply.raw.once('finish', start);
+  reply.raw.once('close', start);
 }

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../errors/index.js';
+import { MAX_PROBLEM_ERRORS } from '../../http/problem.js';
 import { type CollectionDefinition, type FieldDefinition, SYSTEM_FIELDS } from './collection-definition.js';
 import type { FieldCrypto } from './field-crypto.js';
 import { convertFieldValue, patternProblem, zeroValue } from './field-values.js';
@@ -35,13 +36,19 @@ export function decodeBody(
     return decoded;
   }
   const fields = new Map(definition.fields.map((f) => [f.name, f]));
-  for (const [name, value] of Object.entries(body)) {
+  let refusedKeys = 0;
+  for (const name in body) {
+    if (!Object.hasOwn(body, name)) continue;
+    const value = (body as Record<string, unknown>)[name];
     const field = fields.get(name);
     const refusal = writeRefusal(name, field, caller);
     if (refusal || !field) {
       decoded.problems.push(
         refusal ?? { field: name, code: 'unknown_field', message: 'is not a field of this collection' },
       );
+      // Stop once an answer's worth of keys is refused: a body of 80,000 unknown keys must not
+      // cost 80,000 checks and error objects (error amplification).
+      if (++refusedKeys >= MAX_PROBLEM_ERRORS) break;
       continue;
     }
     const converted = convertFieldValue(field, value);
@@ -53,7 +60,10 @@ export function decodeBody(
     if (field.pattern && typeof value === 'string') decoded.patterned.push({ field, value });
   }
   for (const field of definition.fields) {
-    if (field.required && isMissing(field, decoded.values[field.name], mode)) {
+    // Own properties only: a field named `constructor` left out of the body is missing, not
+    // Object.prototype.constructor.
+    const value = Object.hasOwn(decoded.values, field.name) ? decoded.values[field.name] : undefined;
+    if (field.required && isMissing(field, value, mode)) {
       decoded.problems.push({ field: field.name, code: 'required', message: 'is required' });
     }
   }

@@ -68,7 +68,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
       // password/forgot: the answer's timing cannot reveal whether the address is registered.
       await deps.accounts.requireAcceptablePassword(body.password, normaliseEmail(body.email));
       const baseUrl = baseUrlFor(deps, request);
-      afterResponse(request, () => registerOrNotifyOwner(deps, request, mailer, body, baseUrl));
+      afterResponse(reply, () => registerOrNotifyOwner(deps, request, mailer, body, baseUrl));
       return reply.code(202).send({ status: 'accepted' as const });
     },
   );
@@ -107,7 +107,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
       const mailer = deps.mailer;
       const baseUrl = baseUrlFor(deps, request);
       // All the work happens after the answer: its timing cannot reveal whether the account exists.
-      afterResponse(request, async () => {
+      afterResponse(reply, async () => {
         const user = await deps.accounts.findByEmail(email);
         await auditEvent(deps, request, 'auth.password.forgot', user?.id, { known: Boolean(user) });
         if (!user || !mailer || user.disabled === 1) return;

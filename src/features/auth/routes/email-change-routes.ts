@@ -44,7 +44,7 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
         email.trim().toLowerCase(),
       );
       const baseUrl = baseUrlFor(deps, request);
-      afterResponse(request, () => mailer.sendEmailChange(email, token, baseUrl));
+      afterResponse(reply, () => mailer.sendEmailChange(email, token, baseUrl));
       await auditEvent(deps, request, 'auth.email.change.requested', auth.user.id);
       return reply.code(202).send({ status: 'accepted' as const });
     },
