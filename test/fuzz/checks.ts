@@ -88,6 +88,7 @@ export function checkRecordWrite(request: FuzzRequest, written: RawAnswer, read:
     if (date && typeof got === 'string' && got !== '' && !got.startsWith(date)) {
       failures.push({
         check: 'record value changed',
+        field,
         detail: `${field}: sent ${JSON.stringify(value)}, answered ${JSON.stringify(got)}`,
       });
     }
@@ -103,6 +104,34 @@ export function checkRecordWrite(request: FuzzRequest, written: RawAnswer, read:
       }
     }
   }
+  return failures;
+}
+
+/**
+ * A `null` the client sent must not come back as `""`: for a rule, null means administrators
+ * only and "" means anyone. Records are left out (their fields store zero values by design).
+ */
+export function checkNullKept(request: FuzzRequest, answer: RawAnswer): Failure[] {
+  if (answer.status < 200 || answer.status > 299 || request.operation.includes('/records')) return [];
+  const sent = jsonObject(request.body);
+  const answered = jsonObject(answer.body);
+  if (!sent || !answered) return [];
+  const failures: Failure[] = [];
+  const walk = (from: Record<string, unknown>, to: Record<string, unknown>, at: string, depth: number) => {
+    for (const [key, value] of Object.entries(from)) {
+      const echoed = to[key];
+      if (value === null && echoed === '') {
+        failures.push({
+          check: 'null answered as ""',
+          field: `${at}${key}`,
+          detail: `${at}${key}: sent null, answered ""`,
+        });
+      } else if (depth < 3 && value && echoed && typeof value === 'object' && typeof echoed === 'object') {
+        walk(value as Record<string, unknown>, echoed as Record<string, unknown>, `${at}${key}.`, depth + 1);
+      }
+    }
+  };
+  walk(sent, answered, '', 0);
   return failures;
 }
 

@@ -78,6 +78,7 @@ type Mutation = 'path' | 'query' | 'body' | 'content-type' | 'method' | 'host' |
 const MUTATIONS: readonly Mutation[] = [
   'path',
   'query',
+  'query',
   'body',
   'body',
   'body',
@@ -152,14 +153,11 @@ export function buildRequest(seed: number, index: number, operations: readonly O
       );
     }
   }
-  if (planned.has('query'))
-    query.push(
-      ...hostileQuery(
-        rng,
-        declared.map((p) => p.name),
-        note,
-      ),
-    );
+  if (planned.has('query')) {
+    const [name, parts] = hostileQuery(rng, declared, note);
+    // The hostile value replaces the valid one (two values would be a different test).
+    query.splice(0, query.length, ...query.filter((part) => !part.startsWith(`${name}=`)), ...parts);
+  }
   if (query.length) target += `?${query.join('&')}`;
 
   // Body
@@ -325,10 +323,37 @@ function hostilePathSegment(rng: Rng): string {
   ]);
 }
 
-function hostileQuery(rng: Rng, declared: string[], note: (what: string) => void): string[] {
-  const name = declared.length && rng.chance(0.8) ? rng.pick(declared) : rng.pick(['x', '__proto__', 'constructor']);
+/** Numbers a query string can spell that a number parser must not let through. */
+const NUMERIC_QUERY_VALUES = [
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  'NaN',
+  '-1',
+  '0',
+  '1.5',
+  '1e3',
+  '0x10',
+  '9007199254740993',
+  '99999999999999999999',
+];
+
+function hostileQuery(rng: Rng, declared: Operation['params'], note: (what: string) => void): [string, string[]] {
+  const param = declared.length && rng.chance(0.8) ? rng.pick(declared) : undefined;
+  const name = param?.name ?? rng.pick(['x', '__proto__', 'constructor']);
+  const numeric = param?.schema.type === 'integer' || param?.schema.type === 'number';
+  if (numeric && rng.chance(0.6)) {
+    const value = rng.pick([...NUMERIC_QUERY_VALUES, String((param?.schema.maximum ?? 1e6) + 1)]);
+    note(`query:${name}=${value}`);
+    return [name, [`${name}=${encodeURIComponent(value)}`]];
+  }
   const kind = rng.pick(['value', 'value', 'value', 'repeat', 'bracket', 'raw', 'long', 'empty']);
   note(`query:${name}=${kind}`);
+  return [name, hostileQueryParts(rng, name, kind)];
+}
+
+function hostileQueryParts(rng: Rng, name: string, kind: string): string[] {
   switch (kind) {
     case 'repeat':
       return [`${name}=1`, `${name}=2`];
