@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
-import { checkAnswer, checkNullKept, checkRecordWrite, type Finding, summarise } from './checks.js';
+import { checkAnswer, checkNullKept, checkRecordDates, checkStored, type Finding, summarise } from './checks.js';
 import { type RawAnswer, sendRaw } from './raw-http.js';
 import { buildRequest, isRecordWrite, type Operation, operationsOf, readBackRequest } from './requests.js';
 import { createWorld, type FuzzWorld } from './world.js';
@@ -80,15 +80,19 @@ describe('OpenAPI fuzzing over real HTTP', () => {
         const answer = await sendRaw(target, request.raw, ANSWER_TIMEOUT_MS, request.isHead);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         world.learn(request, answer);
-        const failures = [...checkAnswer(request, answer), ...checkNullKept(request, answer)];
+        const recordWrite = isRecordWrite(request);
+        const failures = [
+          ...checkAnswer(request, answer),
+          ...checkNullKept(request, answer),
+          ...(recordWrite ? checkRecordDates(request, answer) : []),
+        ];
         if (failures.length) findings.push({ request, answer, failures });
-        const id =
-          (answer.status === 200 || answer.status === 201) && isRecordWrite(request) ? idOf(answer) : undefined;
+        const id = (answer.status === 200 || answer.status === 201) && recordWrite ? idOf(answer) : undefined;
         if (id) {
           const readBack = readBackRequest(request, world.host, id);
           const read = await sendRaw(target, readBack.raw, ANSWER_TIMEOUT_MS, false);
           readBacks++;
-          const readFailures = [...checkAnswer(readBack, read), ...checkRecordWrite(request, answer, read)];
+          const readFailures = [...checkAnswer(readBack, read), ...checkStored(answer, read)];
           if (readFailures.length) findings.push({ request: readBack, answer: read, failures: readFailures });
         }
       }
