@@ -27,6 +27,7 @@ const request = (overrides: Partial<FuzzRequest> = {}): FuzzRequest => ({
   target: '/api/x',
   raw: Buffer.alloc(0),
   isHead: false,
+  keepAlive: false,
   pathValues: {},
   authHeaders: {},
   ...overrides,

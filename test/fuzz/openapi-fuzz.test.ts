@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
 import { checkAnswer, checkNullKept, checkRecordDates, checkStored, type Finding, summarise } from './checks.js';
-import { type RawAnswer, sendRaw } from './raw-http.js';
-import { buildRequest, isRecordWrite, type Operation, operationsOf, readBackRequest } from './requests.js';
+import { KeptAliveConnection, type RawAnswer, sendRaw } from './raw-http.js';
+import {
+  buildRequest,
+  type FuzzRequest,
+  isRecordWrite,
+  type Operation,
+  operationsOf,
+  readBackRequest,
+} from './requests.js';
 import { createWorld, type FuzzWorld } from './world.js';
 
 /**
@@ -72,12 +79,17 @@ describe('OpenAPI fuzzing over real HTTP', () => {
     let refreshing: Promise<void> = Promise.resolve();
 
     const worker = async () => {
+      const connection = new KeptAliveConnection(target);
+      const send = (request: FuzzRequest) =>
+        request.keepAlive
+          ? connection.send(request.raw, ANSWER_TIMEOUT_MS, request.isHead)
+          : sendRaw(target, request.raw, ANSWER_TIMEOUT_MS, request.isHead);
       while (next < indices.length) {
         const position = next++;
         if (position > 0 && position % REFRESH_EVERY === 0) refreshing = world.refreshCredentials();
         await refreshing;
         const request = buildRequest(SEED, indices[position] as number, operations, world);
-        const answer = await sendRaw(target, request.raw, ANSWER_TIMEOUT_MS, request.isHead);
+        const answer = await send(request);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         world.learn(request, answer);
         const recordWrite = isRecordWrite(request);
@@ -90,12 +102,13 @@ describe('OpenAPI fuzzing over real HTTP', () => {
         const id = (answer.status === 200 || answer.status === 201) && recordWrite ? idOf(answer) : undefined;
         if (id) {
           const readBack = readBackRequest(request, world.host, id);
-          const read = await sendRaw(target, readBack.raw, ANSWER_TIMEOUT_MS, false);
+          const read = await send(readBack);
           readBacks++;
           const readFailures = [...checkAnswer(readBack, read), ...checkStored(answer, read)];
           if (readFailures.length) findings.push({ request: readBack, answer: read, failures: readFailures });
         }
       }
+      connection.close();
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /**
  * HTTP/1.x over a plain socket, one request per connection. Node's own client refuses to send
@@ -79,4 +79,87 @@ function dechunk(data: Buffer): Buffer {
     at = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * One kept-alive connection, one request at a time. An answer ends where its framing says
+ * (Content-Length, chunked, or the server closing). A connection idle for a while is replaced
+ * before use, so the server's keep-alive timeout never races a request.
+ */
+export class KeptAliveConnection {
+  private socket: Socket | undefined;
+  private lastUsed = 0;
+
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly idleLimitMs = 1000,
+  ) {}
+
+  send(request: Buffer, timeoutMs: number, isHead: boolean): Promise<RawAnswer> {
+    if (this.socket && Date.now() - this.lastUsed > this.idleLimitMs) this.close();
+    const socket = this.socket ?? connect({ host: this.target.host, port: this.target.port });
+    this.socket = socket;
+    return new Promise((resolve) => {
+      let received = Buffer.alloc(0);
+      let settled = false;
+      const finish = (answer: RawAnswer, keep: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.off('data', onData).off('close', onClose).off('error', onError);
+        this.lastUsed = Date.now();
+        if (!keep) this.close();
+        resolve(answer);
+      };
+      const onData = (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        const complete = completeAnswer(received, isHead);
+        if (complete) finish(complete, !/\bclose\b/i.test(complete.headers.connection ?? ''));
+      };
+      const onClose = () => finish(parseAnswer(received, isHead, 'connection closed'), false);
+      const onError = (error: NodeJS.ErrnoException) =>
+        finish(parseAnswer(received, isHead, error.code ?? error.message), false);
+      const timer = setTimeout(
+        () => finish(parseAnswer(received, isHead, `no complete answer within ${timeoutMs} ms`), false),
+        timeoutMs,
+      );
+      socket.on('data', onData).on('close', onClose).on('error', onError);
+      socket.write(request);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+}
+
+/** The answer at the start of `raw` if all of it has arrived (by its framing), else undefined. */
+function completeAnswer(raw: Buffer, isHead: boolean): RawAnswer | undefined {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const answer = parseAnswer(raw, isHead);
+  const bodyBytes = raw.length - headEnd - 4;
+  if (isHead || answer.status === 204 || answer.status === 304) return answer;
+  if (/\bchunked\b/i.test(answer.headers['transfer-encoding'] ?? '')) {
+    return raw.subarray(headEnd + 4).includes('0\r\n\r\n') && chunkedComplete(raw.subarray(headEnd + 4))
+      ? answer
+      : undefined;
+  }
+  const length = answer.headers['content-length'];
+  if (length !== undefined) return bodyBytes >= Number(length) ? answer : undefined;
+  return undefined; // delimited by the server closing the connection
+}
+
+function chunkedComplete(data: Buffer): boolean {
+  let at = 0;
+  while (at < data.length) {
+    const lineEnd = data.indexOf('\r\n', at);
+    if (lineEnd < 0) return false;
+    const size = Number.parseInt(data.subarray(at, lineEnd).toString('latin1'), 16);
+    if (!Number.isFinite(size)) return false;
+    if (size === 0) return data.length >= lineEnd + 4;
+    at = lineEnd + 2 + size + 2;
+  }
+  return false;
 }
