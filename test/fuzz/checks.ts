@@ -153,7 +153,7 @@ function signature({ answer, failures }: Finding, logged: string | undefined): s
   const fields = failures.map((failure) => failure.field).filter(Boolean);
   if (fields.length) return `field ${[...new Set(fields)].join(', ')}`;
   // Different 500s share one problem code; what the server logged tells them apart.
-  if (logged) return logged.slice(0, 48).replace(/\d+/g, '0');
+  if (logged) return logged.slice(0, 60).replace(/\d{2,}/g, '0');
   const text = answer.body.toString('utf8');
   const code = /"code"\s*:\s*"([A-Za-z0-9_]+)"/.exec(text)?.[1];
   if (code) return code;
