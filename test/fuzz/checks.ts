@@ -103,12 +103,24 @@ export function checkStored(written: RawAnswer, read: RawAnswer): Failure[] {
   const stored = jsonObject(read.body);
   if (read.status !== 200 || !stored || stored.updated !== answered.updated) return [];
   return Object.entries(answered)
-    .filter(([field, value]) => field in stored && JSON.stringify(stored[field]) !== JSON.stringify(value))
+    .filter(([field, value]) => field in stored && canonical(stored[field]) !== canonical(value))
     .map(([field, value]) => ({
       check: 'stored value differs from the answer',
       field,
       detail: `${field}: answered ${JSON.stringify(value).slice(0, 60)}, stored ${JSON.stringify(stored[field]).slice(0, 60)}`,
     }));
+}
+
+/** JSON with object keys sorted, so a database that reorders a JSON value's keys is no finding. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /**

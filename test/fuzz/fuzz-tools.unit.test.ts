@@ -64,6 +64,9 @@ describe('fuzzer checks', () => {
     const read = answer(200, '{"id":"a","updated":"u","day":"2024-03-01T00:00:00.000Z","title":"x\\ufffd"}');
     expect(checkRecordDates(write, written).map((failure) => failure.field)).toEqual(['day']);
     expect(checkStored(written, read).map((failure) => failure.field)).toEqual(['title']);
+    // The same JSON value with its keys in another order is the same value.
+    const json = (order: string) => answer(200, `{"id":"a","updated":"u","meta":${order}}`);
+    expect(checkStored(json('{"a":1,"b":[{"c":2,"d":3}]}'), json('{"b":[{"d":3,"c":2}],"a":1}'))).toEqual([]);
     // Written again by someone else in between: not compared.
     expect(checkStored(written, answer(200, '{"id":"a","updated":"v","title":"other"}'))).toEqual([]);
     const rules = request({ operation: 'POST /api/admin/collections', body: Buffer.from('{"rules":{"update":null}}') });
