@@ -117,7 +117,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     serverFactory: (handler) => {
       // Node checks header and request timeouts on this interval (30 s by default); check every
       // second so slow clients are cut off close to the configured limits.
-      const httpOptions = { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS };
+      // Node refuses an HTTP/1.1 request without Host itself, with a bare 400 outside the
+      // pipeline (no security headers, no request id); the onRequest hook refuses it instead.
+      const httpOptions = { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, requireHostHeader: false };
       const server = isTls
         ? createHttpsServer(
             { ...httpOptions, ...readTlsOptions({ cert: config.tls.cert as string, key: config.tls.key as string }) },
@@ -159,6 +161,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // Hooks on the hot path are callback-style: cheaper than async ones in Fastify.
   app.addHook('onRequest', (request, reply, done) => {
     applyPipelineHeaders(request, reply);
+    if (isMissingRequiredHost(request)) {
+      return done(appError('HTTP_BAD_HOST', { detail: 'An HTTP/1.1 request needs a Host header (RFC 9112 §3.2).' }));
+    }
     if (!isClosing) return done();
     done(
       new AppError('HTTP_UNAVAILABLE', {
@@ -231,4 +236,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   await registerOpenApi(app, options.version);
   return app;
+}
+
+/** RFC 9112 §3.2: an HTTP/1.1 request without a Host header is refused with 400. */
+function isMissingRequiredHost(request: FastifyRequest): boolean {
+  return request.raw.httpVersion === '1.1' && request.headers.host === undefined;
 }

@@ -140,5 +140,13 @@ describe('answers that skip the routes still go through the pipeline', () => {
       const answer = await rawExchange(port, 'GET /api/health HTTP/1.0\r\n\r\n');
       expect(answer.status).toBe(200);
     });
+
+    it('an HTTP/1.1 request without Host is a 400 of ours (RFC 9112), not a bare one from Node', async () => {
+      expectOurs(await get('/api/health', ''), 400, 'HTTP_BAD_HOST');
+      const head = await get('/api/health', '', 'HEAD');
+      expect(head.status).toBe(400);
+      expect(head.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(head.body).toBe('');
+    });
   });
 });
