@@ -292,7 +292,9 @@ export function buildRequest(seed: number, index: number, operations: readonly O
     method,
     target,
     raw,
-    isHead: method === 'HEAD',
+    // Methods are case-sensitive (RFC 9110 §9.1): a mangled `head` is an unknown method, whose
+    // error answer may carry a body; only what goes out on the wire as `HEAD` is a HEAD.
+    isHead: raw.subarray(0, 5).toString('latin1') === 'HEAD ',
     keepAlive,
     pathValues,
     authHeaders,
