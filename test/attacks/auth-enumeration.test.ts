@@ -153,6 +153,31 @@ describe('sign-in timing does not reveal which accounts exist (OWASP argon2id co
   });
 });
 
+describe('sign-up without mail', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ logLevel: 'silent' });
+    await app.http.ready();
+  });
+  afterAll(() => app.close());
+
+  it('makes one account of simultaneous sign-ups for one address; the others get 409, never a 500', async () => {
+    const email = uniqueEmail('race');
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        app.http.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: PASSWORD } }),
+      ),
+    );
+    const statuses = attempts.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const refused of attempts.filter((response) => response.statusCode === 409)) {
+      expect(refused.json().code).toBe('AUTH_EMAIL_TAKEN');
+    }
+    const rows = await app.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    expect(rows).toHaveLength(1);
+  });
+});
+
 describe('sign-up timing does not reveal which accounts exist when mail is on (OWASP argon2id cost)', () => {
   const ROUNDS = 15;
   const WARMUP = 3;

@@ -59,7 +59,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
       if (!mailer) {
         // Without mail there is no way to answer a taken address without saying so.
         if (await deps.accounts.findByEmail(body.email)) throw appError('AUTH_EMAIL_TAKEN');
-        const user = await deps.accounts.register({ ...body, verified: false });
+        const user = await deps.accounts.register({ ...body, verified: false }).catch((error: unknown) => {
+          // A simultaneous sign-up took the address between the lookup and the insert.
+          throw isUniqueViolation(error) ? appError('AUTH_EMAIL_TAKEN') : error;
+        });
         await auditEvent(deps, request, 'auth.register', user.id);
         return reply.code(201).send({ user: toPublicUser(user) });
       }
