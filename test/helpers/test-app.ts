@@ -107,7 +107,7 @@ export async function createSchema(): Promise<{ url: string; schema: string; dro
     async drop() {
       const dropper = new pg.Client({ connectionString: url });
       await dropper.connect();
-      await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
+      await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await dropper.end();
     },
   };
