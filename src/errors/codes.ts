@@ -195,6 +195,12 @@ export const ERROR_CODES = {
     slug: 'mfa-enrolment-required',
     hint: 'Enrol a second factor first: POST /api/auth/mfa/totp/setup then /confirm, or register a passkey.',
   },
+  AUTH_MFA_SIGN_IN_AGAIN: {
+    status: 401,
+    title: 'Sign in again with your code',
+    slug: 'mfa-sign-in-again',
+    hint: 'Your second factor is enrolled, but this sign-in was made only to enrol it and stays restricted. Sign in again with your password and code: POST /api/auth/token {email, password, code}, POST /api/auth/login, or a passkey.',
+  },
   AUTH_INVALID_CODE: {
     status: 401,
     title: 'Wrong or used code',

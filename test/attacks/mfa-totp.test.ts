@@ -164,6 +164,14 @@ function expectEnrolmentRequired(response: LightMyRequestResponse): void {
   expect(response.json().type).toContain('mfa-enrolment-required');
 }
 
+/** What a sign-in made only to enrol is told once the factor exists: not "enrol", but "sign in again". */
+function expectSignInAgain(response: LightMyRequestResponse): void {
+  expectProblem(response, 401, 'AUTH_MFA_SIGN_IN_AGAIN');
+  expect(response.json().type).toContain('mfa-sign-in-again');
+  expect(response.json().title).toBe('Sign in again with your code');
+  expect(response.json().detail).toContain('Sign in again with your code');
+}
+
 function expectInvalidCode(response: LightMyRequestResponse): void {
   expectProblem(response, 401, 'AUTH_INVALID_CODE');
   expect(response.json().type).toContain('invalid-code');
@@ -686,10 +694,19 @@ describe('administrators must hold a second factor', () => {
 
     const { secret, step, code } = await enrol(enrolOnly);
     const account: Enrolled = { ...admin, secret, recoveryCodes: [], lastStep: step, codesSent: [code] };
-    // The token made only to enrol is not upgraded by enrolling.
+    // The token made only to enrol is not upgraded by enrolling, and it no longer says "enrol
+    // first" (which read as if enrolment had failed): it says to sign in again with the code.
     for (const response of await Promise.all([...adminRoutes(enrolOnly), ...ordinaryRoutes(enrolOnly)])) {
-      expectEnrolmentRequired(response);
+      expectSignInAgain(response);
     }
+    // Nor is a code a way to upgrade it: the second step belongs to a new sign-in.
+    expectSignInAgain(await call('POST', '/api/auth/mfa/verify', enrolOnly, { code: codeAtStep(secret, stepNow()) }));
+    expect(await summary(enrolOnly)).toMatchObject({ required: true, enrolled: true, totp: true });
+    expect(
+      (await auditOf(app, admin.id)).filter(
+        (entry) => entry.type === 'access.denied' && entry.details.code === 'AUTH_MFA_SIGN_IN_AGAIN',
+      ).length,
+    ).toBeGreaterThan(0);
     const passwordOnly = await token(admin.email);
     expect(passwordOnly.json()).toMatchObject({ mfaRequired: true });
     expect(passwordOnly.json()).not.toHaveProperty('mfaEnrolmentRequired');
@@ -717,6 +734,17 @@ describe('administrators must hold a second factor', () => {
     expect((await me({ cookie: cookieFor(full) })).json()).toMatchObject({ mfaRequired: false });
     expect((await call('GET', '/api/admin/collections', { cookie: cookieFor(full) })).statusCode).toBe(200);
     expect((await call('GET', '/api/admin/bans', { cookie: cookieFor(full) })).statusCode).toBe(200);
+  });
+
+  it('a browser sign-in made only to enrol, when the factor was enrolled elsewhere, is told to sign in again', async () => {
+    const admin = await newAdminAccount('admin-elsewhere');
+    const browser = sessionTokenFrom(await login(admin.email)) as string;
+    const headers = await cookieHeaders(browser);
+    expectEnrolmentRequired(await call('GET', '/api/admin/collections', headers));
+
+    await enrol(bearer((await token(admin.email)).json().accessToken));
+    expectSignInAgain(await call('GET', '/api/admin/collections', headers));
+    expectSignInAgain(await call('GET', '/api/auth/sessions', headers));
   });
 
   it('an admin cannot remove their last factor', async () => {
@@ -770,6 +798,7 @@ describe('BULWARK_AUTH_MFA_REQUIRED_FOR_ALL=true', () => {
 
     const { secret, step, code } = await sc.enrol(enrolOnly);
     const account: Enrolled = { id, email, secret, recoveryCodes: [], lastStep: step, codesSent: [code] };
+    expectSignInAgain(await sc.call('GET', '/api/auth/sessions', enrolOnly));
     expect((await sc.token(email)).json()).toMatchObject({ mfaRequired: true });
     const full = await sc.fullBearer(account);
     expect((await sc.call('GET', '/api/auth/sessions', full)).statusCode).toBe(200);

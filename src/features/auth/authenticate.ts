@@ -53,7 +53,7 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
       // restricted sign-in too: a browser that abandoned its second step can still sign in anew.
       const stage = request.auth.stage;
       if (stage !== 'full' && config.usesNoSession !== true && config.allowStages?.includes(stage) !== true) {
-        throw stage === 'mfa' ? appError('AUTH_MFA_REQUIRED') : appError('AUTH_MFA_ENROLMENT_REQUIRED');
+        throw restrictedSignInRefusal(stage, request.auth.user);
       }
     }
     // Routes that act on no session's authority (sign-in, sign-up, mailed tokens) need no token:
@@ -92,6 +92,23 @@ function sessionContext(via: 'cookie' | 'bearer', resolved: ResolvedSession, dep
     factorAtMs: session.factor_ms,
     stage: effectiveStage(session.stage, user, deps),
   };
+}
+
+/**
+ * What a restricted sign-in is told when it reaches a route it may not use: which step it still
+ * owes. A sign-in made only to enrol is not upgraded by enrolling (a bearer token cannot be
+ * handed a new id the way a cookie is), so once the factor exists the next step is a new sign-in
+ * with the code, not another enrolment; saying "enrol first" then reads as if enrolment failed.
+ */
+function restrictedSignInRefusal(stage: Exclude<SessionStage, 'full'>, user: UsersTable) {
+  if (stage === 'mfa') return appError('AUTH_MFA_REQUIRED');
+  if (user.mfa_enrolled_ms !== null) {
+    return appError('AUTH_MFA_SIGN_IN_AGAIN', {
+      detail:
+        'Your second factor is enrolled; this sign-in was only for enrolling it. Sign in again with your code: POST /api/auth/token (or /api/auth/login) with {email, password, code}.',
+    });
+  }
+  return appError('AUTH_MFA_ENROLMENT_REQUIRED');
 }
 
 /**

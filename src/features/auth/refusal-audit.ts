@@ -5,16 +5,18 @@ import { type AuthDeps, auditEvent } from './auth-deps.js';
 
 /**
  * Refusals worth evidence (ASVS V16.3.1–V16.3.3): a bearer token or API key that does not
- * resolve, a missing role or scope, a sign-in that still owes its second factor or must enrol
- * one, and a CSRF or cross-origin refusal. Each becomes an `access.denied` audit event with the
- * code, route and method, thinned per caller (or address) and code so that a flood of them
- * cannot flood the log; the number held back rides along with the next one.
+ * resolve, a missing role or scope, a sign-in that still owes its second factor, must enrol one
+ * or must sign in again after enrolling, and a CSRF or cross-origin refusal. Each becomes an
+ * `access.denied` audit event with the code, route and method, thinned per caller (or address)
+ * and code so that a flood of them cannot flood the log; the number held back rides along with
+ * the next one.
  */
 const AUDITED_CODES = new Set([
   'AUTH_INVALID_TOKEN',
   'AUTH_FORBIDDEN',
   'AUTH_MFA_REQUIRED',
   'AUTH_MFA_ENROLMENT_REQUIRED',
+  'AUTH_MFA_SIGN_IN_AGAIN',
   'AUTH_CSRF',
 ]);
 const PER_MINUTE = 10;
