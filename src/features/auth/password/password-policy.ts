@@ -28,8 +28,11 @@ const ESTIMATED_PREFIX_CODE_POINTS = 100;
  * take 150–230 ms; 10 roughly thirds that and still recognises 'P@55w0rd'-style passwords.
  */
 const L33T_MAX_SUBSTITUTIONS = 10;
-/** Local parts shorter than this ('al', 'j') occur in too many good passwords to refuse them. */
-const MIN_EMAIL_LOCAL_PART_CODE_POINTS = 3;
+/**
+ * Local parts shorter than this ('al', 'ops', 'j') occur in too many good passwords to refuse
+ * them: 'ops' is in "stops", "tops", "drops". zxcvbn still counts them as cheap guesses.
+ */
+const MIN_EMAIL_LOCAL_PART_CODE_POINTS = 4;
 
 /** Why a password was refused; stable codes for routes and tests to switch on. */
 export type PasswordRefusal = 'too_short' | 'too_long' | 'breached' | 'contains_email' | 'too_guessable';
@@ -101,7 +104,10 @@ export function checkPassword(password: string, context: PasswordContext): Passw
     Array.from(localPart).length >= MIN_EMAIL_LOCAL_PART_CODE_POINTS &&
     normalized.toLowerCase().includes(localPart)
   ) {
-    return refuse('contains_email', 'This password contains your email address; choose one that does not.');
+    return refuse(
+      'contains_email',
+      `This password contains "${localPart}", the part of your email address before the @; choose one that does not.`,
+    );
   }
   // Account details are known to an attacker, so zxcvbn counts them as cheap guesses.
   const userInputs = email ? [email.localPart, ...email.domainLabels] : [];

@@ -78,14 +78,29 @@ describe('checkPassword', () => {
     expect(reasonOf(check('ｐａｓｓｗｏｒｄ１２３', { minLength: 8 }))).toBe('breached');
   });
 
-  it("refuses a password containing the email's local part, in any case", () => {
+  it("refuses a password containing the email's local part, in any case, and names the part", () => {
     const verdict = check('xx-Alice.Smith-2024-yy', { email: 'alice.smith@example.com' });
-    expect(verdict).toMatchObject({ ok: false, reason: 'contains_email' });
+    expect(verdict).toEqual({
+      ok: false,
+      reason: 'contains_email',
+      message:
+        'This password contains "alice.smith", the part of your email address before the @; choose one that does not.',
+    });
     expect(reasonOf(check('xx-Alice.Smith-2024-yy'))).toBe('ok');
   });
 
-  it('ignores local parts shorter than 3 characters', () => {
-    expect(reasonOf(check('Vq7mK2al-xRp9w', { email: 'al@example.com' }))).toBe('ok');
+  it('refuses a local part of 4 characters and names it', () => {
+    const verdict = check('Vq7mK2-Dana-xRp9w', { email: 'dana@example.com' });
+    expect(verdict).toMatchObject({ ok: false, reason: 'contains_email' });
+    expect(verdict.ok ? '' : verdict.message).toContain('"dana"');
+  });
+
+  it.each([
+    ['ops@example.com', 'the crops and stops of 42 horses'],
+    ['al@example.com', 'Vq7mK2al-xRp9w'],
+    ['j@example.com', 'Vq7mK2j-xRp9wL'],
+  ])('ignores local parts shorter than 4 characters (%s)', (email, password) => {
+    expect(reasonOf(check(password, { email }))).toBe('ok');
   });
 
   it.each([
