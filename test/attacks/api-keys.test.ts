@@ -52,6 +52,19 @@ const revoke = (app: TestApp, token: string, id: string) =>
   app.http.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: bearer(token) });
 const listKeys = (app: TestApp, token: string) => app.http.inject({ url: '/api/keys', headers: bearer(token) });
 
+interface ListedKey {
+  id: string;
+  expires: string;
+  revoked: boolean;
+  rotatedFrom: string | null;
+  replacedBy: string | null;
+}
+async function listedKeys(app: TestApp, token: string): Promise<ListedKey[]> {
+  const response = await listKeys(app, token);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().items as ListedKey[];
+}
+
 function expectProblem(response: LightMyRequestResponse, status: number, code: string): void {
   expect(response.statusCode, response.body).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -221,6 +234,37 @@ describe('API keys', () => {
       .execute();
     expectProblem(await me(app, old.key), 401, 'AUTH_INVALID_TOKEN');
     expect((await me(app, next.key)).statusCode).toBe(200);
+  });
+
+  it('after a rotation the list tells the two keys apart: the old one is replaced and ends with its overlap', async () => {
+    const account = await newAccount(app, 'rotate-list');
+    const old = await createKey(app, account, ['profile:read'], 30 * DAY);
+    const before = Date.now();
+    const rotated = await rotate(app, account.accessToken, old.apiKey.id);
+    expect(rotated.statusCode, rotated.body).toBe(201);
+    const next = rotated.json() as CreatedKey;
+    const after = Date.now();
+    expect(next.apiKey).toMatchObject({ rotatedFrom: old.apiKey.id, replacedBy: null });
+
+    const items = await listedKeys(app, account.accessToken);
+    // Same name, same scopes: without these the new key's 30 days read as the old key's expiry.
+    expect(items.map((item) => item.id)).toEqual([next.apiKey.id, old.apiKey.id]);
+    expect(items[0]).toMatchObject({ rotatedFrom: old.apiKey.id, replacedBy: null, revoked: false });
+    expect(items[1]).toMatchObject({ rotatedFrom: null, replacedBy: next.apiKey.id, revoked: false });
+    // The old key stops working at the end of the one-day overlap, and the list says so.
+    const oldEnds = Date.parse(items[1]?.expires ?? '');
+    expect(oldEnds).toBeGreaterThanOrEqual(before + DAY * 1000 - 1000);
+    expect(oldEnds).toBeLessThanOrEqual(after + DAY * 1000);
+    expect(Date.parse(items[0]?.expires ?? '')).toBeGreaterThanOrEqual(before + 30 * DAY * 1000 - 1000);
+  });
+
+  it('a rotation never lengthens the old key: with less than the overlap left it keeps its own expiry', async () => {
+    const account = await newAccount(app, 'rotate-short');
+    const old = await createKey(app, account, ['profile:read'], 3600);
+    const ownExpiry = (await listedKeys(app, account.accessToken))[0]?.expires;
+    const next = (await rotate(app, account.accessToken, old.apiKey.id)).json() as CreatedKey;
+    const items = await listedKeys(app, account.accessToken);
+    expect(items[1]).toMatchObject({ id: old.apiKey.id, replacedBy: next.apiKey.id, expires: ownExpiry });
   });
 
   it('records lastUsed when a key is used', async () => {

@@ -29,16 +29,21 @@ export interface PublicApiKey {
   prefix: string;
   scopes: string[];
   created: string;
+  /** When the key stops working: after a rotation, the end of the overlap (or its own expiry, if sooner). */
   expires: string;
   lastUsed: string | null;
   revoked: boolean;
+  /** The key this one replaced by rotation. */
+  rotatedFrom: string | null;
+  /** The key that replaced this one: it works only until `expires`, so tell clients to move. */
+  replacedBy: string | null;
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
 /** Characters of the key shown in lists so a user can tell keys apart; 4 of 43 random ones. */
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.apiKey.length + 4;
 
-export function toPublicApiKey(row: ApiKeysTable): PublicApiKey {
+export function toPublicApiKey(row: ApiKeysTable, replacedBy: string | null = null): PublicApiKey {
   return {
     id: row.id,
     name: row.name,
@@ -48,6 +53,8 @@ export function toPublicApiKey(row: ApiKeysTable): PublicApiKey {
     expires: new Date(row.expires_ms).toISOString(),
     lastUsed: row.last_used_ms === null ? null : new Date(row.last_used_ms).toISOString(),
     revoked: row.revoked_ms !== null,
+    rotatedFrom: row.rotated_from,
+    replacedBy,
   };
 }
 
@@ -100,7 +107,19 @@ export function createApiKeyService(
       return row;
     },
 
-    list: async (userId: string) => (await repo.listForUser(userId)).map(toPublicApiKey),
+    /**
+     * Newest first. Both keys of a rotation have the same name and scopes, so each says which
+     * one it replaced or was replaced by: the old key's `expires` is then the end of its overlap.
+     */
+    async list(userId: string): Promise<PublicApiKey[]> {
+      const rows = await repo.listForUser(userId);
+      const successors = new Map<string, string>();
+      for (const row of rows) {
+        // Newest first: if a key was rotated twice during its overlap, the newest successor is named.
+        if (row.rotated_from !== null && !successors.has(row.rotated_from)) successors.set(row.rotated_from, row.id);
+      }
+      return rows.map((row) => toPublicApiKey(row, successors.get(row.id) ?? null));
+    },
 
     /** New key with the same name, scopes and lifetime; the old one works for the overlap only. */
     async rotate(id: string, userId: string) {

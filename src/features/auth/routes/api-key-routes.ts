@@ -15,6 +15,10 @@ const ApiKeySchema = Type.Object({
   expires: Type.String(),
   lastUsed: Type.Union([Type.String(), Type.Null()]),
   revoked: Type.Boolean(),
+  rotatedFrom: Type.Union([Type.String(), Type.Null()], { description: 'The key this one replaced by rotation.' }),
+  replacedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'The key that replaced this one; `expires` is then the end of the rotation overlap.',
+  }),
 });
 const CreatedKey = Type.Object({ key: Type.String(), apiKey: ApiKeySchema });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
