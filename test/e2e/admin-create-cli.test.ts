@@ -81,7 +81,12 @@ const EMAIL_SAMPLES = [
   'a@b',
 ];
 
-describe('bulwark admin create: the address and password the API accepts (issue 14 item 2)', () => {
+/** Each test runs the binary several times; on two busy cores a run can take seconds. */
+const SPAWNING_TEST_TIMEOUT_MS = 120_000;
+
+describe('bulwark admin create: the address and password the API accepts (issue 14 item 2)', {
+  timeout: SPAWNING_TEST_TIMEOUT_MS,
+}, () => {
   it('refuses an address that is not one, in one line with exit 2, and creates nobody', async () => {
     expect((await create('first@example.com', { args: ['--init'] })).code).toBe(0);
     for (const email of ['notanemail', 'ops@', 'ops@example..com', `${'a'.repeat(250)}@example.com`]) {
@@ -128,7 +133,7 @@ describe('bulwark admin create: the address and password the API accepts (issue 
   });
 });
 
-describe('bulwark admin create: which installation (issue 14 item 3)', () => {
+describe('bulwark admin create: which installation (issue 14 item 3)', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {
   it('refuses a data folder with no installation, naming it and --init, and creates nothing there', async () => {
     expect((await create('owner@example.com', { args: ['--init'] })).code).toBe(0);
     const mistyped = join(root, 'dta');
