@@ -38,6 +38,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     admin.command('create').description('create an administrator; the password is read from a prompt or stdin'),
   )
     .requiredOption('--email <email>', 'email of the new administrator')
+    .option('--init', 'create a new installation (data folder, database, master key) if there is none')
     .action(async (flags) => {
       const { runAdminCreate } = await import('./cli/admin-create.js');
       setExit(await runAdminCreate(flags, processOutput));

@@ -1,20 +1,43 @@
 import { openCore, StartRefusedError } from '../app/open-core.js';
-import { isAppError } from '../errors/index.js';
+import { normaliseEmail } from '../features/auth/account-service.js';
+import { createPasswordPolicyCheck } from '../features/auth/index.js';
+import { checkAccountFields } from './account-fields.js';
+import { describeDatabase, findMissingInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
 import { CliError, EXIT_FINDINGS, type Output } from './output.js';
 import { readFirstLineFromStdin, readPasswordFromTerminal } from './read-password.js';
 
 export interface AdminCreateFlags extends CommonFlags {
   email: string;
+  /** Create a new installation (data folder, database, master key) when there is none. */
+  init?: boolean;
 }
 
+const EMAIL_FIX = "fix: pass the administrator's whole address, e.g. --email ops@example.com";
+const PASSWORD_FIX = 'fix: run the command again with a longer passphrase of unrelated words';
+
 /**
- * `bulwark admin create --email E`: asks for the password twice on a terminal, or reads it
- * once from piped standard input; the password passes the same policy as a sign-up.
+ * `bulwark admin create --email E [--init]`: asks for the password twice on a terminal, or
+ * reads it once from piped standard input. The email and password pass exactly what the API's
+ * set-up and sign-up pass (the routes' schemas, then the password policy), so the administrator
+ * can sign in. Without `--init` it works only on an existing installation, so a mistyped
+ * `--data` is refused instead of becoming a new folder, database and key; it always says which
+ * data folder it used.
  */
 export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Promise<number> {
   const config = loadCliConfig(flags);
+  // The email first: a mistyped address is refused before anyone types a password.
+  refuseField(checkAccountFields({ email: flags.email }));
+  const missing = await findMissingInstallation(config);
+  if (missing !== null && flags.init !== true) {
+    throw new CliError(`${missing}, or --init to create a new installation in ${config.dataDir}`);
+  }
   const password = await readPassword();
+  refuseField(checkAccountFields({ email: flags.email, password }));
+  // Checked before the data folder is touched, so a refused password leaves nothing behind.
+  const weak = await createPasswordPolicyCheck(config)(password, normaliseEmail(flags.email));
+  if (weak) throw new CliError(`password not accepted: ${weak.message}; ${PASSWORD_FIX}`);
+
   const core = await openCore(config).catch((error: unknown) => {
     if (error instanceof StartRefusedError) {
       throw new CliError(error.findings.map((f) => `${f.message} [${f.id}]; fix: ${f.fix}`).join('\n'), EXIT_FINDINGS);
@@ -23,7 +46,9 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
   });
   try {
     if (await core.auth.accounts.findByEmail(flags.email)) {
-      throw new CliError(`an account with email ${flags.email} already exists; fix: choose another email`);
+      throw new CliError(
+        `an account with email ${normaliseEmail(flags.email)} already exists; fix: choose another email`,
+      );
     }
     const user = await core.auth.accounts.createAdmin(flags.email, password);
     await core.audit.record({
@@ -32,15 +57,19 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
       details: { userId: user.id, email: user.email },
     });
     out.line(`administrator ${user.email} created (id ${user.id})`);
+    const created = missing === null ? '' : ' (new installation)';
+    const database = config.database.url ? `; database ${describeDatabase(config)}` : '';
+    out.line(`data folder ${config.dataDir}${database}${created}`);
     return 0;
-  } catch (error) {
-    if (isAppError(error) && error.code === 'AUTH_WEAK_PASSWORD') {
-      throw new CliError(`password not accepted: ${error.detail ?? 'too weak'}`);
-    }
-    throw error;
   } finally {
     await core.close();
   }
+}
+
+function refuseField(refusal: ReturnType<typeof checkAccountFields>): void {
+  if (refusal === null) return;
+  if (refusal.field === 'email') throw new CliError(`email not accepted: ${refusal.message}; ${EMAIL_FIX}`);
+  throw new CliError(`password not accepted: ${refusal.message}; ${PASSWORD_FIX}`);
 }
 
 async function readPassword(): Promise<string> {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../config/index.js';
+import { counted } from './output.js';
 
 export interface AdvisoryOptions {
   /** Folder holding package.json and package-lock.json; defaults to Bulwark's own install. */
@@ -85,7 +86,7 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
     findings.push({
       id: 'vulnerable-dependencies',
       severity: 'high',
-      message: `${critical} critical and ${high} high advisories affect installed dependencies`,
+      message: `installed dependencies have ${counted(critical + high, 'critical or high advisory', 'critical or high advisories')} (${critical} critical, ${high} high)`,
       fix: 'upgrade Bulwark, or run `npm audit` in its folder to see and fix them',
     });
   }
@@ -93,7 +94,7 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
     findings.push({
       id: 'moderate-dependency-advisories',
       severity: 'medium',
-      message: `${moderate} moderate advisories affect installed dependencies`,
+      message: `installed dependencies have ${counted(moderate, 'moderate advisory', 'moderate advisories')}`,
       fix: 'run `npm audit` in the Bulwark folder and upgrade what it names',
     });
   }

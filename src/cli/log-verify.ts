@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadMasterKey } from '../app/master-key.js';
@@ -7,8 +6,9 @@ import { createDatabase } from '../db/index.js';
 import { AppError } from '../errors/index.js';
 import { checkpointPath, type LogVerdict, verifyAuditLog } from '../features/audit/index.js';
 import { deriveKey } from '../lib/crypto/derive-key.js';
+import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
-import { CliError, EXIT_FINDINGS, type Output } from './output.js';
+import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';
 
 /** How each finding is named on its line, so an operator can tell them apart at a glance. */
 const FINDING_LABELS = {
@@ -24,10 +24,8 @@ const FINDING_LABELS = {
  */
 export async function runLogVerify(flags: CommonFlags, out: Output): Promise<number> {
   const config = loadCliConfig(flags);
+  await requireInstallation(config);
   const sqlitePath = join(config.dataDir, 'bulwark.db');
-  if (!config.database.url && !existsSync(sqlitePath)) {
-    throw new CliError(`no database at ${sqlitePath}; fix: pass --data with the server's data folder`);
-  }
   const masterKey = readMasterKey(config);
   const database = createDatabase({ url: config.database.url, sqlitePath });
   try {
@@ -63,14 +61,16 @@ function readMasterKey(config: FrozenConfig): Buffer {
 function report(verdict: LogVerdict, out: Output): void {
   for (const finding of verdict.findings) out.line(`${FINDING_LABELS[finding.kind]}: ${finding.message}`);
   if (!verdict.ok) {
-    out.line(`audit log NOT verified: ${verdict.findings.length} finding(s)`);
+    out.line(`audit log NOT verified: ${counted(verdict.findings.length, 'finding')}`);
     return;
   }
   const { checked, unkeyed, checkpoint } = verdict;
   const older = unkeyed > 0 ? ` (${unkeyed} from before keyed hashing, plain SHA-256)` : '';
-  out.line(`audit log intact: ${checked} entries verified${older}`);
+  out.line(`audit log intact: ${counted(checked, 'entry', 'entries')} verified${older}`);
   if (checkpoint) {
     const at = new Date(checkpoint.writtenAtMs).toISOString();
-    out.line(`checkpoint of ${at} matches entry ${checkpoint.seq}; ${checked - checkpoint.seq} entries after it`);
+    out.line(
+      `checkpoint of ${at} matches entry ${checkpoint.seq}; ${counted(checked - checkpoint.seq, 'entry', 'entries')} after it`,
+    );
   }
 }

@@ -33,3 +33,8 @@ export function formatTable(header: string[], rows: string[][]): string {
       .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n');
 }
+
+/** "1 session", "2 sessions", "0 entries": every count the CLI prints agrees with its noun. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { openCore, StartRefusedError } from '../app/open-core.js';
 import { normaliseEmail } from '../features/auth/account-service.js';
+import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
-import { CliError, EXIT_FINDINGS, type Output } from './output.js';
+import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';
 
 export interface SessionsRevokeFlags extends CommonFlags {
   all?: boolean;
@@ -26,10 +25,7 @@ export async function runSessionsRevoke(flags: SessionsRevokeFlags, out: Output)
     );
   }
   const config = loadCliConfig(flags);
-  const sqlitePath = join(config.dataDir, 'bulwark.db');
-  if (!config.database.url && !existsSync(sqlitePath)) {
-    throw new CliError(`no database at ${sqlitePath}; fix: pass --data with the server's data folder`);
-  }
+  await requireInstallation(config);
   const core = await openCore(config).catch((error: unknown) => {
     if (error instanceof StartRefusedError) {
       throw new CliError(error.findings.map((f) => `${f.message} [${f.id}]; fix: ${f.fix}`).join('\n'), EXIT_FINDINGS);
@@ -40,7 +36,7 @@ export async function runSessionsRevoke(flags: SessionsRevokeFlags, out: Output)
     if (flags.user === undefined) {
       const sessionsEnded = await core.auth.sessions.revokeEveryone();
       await core.audit.record({ type: 'admin.sessions.revoke_all', actor: 'cli', details: { sessionsEnded } });
-      out.line(`revoked ${sessionsEnded} sessions`);
+      out.line(`revoked ${counted(sessionsEnded, 'session')}`);
       return 0;
     }
     const email = normaliseEmail(flags.user);
@@ -53,7 +49,7 @@ export async function runSessionsRevoke(flags: SessionsRevokeFlags, out: Output)
       actor: 'cli',
       details: { userId: user.id, email: user.email, sessionsEnded, keysRevoked },
     });
-    out.line(`revoked ${sessionsEnded} sessions and ${keysRevoked} API keys of ${user.email}`);
+    out.line(`revoked ${counted(sessionsEnded, 'session')} and ${counted(keysRevoked, 'API key')} of ${user.email}`);
     return 0;
   } finally {
     await core.close();

@@ -59,6 +59,18 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'set publicUrl (BULWARK_PUBLIC_URL) to the address users reach, e.g. https://api.example.com',
   },
   {
+    // Mail carries sign-in, reset and verification links and, to the server, the SMTP password.
+    // STARTTLS merely offered can be stripped by anyone on the path (a downgrade), so off
+    // loopback it must be required; a local relay (127.0.0.1, ::1, localhost) is exempt.
+    id: 'mail-tls-not-required',
+    severity: 'medium',
+    test: (c) =>
+      c.smtp.url?.startsWith('smtp://') === true && !c.smtp.requireTls && !isLoopbackHost(hostOf(c.smtp.url)),
+    message:
+      'mail goes to a non-loopback SMTP server over smtp:// without required TLS, so mailed links and the SMTP password can be read on the way (STARTTLS can be stripped)',
+    fix: 'set smtp.requireTls to true (BULWARK_SMTP_REQUIRE_TLS, the default), or use an smtps:// URL in smtp.url',
+  },
+  {
     id: 'oidc-plain-http-issuer',
     severity: 'high',
     test: (c) => c.auth.oidc.providers.some((p) => p.issuer.startsWith('http://') && !isLoopbackHost(hostOf(p.issuer))),

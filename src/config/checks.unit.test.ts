@@ -34,6 +34,14 @@ describe('named configuration checks', () => {
     [{ BULWARK_TRUSTED_PROXIES: 'proxy.example' }, 'high:invalid-address-list'],
     [{ BULWARK_SMTP_URL: 'smtps://u:p@mail.example:465' }, 'high:mail-without-public-url'],
     [
+      { BULWARK_SMTP_URL: 'smtp://mail.example:587', BULWARK_SMTP_REQUIRE_TLS: 'false' },
+      'medium:mail-tls-not-required',
+    ],
+    [
+      { BULWARK_SMTP_URL: 'smtp://[2001:db8::25]:587', BULWARK_SMTP_REQUIRE_TLS: 'false' },
+      'medium:mail-tls-not-required',
+    ],
+    [
       {
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: 'corp', issuer: 'http://id.example', clientId: 'c', clientSecret: 's' },
@@ -56,6 +64,15 @@ describe('named configuration checks', () => {
         ]),
       }),
     ).toEqual([]);
+  });
+
+  it('accepts mail with TLS required, over smtps://, or to a loopback relay', () => {
+    const withMail = (env: Record<string, string>) => ids({ BULWARK_PUBLIC_URL: 'https://api.example', ...env });
+    expect(withMail({ BULWARK_SMTP_URL: 'smtp://mail.example:587' })).toEqual([]);
+    expect(withMail({ BULWARK_SMTP_URL: 'smtps://mail.example', BULWARK_SMTP_REQUIRE_TLS: 'false' })).toEqual([]);
+    for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
+      expect(withMail({ BULWARK_SMTP_URL: `smtp://${host}:25`, BULWARK_SMTP_REQUIRE_TLS: 'false' })).toEqual([]);
+    }
   });
 
   it('accepts what the fixes say to do', () => {

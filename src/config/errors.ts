@@ -4,6 +4,8 @@ import { AppError } from '../errors/index.js';
 export interface ConfigProblem {
   path: string;
   source: string;
+  /** The config file the value was read from, when it came from one. */
+  file?: string;
   message: string;
   fix: string;
 }
@@ -20,5 +22,6 @@ export class ConfigError extends AppError {
 
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.source === problem.path ? problem.path : `${problem.source} (${problem.path})`;
-  return `config: ${where} ${problem.message}; fix: ${problem.fix}`;
+  const file = problem.file === undefined ? '' : `${problem.file}: `;
+  return `config: ${file}${where} ${problem.message}; fix: ${problem.fix}`;
 }

@@ -41,7 +41,7 @@ export function loadConfig(options: LoadConfigOptions = {}): FrozenConfig {
     }
   }
   if (!validate(raw)) {
-    throw new ConfigError((validate.errors ?? []).map((error) => describeAjvError(error, sources)));
+    throw new ConfigError((validate.errors ?? []).map((error) => describeAjvError(error, sources, configFile)));
   }
   const config = raw as Config;
   const resolved = { ...config, dataDir: isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir) };
@@ -145,19 +145,47 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   cursor[parts[parts.length - 1] as string] = value;
 }
 
-function describeAjvError(error: ErrorObject, sources: Map<string, string>): ConfigProblem {
+/**
+ * One problem per Ajv error, naming where the value came from: the environment variable or
+ * flag that set it, else the config file (path and key), since defaults are always valid.
+ */
+function describeAjvError(
+  error: ErrorObject,
+  sources: Map<string, string>,
+  configFile: string | undefined,
+): ConfigProblem {
   const base = error.instancePath.split('/').filter(Boolean).join('.');
+  const source = sourceOf(base, sources);
+  const from = (problem: ConfigProblem) => (source === undefined ? withFile(problem, configFile) : problem);
   if (error.keyword === 'additionalProperties') {
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
     const path = base ? `${base}.${key}` : key;
     const known = Object.keys(schemaAt(base)?.properties ?? {}).join(', ');
-    return { path, source: path, message: 'is not a known key', fix: `remove it or use one of: ${known}` };
+    return from({
+      path,
+      source: source ?? path,
+      message: 'is not a known key',
+      fix: `remove it or use one of: ${known}`,
+    });
   }
   const path = base || '(root)';
-  const source = sources.get(path) ?? path;
   const leaf = schemaAt(base);
   const hint = leaf?.description ? ` (${leaf.description})` : '';
-  return { path, source, message: ajvMessage(error), fix: `set a valid value${hint}` };
+  return from({ path, source: source ?? path, message: ajvMessage(error), fix: `set a valid value${hint}` });
+}
+
+/** The env variable or flag that set `path` or the object holding it (a JSON-valued variable). */
+function sourceOf(path: string, sources: Map<string, string>): string | undefined {
+  const parts = path.split('.');
+  for (let end = parts.length; end > 0; end--) {
+    const source = sources.get(parts.slice(0, end).join('.'));
+    if (source !== undefined) return source;
+  }
+  return undefined;
+}
+
+function withFile(problem: ConfigProblem, configFile: string | undefined): ConfigProblem {
+  return configFile === undefined ? problem : { ...problem, file: configFile };
 }
 
 function ajvMessage(error: ErrorObject): string {

@@ -57,7 +57,28 @@ describe('loadConfig', () => {
     const cwd = dir();
     writeFileSync(join(cwd, 'bulwark.config.json'), JSON.stringify({ server: { prot: 1 } }));
     const [problem] = problemsOf(() => loadConfig({ cwd, env: {} }));
-    expect(problem).toMatch(/^config: server\.prot is not a known key; fix: remove it or use one of: host, port/);
+    expect(problem).toContain(
+      `config: ${join(cwd, 'bulwark.config.json')}: server.prot is not a known key; fix: remove it or use one of: host, port`,
+    );
+  });
+
+  it('refuses a wrong type in the config file, naming the file and the key', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'prod.yaml'), 'server:\n  port: eighty\nauth:\n  mfa:\n    requiredForAdmins: maybe\n');
+    const problems = problemsOf(() => loadConfig({ cwd, env: {}, configFile: 'prod.yaml' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^config: \/\S+\/prod\.yaml: server\.port must be of type integer; fix: /),
+      expect.stringMatching(/^config: \/\S+\/prod\.yaml: auth\.mfa\.requiredForAdmins must be of type boolean; fix: /),
+    ]);
+    expect(problems[0]).toContain(join(cwd, 'prod.yaml'));
+  });
+
+  it('names the variable, not the file, for a bad value inside a JSON-valued variable', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'bulwark.config.json'), JSON.stringify({ server: { port: 8091 } }));
+    const providers = JSON.stringify([{ name: 'corp', issuer: 7, clientId: 'c', clientSecret: 's' }]);
+    const [problem] = problemsOf(() => loadConfig({ cwd, env: { BULWARK_AUTH_OIDC_PROVIDERS: providers } }));
+    expect(problem).toMatch(/^config: BULWARK_AUTH_OIDC_PROVIDERS \(auth\.oidc\.providers\.0\.issuer\) must be /);
   });
 
   it('refuses a wrong type from the environment, naming the variable, the key and the fix', () => {

@@ -92,7 +92,7 @@ describe('first administrator', () => {
 describe('bulwark admin create', () => {
   it('reads the password from piped standard input, never argv, and applies the policy', async () => {
     const created = await runCli(
-      ['admin', 'create', '--email', 'Ops@Example.com', '--data', dataDir],
+      ['admin', 'create', '--email', 'Ops@Example.com', '--data', dataDir, '--init'],
       env,
       `${PASSWORD}\n`,
     );
@@ -114,7 +114,7 @@ describe('bulwark admin create', () => {
     const runOnTty = (answers: string[]) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
         // `script` gives the command a real pseudo-terminal, as a person at a shell would have.
-        const command = `node dist/main.js admin create --email tty@example.com --data ${dataDir}`;
+        const command = `node dist/main.js admin create --email tty@example.com --data ${dataDir} --init`;
         const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, env: cleanEnv(env) });
         let output = '';
         let sent = 0;

@@ -95,7 +95,7 @@ describe('bulwark sessions revoke', () => {
     const bystander = await signedInUser('bystander');
     const result = await revoke('--user', target.user.email.toUpperCase());
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`revoked 2 sessions and 1 API keys of ${target.user.email}\n`);
+    expect(result.stdout).toBe(`revoked 2 sessions and 1 API key of ${target.user.email}\n`);
     expect(await statuses(target)).toEqual({ bearer: 401, cookie: 401, apiKey: 401 });
     expect(await statuses(bystander)).toEqual({ bearer: 200, cookie: 200, apiKey: 200 });
     expect(await auditEvents('admin.user.sessions.revoke')).toEqual([
@@ -108,6 +108,15 @@ describe('bulwark sessions revoke', () => {
     const unknown = await revoke('--user', 'nobody@example.com');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('bulwark: no user with email nobody@example.com; fix: check the address\n');
+  });
+
+  it('counts in words that agree with the number: 1 session, 1 API key, 0 sessions (issue 14 item 9)', async () => {
+    const user = await newUser(app, 'single');
+    await newApiKey(app, user, ['profile:read']);
+    expect((await revoke('--user', user.email)).stdout).toBe(`revoked 1 session and 1 API key of ${user.email}\n`);
+    expect((await revoke('--user', user.email)).stdout).toBe(`revoked 0 sessions and 0 API keys of ${user.email}\n`);
+    await newUser(app, 'other');
+    expect((await revoke('--all')).stdout).toBe('revoked 1 session\n');
   });
 
   it('without --all or --user, or with both, is a usage error that revokes nothing', async () => {

@@ -45,6 +45,22 @@ export interface AuthFeatureOptions {
   now?: () => number;
 }
 
+/**
+ * The password policy for a new password under `config`: null when acceptable, else the reason
+ * and the user's message. Every route applies it, and so does `bulwark admin create`, which
+ * checks before it touches the data folder.
+ */
+export function createPasswordPolicyCheck(config: FrozenConfig): PasswordTools['check'] {
+  return async (password, email) => {
+    const verdict = checkPassword(password, {
+      email,
+      minLength: config.auth.passwordMinLength,
+      breached: await getBreachedPasswords(),
+    });
+    return verdict.ok ? null : { reason: verdict.reason, message: verdict.message };
+  };
+}
+
 /** Builds the identity core: passwords, accounts, sessions, tokens, API keys, mail. */
 export function createAuthFeature(options: AuthFeatureOptions) {
   const { config, database } = options;
@@ -55,14 +71,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
   const passwords: PasswordTools = {
     hash: (password) => hasher.hash(password),
     verify: (hash, password) => hasher.verify(hash, password),
-    async check(password, email) {
-      const verdict = checkPassword(password, {
-        email,
-        minLength: config.auth.passwordMinLength,
-        breached: await getBreachedPasswords(),
-      });
-      return verdict.ok ? null : { reason: verdict.reason, message: verdict.message };
-    },
+    check: createPasswordPolicyCheck(config),
   };
   const accounts = createAccountService({ db: database.db, hashToken, passwords, audit: options.audit, now });
   const sessions = createSessionService(
