@@ -50,14 +50,10 @@ export async function openCore(
   const findings = checkDeployment(config);
   // Taken before anything in the folder is created or changed: the key, the database, the checkpoint.
   const lock = options.holdDataDir ? holdDataDir(config.dataDir) : null;
-  let opened: { database: Database; masterKey: Buffer };
-  try {
-    opened = await openDatabase(config, options.postgresSchema);
-  } catch (error) {
+  const { database, masterKey } = await openDatabase(config, options.postgresSchema).catch((error: unknown) => {
     lock?.release();
     throw error;
-  }
-  const { database, masterKey } = opened;
+  });
   const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
   const audit = createAuditLog(database, {
     chainKey: derive('audit-chain'),
