@@ -23,6 +23,11 @@ export interface CreateAppOptions {
   /** PostgreSQL schema to use instead of `public`; tests give each app its own. */
   postgresSchema?: string;
   tlsWatchIntervalMs?: number;
+  /**
+   * Hold the data folder so a second server on it is refused (what `serve` does). Tests that run
+   * two instances in one process on one folder, as a stand-in for a cluster, leave it off.
+   */
+  holdDataDir?: boolean;
 }
 
 export interface BulwarkApp {
@@ -54,11 +59,20 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     postgresSchema: options.postgresSchema,
     state,
     onAuditProblem: (message) => logger.error(message),
+    holdDataDir: options.holdDataDir ?? false,
   }).catch(async (error: unknown) => {
     await state.close();
     throw error;
   });
   const { findings, database, audit, auth } = core;
+  if (core.overriddenKeyFile) {
+    // Two keys in reach and one ignored: say which one signs and encrypts, so a key that
+    // does not match later is not a mystery.
+    logger.warn(
+      { ignoredKeyFile: core.overriddenKeyFile },
+      'BULWARK_MASTER_KEY overrides the key file in the data folder',
+    );
+  }
   const recordSafely = (event: Parameters<AuditLog['record']>[0]) =>
     audit
       .record(event)

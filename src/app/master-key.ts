@@ -1,33 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MASTER_KEY_FILE } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 import { decodeMasterKey, isStrongMasterKey, MIN_MASTER_KEY_BYTES } from '../lib/crypto/master-key.js';
 
 /**
- * The master key comes from BULWARK_MASTER_KEY or from `<dataDir>/master.key`, created once
- * with 32 random bytes and mode 0600 (`wx` so two starts never overwrite each other's key).
+ * Creates `<dataDir>/master.key` with 32 random bytes and mode 0600 (`wx` so two starts never
+ * overwrite each other's key). Only for data that has never had a key: see unlockMasterKey.
  */
-export function loadOrCreateMasterKey(dataDir: string, fromConfig: string | undefined): Buffer {
-  const existing = loadMasterKey(dataDir, fromConfig);
-  if (existing) return existing;
-  const path = join(dataDir, MASTER_KEY_FILE);
+export function createMasterKey(dataDir: string): Buffer {
   const key = randomBytes(MIN_MASTER_KEY_BYTES);
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(masterKeyPath(dataDir), `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;
 }
 
 /** The master key from BULWARK_MASTER_KEY or `<dataDir>/master.key`; null when neither exists. */
 export function loadMasterKey(dataDir: string, fromConfig: string | undefined): Buffer | null {
   if (fromConfig !== undefined) return requireStrong(decodeMasterKey(fromConfig), 'BULWARK_MASTER_KEY');
-  const path = join(dataDir, MASTER_KEY_FILE);
+  const path = masterKeyPath(dataDir);
   try {
     return requireStrong(decodeMasterKey(readFileSync(path, 'utf8')), path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** Where the key in use comes from, as an operator would look for it. */
+export function masterKeySource(dataDir: string, fromConfig: string | undefined): string {
+  return fromConfig === undefined ? masterKeyPath(dataDir) : 'BULWARK_MASTER_KEY';
+}
+
+/** The key file that BULWARK_MASTER_KEY overrides, if there is one: worth a line in the log. */
+export function overriddenKeyFile(dataDir: string, fromConfig: string | undefined): string | null {
+  const path = masterKeyPath(dataDir);
+  return fromConfig !== undefined && existsSync(path) ? path : null;
+}
+
+export function masterKeyPath(dataDir: string): string {
+  return join(dataDir, MASTER_KEY_FILE);
 }
 
 function requireStrong(key: Buffer | null, source: string): Buffer {

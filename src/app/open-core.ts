@@ -3,21 +3,16 @@ import { join } from 'node:path';
 import type { Finding, FrozenConfig } from '../config/index.js';
 import { gatherDeploymentFacts, runConfigChecks } from '../config/index.js';
 import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
-import { AppError } from '../errors/index.js';
 import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
 import { createMemoryState, type SharedState } from '../stores/index.js';
-import { loadOrCreateMasterKey } from './master-key.js';
+import { holdDataDir } from './data-dir-lock.js';
+import { describeData, unlockMasterKey } from './key-check.js';
+import { overriddenKeyFile } from './master-key.js';
+import { StartRefusedError } from './start-refused.js';
 
-/** Thrown when a high-severity finding forbids starting; carries the findings to print. */
-export class StartRefusedError extends AppError {
-  readonly findings: Finding[];
-  constructor(findings: Finding[]) {
-    super('CFG_START_REFUSED', { status: 500, detail: 'high-severity configuration findings', expose: false });
-    this.findings = findings;
-  }
-}
+export { StartRefusedError } from './start-refused.js';
 
 /** What every entry point needs, HTTP or not: checked deployment, keys, migrated database, features. */
 export interface Core {
@@ -27,13 +22,16 @@ export interface Core {
   audit: AuditLog;
   auth: AuthFeature;
   deriveKey: (purpose: KeyPurpose) => Buffer;
+  /** The key file that BULWARK_MASTER_KEY overrides, or null; the server says so in its log. */
+  overriddenKeyFile: string | null;
   close: () => Promise<void>;
 }
 
 /**
- * Checks the deployment (refusing on high findings), loads or creates the master key, opens and
- * migrates the database and builds the features. Shared by `serve` and the admin commands so
- * they apply the same checks and write to the same audit log.
+ * Checks the deployment (refusing on high findings), holds the data folder when asked, opens
+ * and migrates the database, unlocks the master key against the data's key check (refusing a
+ * key that does not match) and builds the features. Shared by `serve` and the admin commands
+ * so they apply the same checks and write to the same audit log.
  */
 export async function openCore(
   config: FrozenConfig,
@@ -42,21 +40,20 @@ export async function openCore(
     state?: SharedState;
     /** Where audit-checkpoint problems go; the server logs them, commands print them. */
     onAuditProblem?: (message: string) => void;
+    /**
+     * Hold the data folder for this process (`serve`): a second server on it is refused.
+     * Commands that run beside a server (`admin create`, `sessions revoke`) do not take it.
+     */
+    holdDataDir?: boolean;
   } = {},
 ): Promise<Core> {
   const findings = checkDeployment(config);
-  const masterKey = loadOrCreateMasterKey(config.dataDir, config.masterKey);
-  const database = createDatabase({
-    url: config.database.url,
-    sqlitePath: join(config.dataDir, 'bulwark.db'),
-    schema: options.postgresSchema,
-  });
-  try {
-    await migrateToLatest(database);
-  } catch (error) {
-    await database.close();
+  // Taken before anything in the folder is created or changed: the key, the database, the checkpoint.
+  const lock = options.holdDataDir ? holdDataDir(config.dataDir) : null;
+  const { database, masterKey } = await openDatabase(config, options.postgresSchema).catch((error: unknown) => {
+    lock?.release();
     throw error;
-  }
+  });
   const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
   const audit = createAuditLog(database, {
     chainKey: derive('audit-chain'),
@@ -73,13 +70,35 @@ export async function openCore(
     audit,
     auth,
     deriveKey: derive,
+    overriddenKeyFile: overriddenKeyFile(config.dataDir, config.masterKey),
     async close() {
       auth.close();
       // Anchors the newest entry (the `server.stop` one included) before the database closes.
       await audit.close();
       await database.close();
+      lock?.release();
     },
   };
+}
+
+/** Opens and migrates the database, then unlocks the master key against it; closes it on refusal. */
+async function openDatabase(
+  config: FrozenConfig,
+  postgresSchema: string | undefined,
+): Promise<{ database: Database; masterKey: Buffer }> {
+  const database = createDatabase({
+    url: config.database.url,
+    sqlitePath: join(config.dataDir, 'bulwark.db'),
+    schema: postgresSchema,
+  });
+  try {
+    await migrateToLatest(database);
+    const masterKey = await unlockMasterKey(database, config, describeData(config, postgresSchema));
+    return { database, masterKey };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 /** Creates the data folder (0700) if needed, then runs the named checks; refuses on high. */

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { assertMasterKeyFits, describeData } from '../app/key-check.js';
 import { loadMasterKey } from '../app/master-key.js';
+import { refusalLines, StartRefusedError } from '../app/start-refused.js';
 import type { FrozenConfig } from '../config/index.js';
 import { createDatabase } from '../db/index.js';
 import { AppError } from '../errors/index.js';
@@ -31,6 +33,11 @@ export async function runLogVerify(flags: CommonFlags, out: Output): Promise<num
   try {
     await sql`SELECT seq FROM audit_log LIMIT 1`.execute(database.db).catch(() => {
       throw new CliError('this database has no audit log yet; fix: start the server once with this data folder');
+    });
+    // A wrong key would report every keyed entry as altered; name the real problem instead.
+    await assertMasterKeyFits(database, masterKey, config, describeData(config)).catch((error: unknown) => {
+      if (!(error instanceof StartRefusedError)) throw error;
+      throw new CliError(refusalLines(error));
     });
     const verdict = await verifyAuditLog({
       database,

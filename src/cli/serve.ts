@@ -12,7 +12,7 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
   const config = loadCliConfig(flags);
   let app: BulwarkApp;
   try {
-    app = await createApp({ config });
+    app = await createApp({ config, holdDataDir: true });
   } catch (error) {
     throw toStartError(error);
   }

@@ -167,6 +167,13 @@ export interface OidcFlowsTable {
   used_ms: number | null;
 }
 
+/** The master key's check value (migration 0006): lets a start tell a wrong key from the right one. */
+export interface KeyCheckTable {
+  name: string;
+  mac: string;
+  created_ms: number;
+}
+
 export interface DatabaseTables {
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
@@ -183,6 +190,7 @@ export interface DatabaseTables {
   refresh_tokens: RefreshTokensTable;
   one_time_tokens: OneTimeTokensTable;
   api_keys: ApiKeysTable;
+  key_check: KeyCheckTable;
   /** Kysely's own bookkeeping; listed so typed queries in tests can read it. */
   kysely_migration: { name: string; timestamp: string; id?: Generated<number> };
 }

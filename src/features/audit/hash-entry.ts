@@ -67,3 +67,12 @@ export function hashableFromRow(row: AuditLogTable): HashableEntry {
     details: row.details,
   };
 }
+
+/**
+ * True when the stored entry's hash is what `chainKey` gives: a keyed entry tells whether a
+ * master key is the one that wrote the log (used to check a key against data from before the
+ * key-check value existed).
+ */
+export function isEntryHashedWith(chainKey: Buffer, row: AuditLogTable): boolean {
+  return expectedHash(row.chain_version, chainKey, row.prev_hash, hashableFromRow(row)) === row.hash;
+}

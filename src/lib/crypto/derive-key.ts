@@ -10,7 +10,8 @@ export type KeyPurpose =
   | 'setup'
   | 'totp'
   | 'audit-chain'
-  | 'audit-checkpoint';
+  | 'audit-checkpoint'
+  | 'key-check';
 
 const KEY_LENGTH_BYTES = 32;
 
