@@ -1,3 +1,4 @@
+// @module-tag slow (runs the compiler: skipped by `npm run test:quick`)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';

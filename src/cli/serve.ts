@@ -18,10 +18,12 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
   }
   // Listen for the stop signals before announcing the address: a SIGTERM that arrived between
   // the announcement and the handlers would end the process without draining, without the
-  // `server.stop` audit entry and without moving the audit checkpoint to it.
+  // `server.stop` audit entry and without moving the audit checkpoint to it. The handlers stay
+  // after the first signal: under `npm start` a Ctrl-C reaches the server twice (from the
+  // terminal and forwarded by npm), and a second SIGINT with no handler would kill it mid-drain.
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
   });
   const url = await app.start().catch(async (error: unknown) => {
     await app.stop('failed to start');

@@ -212,7 +212,7 @@ describe('automatic bans', () => {
   });
 });
 
-describe('bans expire by themselves', () => {
+describe('bans expire by themselves', { tags: ['slow'] }, () => {
   const BAN_SECONDS = 10;
   let app: TestApp;
   let url: string;

@@ -1,3 +1,4 @@
+// @module-tag slow (starts the real binary: skipped by `npm run test:quick`)
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// @module-tag slow (measures timing distributions: skipped by `npm run test:quick`)
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, PASSWORD, register, uniqueEmail } from '../helpers/auth-client.js';

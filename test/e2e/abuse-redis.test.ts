@@ -1,3 +1,4 @@
+// @module-tag slow (starts redis-server: skipped by `npm run test:quick`)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';

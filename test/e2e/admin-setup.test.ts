@@ -1,3 +1,4 @@
+// @module-tag slow (starts the real binary: skipped by `npm run test:quick`)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

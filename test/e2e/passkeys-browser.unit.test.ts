@@ -1,3 +1,4 @@
+// @module-tag slow (starts Chromium: skipped by `npm run test:quick`)
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,

@@ -1,3 +1,4 @@
+// @module-tag slow (starts the real binary: skipped by `npm run test:quick`)
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// @module-tag slow (starts Chromium: skipped by `npm run test:quick`)
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';

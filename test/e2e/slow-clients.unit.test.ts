@@ -1,3 +1,4 @@
+// @module-tag slow (waits out idle timeouts: skipped by `npm run test:quick`)
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @module-tag slow (starts openssl s_client: skipped by `npm run test:quick`)
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';

@@ -1,3 +1,4 @@
+// @module-tag slow (fuzzes for tens of seconds: skipped by `npm run test:quick`)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
 import { checkAnswer, checkNullKept, checkRecordDates, checkStored, type Finding, summarise } from './checks.js';

@@ -1,3 +1,4 @@
+// @module-tag slow (starts Chromium: skipped by `npm run test:quick`)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {

@@ -15,7 +15,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real binary (`node dist/main.js ...`, built by `pretest`) and waits for it to exit. */
+/** Runs the real binary (`node dist/main.js ...`, built by `npm test`) and waits for it to exit. */
 export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawnCli(args, env);

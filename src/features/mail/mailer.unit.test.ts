@@ -177,7 +177,9 @@ describe('createMailer timeouts', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(server.connections()).toBe(2);
   });
-  it('send() and verify() give up on a server that answers a byte at a time, after 3 × the timeout', async () => {
+  it('send() and verify() give up on a server that answers a byte at a time, after 3 × the timeout', {
+    tags: ['slow'],
+  }, async () => {
     const timers = new Set<NodeJS.Timeout>();
     cleanups.push(() => timers.forEach(clearInterval));
     const trickling = await scriptedServer((command, socket) => {
