@@ -7,7 +7,7 @@ import { AppError } from '../errors/index.js';
 import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
-import { createMemoryState, type SharedState } from '../stores/index.js';
+import { createDatabaseState, type SharedState } from '../stores/index.js';
 import { loadOrCreateMasterKey } from './master-key.js';
 
 /** Thrown when a high-severity finding forbids starting; carries the findings to print. */
@@ -26,6 +26,8 @@ export interface Core {
   database: Database;
   audit: AuditLog;
   auth: AuthFeature;
+  /** The state given (Redis), else throttles and bans in this database. */
+  state: SharedState;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   close: () => Promise<void>;
 }
@@ -63,8 +65,8 @@ export async function openCore(
     checkpoint: { path: checkpointPath(config.dataDir), key: derive('audit-checkpoint') },
     onProblem: options.onAuditProblem ?? ((message) => console.error(`bulwark: ${message}`)),
   });
-  // Commands other than `serve` run alone: in-process state is all they need.
-  const state = options.state ?? createMemoryState();
+  // Without Redis, sign-in locks and bans live in the database: a restart must not lift them.
+  const state = options.state ?? createDatabaseState(database);
   const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
   return {
     config,
@@ -72,11 +74,14 @@ export async function openCore(
     database,
     audit,
     auth,
+    state,
     deriveKey: derive,
     async close() {
       auth.close();
       // Anchors the newest entry (the `server.stop` one included) before the database closes.
       await audit.close();
+      // A state given by the caller is the caller's to close.
+      if (!options.state) await state.close();
       await database.close();
     },
   };

@@ -7,6 +7,7 @@ import * as accounts from './migrations/0002-accounts.js';
 import * as collections from './migrations/0003-collections.js';
 import * as secondFactors from './migrations/0004-second-factors.js';
 import * as auditKeyedChain from './migrations/0005-audit-keyed-chain.js';
+import * as abuseState from './migrations/0007-abuse-state.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0003-collections', collections],
   ['0004-second-factors', secondFactors],
   ['0005-audit-keyed-chain', auditKeyedChain],
+  ['0007-abuse-state', abuseState],
 ];
 
 /**

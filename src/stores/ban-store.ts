@@ -36,3 +36,44 @@ export function createMemoryBanStore(now: () => number = Date.now): BanStore {
     },
   };
 }
+
+/**
+ * Bans kept in a shared store (Redis, the database), with a local copy of this instance's own
+ * writes to answer from while that store cannot be reached: a ban made here keeps holding
+ * here, and a store outage never turns every request into an error. `isReachable` skips a
+ * store known to be down without waiting for it to fail.
+ */
+export function withLocalFallback(shared: BanStore, isReachable: () => boolean = () => true): BanStore {
+  const local = createMemoryBanStore();
+  const attempt = async <T>(work: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (!isReachable()) return fallback();
+    return work().catch(fallback);
+  };
+  return {
+    async ban(ban) {
+      await local.ban(ban);
+      await attempt(
+        () => shared.ban(ban),
+        async () => {},
+      );
+    },
+    async unban(ip) {
+      const removedLocally = await local.unban(ip);
+      const removed = await attempt(
+        () => shared.unban(ip),
+        async () => false,
+      );
+      return removed || removedLocally;
+    },
+    get: (ip) =>
+      attempt(
+        () => shared.get(ip),
+        () => local.get(ip),
+      ),
+    list: () =>
+      attempt(
+        () => shared.list(),
+        () => local.list(),
+      ),
+  };
+}

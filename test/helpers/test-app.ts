@@ -31,6 +31,17 @@ export interface TestApp extends BulwarkApp {
   logs: LogCapture;
   dataDir: string;
   close: () => Promise<void>;
+  /**
+   * A restart: stops this app and creates a new one on the same data folder (and on PostgreSQL
+   * the same schema) with the same settings. Use the returned app from then on; its `close`
+   * removes the data.
+   */
+  restart: () => Promise<TestApp>;
+  /**
+   * Another instance on the same data folder and database, running beside this one (several
+   * instances on PostgreSQL). Its `close` only stops it; this app's `close` removes the data.
+   */
+  secondInstance: () => Promise<TestApp>;
 }
 
 export interface TestAppOptions {
@@ -65,6 +76,22 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const postgres = testDialect() === 'postgres' ? await createSchema() : undefined;
+  const removeData = async () => {
+    await postgres?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return openTestApp(options, dataDir, postgres, removeData);
+}
+
+type TestSchema = Awaited<ReturnType<typeof createSchema>>;
+
+/** A Bulwark app on an existing data folder (and schema); `removeData` runs when it is closed. */
+async function openTestApp(
+  options: TestAppOptions,
+  dataDir: string,
+  postgres: TestSchema | undefined,
+  removeData: () => Promise<void>,
+): Promise<TestApp> {
   const config = loadConfig({
     env: {
       BULWARK_DATA_DIR: dataDir,
@@ -86,9 +113,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir,
     async close() {
       await app.stop('test finished');
-      await postgres?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeData();
     },
+    async restart() {
+      await app.stop('restart');
+      return openTestApp(options, dataDir, postgres, removeData);
+    },
+    secondInstance: () => openTestApp(options, dataDir, postgres, async () => {}),
   });
 }
 
