@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { type Kysely, sql } from 'kysely';
-import { RateLimiterRes, RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from 'rate-limiter-flexible';
 import type { Database, DatabaseTables } from '../db/index.js';
 import { type Ban, type BanStore, withLocalFallback } from './ban-store.js';
 import type { LimiterOptions } from './limiter.js';
@@ -9,8 +10,16 @@ import type { SharedState } from './shared-state.js';
 /** How often rows past their expiry are deleted, so attackers cannot grow the tables for good. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+/**
+ * The base class of the library's store limiters. Its types declare it, but its entry point does
+ * not export it (11.4.0), so it is loaded from the file the library's own stores extend.
+ */
+const RateLimiterStoreAbstract = createRequire(import.meta.url)(
+  'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js',
+) as typeof StoreAbstract;
+
 type Db = Kysely<DatabaseTables>;
-type StoreOptions = Omit<ConstructorParameters<typeof RateLimiterStoreAbstract>[0], 'storeClient'>;
+type StoreOptions = Omit<ConstructorParameters<typeof StoreAbstract>[0], 'storeClient'>;
 type CounterRow = { points: number; expires_ms: number | null };
 
 /**

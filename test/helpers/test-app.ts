@@ -31,17 +31,21 @@ export interface TestApp extends BulwarkApp {
   logs: LogCapture;
   dataDir: string;
   close: () => Promise<void>;
+}
+
+/** A test app made by createTestApp, which knows how to reopen its data. */
+export interface RestartableTestApp extends TestApp {
   /**
    * A restart: stops this app and creates a new one on the same data folder (and on PostgreSQL
    * the same schema) with the same settings. Use the returned app from then on; its `close`
    * removes the data.
    */
-  restart: () => Promise<TestApp>;
+  restart: () => Promise<RestartableTestApp>;
   /**
    * Another instance on the same data folder and database, running beside this one (several
    * instances on PostgreSQL). Its `close` only stops it; this app's `close` removes the data.
    */
-  secondInstance: () => Promise<TestApp>;
+  secondInstance: () => Promise<RestartableTestApp>;
 }
 
 export interface TestAppOptions {
@@ -73,7 +77,7 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
  * A fresh Bulwark app on its own temporary data folder, and on PostgreSQL its own schema, so
  * test files run in parallel without sharing state. Nothing listens unless the test calls start().
  */
-export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<RestartableTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const postgres = testDialect() === 'postgres' ? await createSchema() : undefined;
   const removeData = async () => {
@@ -91,7 +95,7 @@ async function openTestApp(
   dataDir: string,
   postgres: TestSchema | undefined,
   removeData: () => Promise<void>,
-): Promise<TestApp> {
+): Promise<RestartableTestApp> {
   const config = loadConfig({
     env: {
       BULWARK_DATA_DIR: dataDir,
