@@ -66,7 +66,12 @@ export async function openCore(
     onProblem: options.onAuditProblem ?? ((message) => console.error(`bulwark: ${message}`)),
   });
   // Without Redis, sign-in locks and bans live in the database: a restart must not lift them.
-  const state = options.state ?? createDatabaseState(database);
+  const state =
+    options.state ??
+    (await createDatabaseState(database).catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    }));
   const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
   return {
     config,

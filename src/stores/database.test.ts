@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { createDatabaseState } from './database.js';
+import { createDatabaseBanStore } from './database-bans.js';
 import type { SharedState } from './shared-state.js';
 
 /**
@@ -11,8 +12,8 @@ import type { SharedState } from './shared-state.js';
  */
 let app: TestApp;
 const states: SharedState[] = [];
-const newState = () => {
-  const state = createDatabaseState(app.database);
+const newState = async () => {
+  const state = await createDatabaseState(app.database);
   states.push(state);
   return state;
 };
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 describe('durable budgets in the database', () => {
   it('allows the budget, refuses beyond it with a Retry-After, and resets', async () => {
-    const limiter = newState().createLimiter({ name: 'db-t1', points: 3, durationSeconds: 60, durable: true });
+    const limiter = (await newState()).createLimiter({ name: 'db-t1', points: 3, durationSeconds: 60, durable: true });
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await limiter.consume('k'));
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
@@ -41,7 +42,12 @@ describe('durable budgets in the database', () => {
   });
 
   it('blocks a key for the given time whatever its count', async () => {
-    const limiter = newState().createLimiter({ name: 'db-t2', points: 100, durationSeconds: 60, durable: true });
+    const limiter = (await newState()).createLimiter({
+      name: 'db-t2',
+      points: 100,
+      durationSeconds: 60,
+      durable: true,
+    });
     await limiter.consume('k');
     await limiter.block('k', 900);
     const peek = await limiter.peek('k');
@@ -51,16 +57,16 @@ describe('durable budgets in the database', () => {
 
   it('is seen by a second state on the same database; a per-request budget is not', async () => {
     const options = { name: 'db-t3', points: 2, durationSeconds: 60 };
-    const before = newState();
+    const before = await newState();
     await before.createLimiter({ ...options, durable: true }).consume('k', 2);
     await before.createLimiter({ ...options, name: 'db-t3-mem' }).consume('k', 2);
-    const after = newState();
+    const after = await newState();
     expect((await after.createLimiter({ ...options, durable: true }).consume('k')).allowed).toBe(false);
     expect((await after.createLimiter({ ...options, name: 'db-t3-mem' }).consume('k')).allowed).toBe(true);
   });
 
   it('lets exactly the budget through when spent concurrently', async () => {
-    const limiter = newState().createLimiter({ name: 'db-t4', points: 5, durationSeconds: 60, durable: true });
+    const limiter = (await newState()).createLimiter({ name: 'db-t4', points: 5, durationSeconds: 60, durable: true });
     const results = await Promise.all(Array.from({ length: 30 }, () => limiter.consume('k')));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect((await limiter.peek('k'))?.consumed).toBe(30);
@@ -70,12 +76,12 @@ describe('durable budgets in the database', () => {
 describe('bans in the database', () => {
   it('keeps a ban for another state until it expires, lists only live ones, and lifts early', async () => {
     const nowMs = Date.now();
-    const bans = newState().bans;
+    const bans = (await newState()).bans;
     await bans.ban({ ip: '192.0.2.1', reason: 'test', sinceMs: nowMs, untilMs: nowMs + 60_000 });
     await bans.ban({ ip: '2001:db8:1:2::/64', reason: 'test', sinceMs: nowMs, untilMs: nowMs + 60_000 });
     await bans.ban({ ip: '192.0.2.2', reason: 'test', sinceMs: nowMs - 2000, untilMs: nowMs - 1000 });
 
-    const elsewhere = newState().bans;
+    const elsewhere = (await newState()).bans;
     expect(await elsewhere.get('192.0.2.1')).toEqual({
       ip: '192.0.2.1',
       reason: 'test',
@@ -88,6 +94,30 @@ describe('bans in the database', () => {
     expect(await elsewhere.unban('2001:db8:1:2::/64')).toBe(true);
     expect(await elsewhere.unban('2001:db8:1:2::/64')).toBe(false);
     expect(await elsewhere.unban('192.0.2.2')).toBe(false);
-    expect(await bans.get('2001:db8:1:2::/64')).toBeNull();
+    expect(await elsewhere.get('2001:db8:1:2::/64')).toBeNull();
+  });
+
+  it('answers from its copy, which takes in bans and lifts made elsewhere when it reloads', async () => {
+    const nowMs = Date.now();
+    const here = createDatabaseBanStore(app.database.db);
+    const there = createDatabaseBanStore(app.database.db);
+    await Promise.all([here.sync(), there.sync()]);
+    await there.ban({ ip: '192.0.2.7', reason: 'test', sinceMs: nowMs, untilMs: nowMs + 60_000 });
+    expect(await here.get('192.0.2.7')).toBeNull();
+    expect((await here.list()).map((b) => b.ip)).toContain('192.0.2.7');
+    await here.sync();
+    expect(await here.get('192.0.2.7')).toMatchObject({ ip: '192.0.2.7' });
+    expect(await there.unban('192.0.2.7')).toBe(true);
+    await here.sync();
+    expect(await here.get('192.0.2.7')).toBeNull();
+  });
+
+  it('keeps its own ban made while a reload is under way', async () => {
+    const nowMs = Date.now();
+    const bans = createDatabaseBanStore(app.database.db);
+    const reload = bans.sync();
+    await bans.ban({ ip: '192.0.2.8', reason: 'test', sinceMs: nowMs, untilMs: nowMs + 60_000 });
+    await reload;
+    expect(await bans.get('192.0.2.8')).toMatchObject({ ip: '192.0.2.8' });
   });
 });

@@ -2,13 +2,15 @@ import { createRequire } from 'node:module';
 import { type Kysely, sql } from 'kysely';
 import { RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from 'rate-limiter-flexible';
 import type { Database, DatabaseTables } from '../db/index.js';
-import { type Ban, type BanStore, withLocalFallback } from './ban-store.js';
+import { createDatabaseBanStore } from './database-bans.js';
 import type { LimiterOptions } from './limiter.js';
 import { memoryLimiter, wrapLimiter } from './memory.js';
 import type { SharedState } from './shared-state.js';
 
 /** How often rows past their expiry are deleted, so attackers cannot grow the tables for good. */
 const SWEEP_INTERVAL_MS = 60_000;
+/** How soon a ban or lift made by another instance (PostgreSQL) applies on this one. */
+export const BAN_SYNC_INTERVAL_MS = 2_000;
 
 /**
  * The base class of the library's store limiters. Its types declare it, but its entry point does
@@ -27,26 +29,45 @@ type CounterRow = { points: number; expires_ms: number | null };
  * and bans in the database, so a restart lifts none of them and, on PostgreSQL, every instance
  * sees the same ones. Budgets spent on every request stay in this process: persisting them would
  * make every request a database write. Times are the server's clock (`Date.now()`), never the
- * database's, as in the in-process and Redis stores.
+ * database's, as in the in-process and Redis stores. Resolves once the bans in force are loaded.
  */
-export function createDatabaseState(database: Database): SharedState {
+export async function createDatabaseState(database: Database): Promise<SharedState> {
   const { db } = database;
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweeper = setInterval(() => {
-    // A failed sweep (database briefly down) is retried at the next interval.
-    sweeping = removeExpiredAbuseState(db, Date.now()).catch(() => undefined);
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
+  const bans = createDatabaseBanStore(db);
+  await bans.sync();
+  // Background work; a run that fails (database briefly down) is retried at the next interval,
+  // and a slow one is not started again while it runs.
+  const inFlight = new Set<Promise<void>>();
+  const every = (intervalMs: number, work: () => Promise<void>) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const run: Promise<void> = work()
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+          inFlight.delete(run);
+        });
+      inFlight.add(run);
+    }, intervalMs);
+    timer.unref();
+    return timer;
+  };
+  const timers = [
+    every(BAN_SYNC_INTERVAL_MS, () => bans.sync()),
+    every(SWEEP_INTERVAL_MS, () => removeExpiredAbuseState(db, Date.now())),
+  ];
   return {
     kind: 'database',
-    bans: withLocalFallback(createDatabaseBanStore(db)),
+    bans,
     createLimiter: (options) =>
       wrapLimiter(options.durable ? new DatabaseRateLimiter(db, limiterOptions(options)) : memoryLimiter(options)),
     // The database's health is /api/ready's `database` entry; nothing else to report.
     isAvailable: () => true,
     async close() {
-      clearInterval(sweeper);
-      await sweeping;
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(inFlight);
     },
   };
 }
@@ -133,43 +154,4 @@ class DatabaseRateLimiter extends RateLimiterStoreAbstract {
       isFirstInDuration,
     );
   }
-}
-
-/** Bans as rows that stop counting at `until_ms`. */
-function createDatabaseBanStore(db: Db): BanStore {
-  const toBan = (row: { client_key: string; reason: string; since_ms: number; until_ms: number }): Ban => ({
-    ip: row.client_key,
-    reason: row.reason,
-    sinceMs: row.since_ms,
-    untilMs: row.until_ms,
-  });
-  const liveBans = () =>
-    db
-      .selectFrom('abuse_bans')
-      .select(['client_key', 'reason', 'since_ms', 'until_ms'])
-      .where('until_ms', '>', Date.now());
-  return {
-    async ban(ban) {
-      const row = { client_key: ban.ip, reason: ban.reason, since_ms: ban.sinceMs, until_ms: ban.untilMs };
-      await db
-        .insertInto('abuse_bans')
-        .values(row)
-        .onConflict((conflict) => conflict.column('client_key').doUpdateSet(row))
-        .execute();
-    },
-    async unban(ip) {
-      // Only a ban still in force counts as lifted; an expired row is the sweep's to delete.
-      const result = await db
-        .deleteFrom('abuse_bans')
-        .where('client_key', '=', ip)
-        .where('until_ms', '>', Date.now())
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
-    async get(ip) {
-      const row = await liveBans().where('client_key', '=', ip).executeTakeFirst();
-      return row ? toBan(row) : null;
-    },
-    list: async () => (await liveBans().orderBy('since_ms').execute()).map(toBan),
-  };
 }

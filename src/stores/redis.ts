@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { type Ban, type BanStore, withLocalFallback } from './ban-store.js';
+import { type Ban, type BanStore, createMemoryBanStore } from './ban-store.js';
 import { memoryLimiter, wrapLimiter } from './memory.js';
 import type { SharedState } from './shared-state.js';
 
@@ -73,32 +73,52 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   };
 }
 
-/** Bans as Redis keys that expire with the ban. */
 function createRedisBanStore(client: Redis): BanStore {
-  return withLocalFallback(
-    {
-      async ban(ban) {
-        const ttlMs = Math.max(1, ban.untilMs - Date.now());
-        await client.set(BAN_PREFIX + ban.ip, JSON.stringify(ban), 'PX', ttlMs);
-      },
-      unban: async (ip) => (await client.del(BAN_PREFIX + ip)) > 0,
-      async get(ip) {
-        const value = await client.get(BAN_PREFIX + ip);
-        return value ? (JSON.parse(value) as Ban) : null;
-      },
-      async list() {
-        const keys: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await client.scan(cursor, 'MATCH', `${BAN_PREFIX}*`, 'COUNT', 500);
-          cursor = next;
-          keys.push(...batch);
-        } while (cursor !== '0');
-        if (keys.length === 0) return [];
-        const values = await client.mget(...keys);
-        return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as Ban);
-      },
+  const local = createMemoryBanStore();
+  const attempt = async <T>(work: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (client.status !== 'ready') return fallback();
+    return work().catch(fallback);
+  };
+  return {
+    async ban(ban) {
+      await local.ban(ban);
+      const ttlMs = Math.max(1, ban.untilMs - Date.now());
+      await attempt(
+        async () => void (await client.set(BAN_PREFIX + ban.ip, JSON.stringify(ban), 'PX', ttlMs)),
+        async () => {},
+      );
     },
-    () => client.status === 'ready',
-  );
+    async unban(ip) {
+      const removedLocally = await local.unban(ip);
+      const removed = await attempt(
+        async () => (await client.del(BAN_PREFIX + ip)) > 0,
+        async () => false,
+      );
+      return removed || removedLocally;
+    },
+    get: (ip) =>
+      attempt(
+        async () => {
+          const value = await client.get(BAN_PREFIX + ip);
+          return value ? (JSON.parse(value) as Ban) : null;
+        },
+        () => local.get(ip),
+      ),
+    list: () =>
+      attempt(
+        async () => {
+          const keys: string[] = [];
+          let cursor = '0';
+          do {
+            const [next, batch] = await client.scan(cursor, 'MATCH', `${BAN_PREFIX}*`, 'COUNT', 500);
+            cursor = next;
+            keys.push(...batch);
+          } while (cursor !== '0');
+          if (keys.length === 0) return [];
+          const values = await client.mget(...keys);
+          return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as Ban);
+        },
+        () => local.list(),
+      ),
+  };
 }
