@@ -11,7 +11,7 @@ import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
 import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
-import { createMemoryState, createRedisState, type SharedState } from '../stores/index.js';
+import { createRedisState, type SharedState } from '../stores/index.js';
 import { openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
@@ -54,17 +54,17 @@ export interface BulwarkApp {
 export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> {
   const { config } = options;
   const logger = createLogger(config.log.level, options.logStream);
-  const state = await createSharedState(config, logger);
+  const redis = await createRedisStateIfConfigured(config, logger);
   const core = await openCore(config, {
     postgresSchema: options.postgresSchema,
-    state,
+    ...(redis ? { state: redis } : {}),
     onAuditProblem: (message) => logger.error(message),
     holdDataDir: options.holdDataDir ?? false,
   }).catch(async (error: unknown) => {
-    await state.close();
+    await redis?.close();
     throw error;
   });
-  const { findings, database, audit, auth } = core;
+  const { findings, database, audit, auth, state } = core;
   if (core.overriddenKeyFile) {
     // Two keys in reach and one ignored: say which one signs and encrypts, so a key that
     // does not match later is not a mystery.
@@ -149,7 +149,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await http.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
-      await state.close();
+      await redis?.close();
     },
   };
 }
@@ -159,14 +159,14 @@ async function probeDependencies(database: Database, state: SharedState): Promis
     () => 'ok' as const,
     () => 'down' as const,
   );
-  if (state.kind === 'memory') return { database: databaseState };
+  if (state.kind !== 'redis') return { database: databaseState };
   return { database: databaseState, redis: state.isAvailable() ? 'ok' : 'down' };
 }
 
-/** Redis when configured (shared by every instance), else in-process state. */
-async function createSharedState(config: FrozenConfig, logger: Logger): Promise<SharedState> {
+/** Redis when configured (shared by every instance); else openCore keeps the state in the database. */
+async function createRedisStateIfConfigured(config: FrozenConfig, logger: Logger): Promise<SharedState | undefined> {
   const url = config.redis.url;
-  if (!url) return createMemoryState();
+  if (!url) return undefined;
   return createRedisState({
     url,
     onAvailabilityChange: (isAvailable) =>

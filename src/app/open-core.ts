@@ -6,7 +6,7 @@ import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
 import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
-import { createMemoryState, type SharedState } from '../stores/index.js';
+import { createDatabaseState, type SharedState } from '../stores/index.js';
 import { holdDataDir } from './data-dir-lock.js';
 import { describeData, unlockMasterKey } from './key-check.js';
 import { overriddenKeyFile } from './master-key.js';
@@ -21,6 +21,8 @@ export interface Core {
   database: Database;
   audit: AuditLog;
   auth: AuthFeature;
+  /** The state given (Redis), else throttles and bans in this database. */
+  state: SharedState;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The key file that BULWARK_MASTER_KEY overrides, or null; the server says so in its log. */
   overriddenKeyFile: string | null;
@@ -60,8 +62,13 @@ export async function openCore(
     checkpoint: { path: checkpointPath(config.dataDir), key: derive('audit-checkpoint') },
     onProblem: options.onAuditProblem ?? ((message) => console.error(`bulwark: ${message}`)),
   });
-  // Commands other than `serve` run alone: in-process state is all they need.
-  const state = options.state ?? createMemoryState();
+  // Without Redis, sign-in locks and bans live in the database: a restart must not lift them.
+  const state =
+    options.state ??
+    (await createDatabaseState(database).catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    }));
   const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
   return {
     config,
@@ -69,12 +76,15 @@ export async function openCore(
     database,
     audit,
     auth,
+    state,
     deriveKey: derive,
     overriddenKeyFile: overriddenKeyFile(config.dataDir, config.masterKey),
     async close() {
       auth.close();
       // Anchors the newest entry (the `server.stop` one included) before the database closes.
       await audit.close();
+      // A state given by the caller is the caller's to close.
+      if (!options.state) await state.close();
       await database.close();
       lock?.release();
     },

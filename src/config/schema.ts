@@ -390,7 +390,7 @@ const RedisSchema = Type.Object(
       Type.String({
         pattern: '^rediss?://',
         description:
-          'Redis for counters and bans shared by every instance (`rediss://` for TLS). Unset: in-process state, one instance.',
+          'Redis for counters and bans shared by every instance (`rediss://` for TLS). Unset: sign-in throttles and bans in the database (kept across restarts), per-minute rate limits in each process.',
       }),
     ),
   },

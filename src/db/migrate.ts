@@ -8,6 +8,7 @@ import * as collections from './migrations/0003-collections.js';
 import * as secondFactors from './migrations/0004-second-factors.js';
 import * as auditKeyedChain from './migrations/0005-audit-keyed-chain.js';
 import * as keyCheck from './migrations/0006-key-check.js';
+import * as abuseState from './migrations/0007-abuse-state.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0004-second-factors', secondFactors],
   ['0005-audit-keyed-chain', auditKeyedChain],
   ['0006-key-check', keyCheck],
+  ['0007-abuse-state', abuseState],
 ];
 
 /**

@@ -174,7 +174,26 @@ export interface KeyCheckTable {
   created_ms: number;
 }
 
+/** A failure counter of a sign-in budget (see `src/stores/database.ts`). */
+export interface AbuseCountersTable {
+  /** `<budget>:<key>`. */
+  key: string;
+  points: number;
+  /** When the count starts afresh (or a block ends); null: never. */
+  expires_ms: number | null;
+}
+
+/** An address refused on every route until `until_ms`. */
+export interface AbuseBansTable {
+  client_key: string;
+  reason: string;
+  since_ms: number;
+  until_ms: number;
+}
+
 export interface DatabaseTables {
+  abuse_counters: AbuseCountersTable;
+  abuse_bans: AbuseBansTable;
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
   webauthn_credentials: WebauthnCredentialsTable;

@@ -29,6 +29,12 @@ export interface LimiterOptions {
   blockSeconds?: number;
   /** Refuse (StoreUnavailableError) rather than fall back when the shared store is down. */
   failClosed?: boolean;
+  /**
+   * Must outlast a restart: without Redis this budget is kept in the database, and each
+   * `consume` is a write there. For budgets spent on failures (sign-in locks and the counts
+   * behind bans), not for those spent on every request.
+   */
+  durable?: boolean;
 }
 
 export class StoreUnavailableError extends Error {

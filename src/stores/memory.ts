@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { type BanStore, createMemoryBanStore } from './ban-store.js';
 import { type Limiter, type LimiterOptions, type LimitResult, StoreUnavailableError } from './limiter.js';
 import type { SharedState } from './shared-state.js';
@@ -16,7 +16,7 @@ export function toLimitResult(outcome: unknown, allowed: boolean): LimitResult {
   };
 }
 
-export function wrapLimiter(limiter: RateLimiterMemory | import('rate-limiter-flexible').RateLimiterRedis): Limiter {
+export function wrapLimiter(limiter: RateLimiterAbstract): Limiter {
   return {
     consume: (key, points = 1) =>
       limiter.consume(key, points).then(

@@ -33,6 +33,21 @@ export interface TestApp extends BulwarkApp {
   close: () => Promise<void>;
 }
 
+/** A test app made by createTestApp, which knows how to reopen its data. */
+export interface RestartableTestApp extends TestApp {
+  /**
+   * A restart: stops this app and creates a new one on the same data folder (and on PostgreSQL
+   * the same schema) with the same settings. Use the returned app from then on; its `close`
+   * removes the data.
+   */
+  restart: () => Promise<RestartableTestApp>;
+  /**
+   * Another instance on the same data folder and database, running beside this one (several
+   * instances on PostgreSQL). Its `close` only stops it; this app's `close` removes the data.
+   */
+  secondInstance: () => Promise<RestartableTestApp>;
+}
+
 export interface TestAppOptions {
   env?: Record<string, string>;
   logLevel?: string;
@@ -62,9 +77,25 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
  * A fresh Bulwark app on its own temporary data folder, and on PostgreSQL its own schema, so
  * test files run in parallel without sharing state. Nothing listens unless the test calls start().
  */
-export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<RestartableTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const postgres = testDialect() === 'postgres' ? await createSchema() : undefined;
+  const removeData = async () => {
+    await postgres?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return openTestApp(options, dataDir, postgres, removeData);
+}
+
+type TestSchema = Awaited<ReturnType<typeof createSchema>>;
+
+/** A Bulwark app on an existing data folder (and schema); `removeData` runs when it is closed. */
+async function openTestApp(
+  options: TestAppOptions,
+  dataDir: string,
+  postgres: TestSchema | undefined,
+  removeData: () => Promise<void>,
+): Promise<RestartableTestApp> {
   const config = loadConfig({
     env: {
       BULWARK_DATA_DIR: dataDir,
@@ -86,9 +117,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir,
     async close() {
       await app.stop('test finished');
-      await postgres?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeData();
     },
+    async restart() {
+      await app.stop('restart');
+      return openTestApp(options, dataDir, postgres, removeData);
+    },
+    secondInstance: () => openTestApp(options, dataDir, postgres, async () => {}),
   });
 }
 

@@ -12,7 +12,8 @@ import type { AuditSink } from '../audit/index.js';
  * whether the password was right or wrong), then it unlocks by itself, so an attacker cannot
  * shut a user out for good. Per address: `banFailureLimit` failures within `banWindowSeconds`
  * ban it from every route for `banSeconds`. An address is counted by its key (an IPv6 client by
- * its /64, see `request.client`). Counters live in the shared store and fail closed.
+ * its /64, see `request.client`). Counters live in the shared store and fail closed; they are
+ * durable (without Redis, in the database), so restarting the server lifts no lock or ban.
  */
 export function createSignInThrottle(
   config: FrozenConfig,
@@ -26,12 +27,14 @@ export function createSignInThrottle(
     points: abuse.accountFailureLimit,
     durationSeconds: abuse.accountLockSeconds,
     failClosed: true,
+    durable: true,
   });
   const addresses = state.createLimiter({
     name: 'signin-address',
     points: abuse.banFailureLimit,
     durationSeconds: abuse.banWindowSeconds,
     failClosed: true,
+    durable: true,
   });
   const isAllowListed = createCidrMatcher(abuse.allowList);
 
