@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RunningServer, runCli, spawnCli, startServer } from '../helpers/run-cli.js';
 import { attemptServe } from '../helpers/serve-attempt.js';
-import { createTestDatabase, type TestDatabase, withClient } from '../helpers/test-database.js';
+import { useServeFixture } from '../helpers/serve-fixture.js';
+import { withClient } from '../helpers/test-database.js';
 
 /**
  * Issue 14 item 6: a master key that does not match the data used to be noticed only as a 500
@@ -17,36 +17,14 @@ import { createTestDatabase, type TestDatabase, withClient } from '../helpers/te
 const PASSWORD = 'correct horse battery staple 42';
 /** A start takes seconds on a machine shared with other test runs. */
 const START_TIMEOUT_MS = 90_000;
-let dataDir: string;
-let database: TestDatabase;
-let env: Record<string, string>;
-const running: RunningServer[] = [];
-beforeEach(async () => {
-  dataDir = join(mkdtempSync(join(tmpdir(), 'bulwark-key-')), 'data');
-  database = await createTestDatabase();
-  env = {
-    ...database.env,
-    BULWARK_LOG_LEVEL: 'warn',
-    BULWARK_AUTH_ARGON2_MEMORY_KIB: '1024',
-    BULWARK_AUTH_ARGON2_ITERATIONS: '1',
-    // No load shedding: parallel test files on two cores starve the event loop now and then.
-    BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '0',
-  };
-});
-afterEach(async () => {
-  for (const server of running.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) await server.stop('SIGKILL');
-  }
-  await database.drop();
-  rmSync(join(dataDir, '..'), { recursive: true, force: true });
-});
+const fixture = useServeFixture('bulwark-key-');
 
 async function serve(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const server = await startServer(
-    spawnCli(['serve', '--port', '0', '--data', dataDir], { ...env, ...extraEnv }),
+    spawnCli(['serve', '--port', '0', '--data', fixture.dataDir], { ...fixture.env, ...extraEnv }),
     START_TIMEOUT_MS,
   );
-  running.push(server);
+  fixture.running.push(server);
   return server;
 }
 
@@ -54,21 +32,21 @@ async function serve(extraEnv: Record<string, string> = {}): Promise<RunningServ
 async function firstStart(): Promise<string> {
   const server = await serve();
   expect(await server.stop()).toBe(0);
-  return readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+  return readFileSync(join(fixture.dataDir, 'master.key'), 'utf8').trim();
 }
 
 const otherKey = () => randomBytes(32).toString('base64');
 /** Where the refusal says the data is: the SQLite file, or the PostgreSQL server and database. */
 function dataName(): string {
-  const url = database.env.BULWARK_DATABASE_URL;
-  if (!url) return join(dataDir, 'bulwark.db');
+  const url = fixture.database.env.BULWARK_DATABASE_URL;
+  if (!url) return join(fixture.dataDir, 'bulwark.db');
   const { host, pathname } = new URL(url);
   return `the PostgreSQL database ${host}${pathname}`;
 }
 
 /** Runs statements on the data directly, as an operator with database access would. */
 async function onData(statements: string[]): Promise<unknown[]> {
-  const url = database.env.BULWARK_DATABASE_URL;
+  const url = fixture.database.env.BULWARK_DATABASE_URL;
   if (url) {
     return withClient(url, async (client) => {
       const rows: unknown[] = [];
@@ -76,7 +54,7 @@ async function onData(statements: string[]): Promise<unknown[]> {
       return rows;
     });
   }
-  const db = new Database(join(dataDir, 'bulwark.db'));
+  const db = new Database(join(fixture.dataDir, 'bulwark.db'));
   const rows = statements.flatMap((statement) => {
     const prepared = db.prepare(statement);
     if (prepared.reader) return prepared.all();
@@ -101,11 +79,11 @@ const removeKeyCheck = () =>
 describe('a master key that does not match the data', { timeout: 180_000 }, () => {
   it('is refused before the server listens, in one line saying what is wrong and what to do', async () => {
     await firstStart();
-    const wrong = await attemptServe(['--data', dataDir], { ...env, BULWARK_MASTER_KEY: otherKey() });
+    const wrong = await attemptServe(['--data', fixture.dataDir], { ...fixture.env, BULWARK_MASTER_KEY: otherKey() });
     expect(wrong.listened, wrong.stderr).toBe(false);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim()).toBe(
-      `bulwark: refusing to start: the master key from BULWARK_MASTER_KEY does not match the data in ${dataName()} [master-key-mismatch]; fix: start with the key that wrote this data: its ${join(dataDir, 'master.key')}, or BULWARK_MASTER_KEY set to it`,
+      `bulwark: refusing to start: the master key from BULWARK_MASTER_KEY does not match the data in ${dataName()} [master-key-mismatch]; fix: start with the key that wrote this data: its ${join(fixture.dataDir, 'master.key')}, or BULWARK_MASTER_KEY set to it`,
     );
     // The right key still starts: nothing was written under the wrong one.
     const again = await serve();
@@ -115,10 +93,10 @@ describe('a master key that does not match the data', { timeout: 180_000 }, () =
 
   it('a replaced key file is refused the same way, naming the file', async () => {
     await firstStart();
-    const keyFile = join(dataDir, 'master.key');
+    const keyFile = join(fixture.dataDir, 'master.key');
     renameSync(keyFile, `${keyFile}.moved`);
     writeFileSync(keyFile, `${otherKey()}\n`, { mode: 0o600 });
-    const wrong = await attemptServe(['--data', dataDir], env);
+    const wrong = await attemptServe(['--data', fixture.dataDir], fixture.env);
     expect(wrong.listened, wrong.stderr).toBe(false);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`the master key from ${keyFile} does not match the data in ${dataName()}`);
@@ -126,9 +104,9 @@ describe('a master key that does not match the data', { timeout: 180_000 }, () =
 
   it('a lost key file is refused rather than replaced by a new key', async () => {
     await firstStart();
-    const keyFile = join(dataDir, 'master.key');
+    const keyFile = join(fixture.dataDir, 'master.key');
     renameSync(keyFile, `${keyFile}.moved`);
-    const missing = await attemptServe(['--data', dataDir], env);
+    const missing = await attemptServe(['--data', fixture.dataDir], fixture.env);
     expect(missing.listened, missing.stderr).toBe(false);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(
@@ -139,20 +117,20 @@ describe('a master key that does not match the data', { timeout: 180_000 }, () =
 
   it('commands that need the key refuse it with the same line', async () => {
     await firstStart();
-    const wrongEnv = { ...env, BULWARK_MASTER_KEY: otherKey() };
+    const wrongEnv = { ...fixture.env, BULWARK_MASTER_KEY: otherKey() };
     const mismatch = `the master key from BULWARK_MASTER_KEY does not match the data in ${dataName()} [master-key-mismatch]`;
 
-    const verify = await runCli(['log', 'verify', '--data', dataDir], wrongEnv);
+    const verify = await runCli(['log', 'verify', '--data', fixture.dataDir], wrongEnv);
     expect(verify.stderr).toContain(mismatch);
     expect(verify.code).toBe(2);
     const admin = await runCli(
-      ['admin', 'create', '--email', 'ops-lead@example.com', '--data', dataDir],
+      ['admin', 'create', '--email', 'ops-lead@example.com', '--data', fixture.dataDir],
       wrongEnv,
       PASSWORD,
     );
     expect(admin.stderr).toContain(mismatch);
     expect(admin.code).toBe(1);
-    const revoke = await runCli(['sessions', 'revoke', '--all', '--data', dataDir], wrongEnv);
+    const revoke = await runCli(['sessions', 'revoke', '--all', '--data', fixture.dataDir], wrongEnv);
     expect(revoke.stderr).toContain(mismatch);
     expect(revoke.code).toBe(1);
   });
@@ -167,13 +145,13 @@ describe('a master key that does not match the data', { timeout: 180_000 }, () =
       .split('\n')
       .filter((line) => line.includes('BULWARK_MASTER_KEY overrides'));
     expect(warning).toHaveLength(1);
-    expect(JSON.parse(warning[0] as string)).toMatchObject({ ignoredKeyFile: join(dataDir, 'master.key') });
+    expect(JSON.parse(warning[0] as string)).toMatchObject({ ignoredKeyFile: join(fixture.dataDir, 'master.key') });
   });
 
   it('data from before the key check is held to the key that signed its audit log, then gets its check value', async () => {
     const key = await firstStart();
     await removeKeyCheck();
-    const wrong = await attemptServe(['--data', dataDir], { ...env, BULWARK_MASTER_KEY: otherKey() });
+    const wrong = await attemptServe(['--data', fixture.dataDir], { ...fixture.env, BULWARK_MASTER_KEY: otherKey() });
     expect(wrong.listened, wrong.stderr).toBe(false);
     expect(wrong.stderr).toContain('[master-key-mismatch]');
 
@@ -181,6 +159,6 @@ describe('a master key that does not match the data', { timeout: 180_000 }, () =
     expect(await right.stop()).toBe(0);
     // The right key's start stored the check value: from now on it decides.
     expect(await onData(['SELECT name FROM key_check'])).toEqual([{ name: 'master-key' }]);
-    expect(readFileSync(join(dataDir, 'master.key'), 'utf8').trim()).toBe(key);
+    expect(readFileSync(join(fixture.dataDir, 'master.key'), 'utf8').trim()).toBe(key);
   });
 });
