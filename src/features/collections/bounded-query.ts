@@ -18,6 +18,7 @@ const QUERY_CANCELED = '57014';
  *   const row = await bounded((db) => db.selectFrom(table).where(rule).executeTakeFirst());
  */
 export function createBoundedRunner<Db>(deps: { db: Kysely<Db>; dialect: DialectName; timeoutMs: number }) {
+  // SET takes no bind parameter; the value is the configured integer, never request input.
   const timeout = sql.raw(String(Math.max(1, Math.trunc(deps.timeoutMs))));
   return async function bounded<T>(work: (db: Kysely<Db>) => Promise<T>): Promise<T> {
     if (deps.dialect !== 'postgres') return work(deps.db);
