@@ -397,6 +397,50 @@ const RedisSchema = Type.Object(
   strict,
 );
 
+const WebhooksSchema = Type.Object(
+  {
+    pollIntervalMs: Type.Integer({
+      default: 1000,
+      minimum: 20,
+      maximum: 60_000,
+      description: 'How often each instance looks for webhook deliveries that are due.',
+    }),
+    concurrency: Type.Integer({
+      default: 4,
+      minimum: 1,
+      maximum: 64,
+      description: 'Deliveries one instance sends at the same time.',
+    }),
+    maxAttempts: Type.Integer({
+      default: 12,
+      minimum: 1,
+      maximum: 50,
+      description: 'Attempts per delivery; after the last failed one it is marked `dead` and audited.',
+    }),
+    retryBaseMs: Type.Integer({
+      default: 1000,
+      minimum: 1,
+      maximum: 3_600_000,
+      description:
+        'First retry delay; each retry waits a random time up to `retryBaseMs × 2^(attempt−1)` (exponential backoff, full jitter).',
+    }),
+    retryMaxMs: Type.Integer({
+      default: 3_600_000,
+      minimum: 1,
+      maximum: 86_400_000,
+      description: 'Longest wait between two attempts of one delivery.',
+    }),
+    leaseMs: Type.Integer({
+      default: 120_000,
+      minimum: 5000,
+      maximum: 3_600_000,
+      description:
+        'How long a claimed delivery belongs to the instance sending it; a delivery whose instance died is sent again after this. Keep it above the outbound total timeout.',
+    }),
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -419,6 +463,7 @@ export const ConfigSchema = Type.Object(
     smtp: SmtpSchema,
     abuse: AbuseSchema,
     redis: RedisSchema,
+    webhooks: WebhooksSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

@@ -191,7 +191,40 @@ export interface AbuseBansTable {
   until_ms: number;
 }
 
+/** A registered webhook (migration 0009). */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event names and `family.*` patterns. */
+  events: string;
+  /** The signing secret, AES-256-GCM-sealed under the `webhook-secrets` key (base64). */
+  secret_sealed: string;
+  created_ms: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'dead';
+
+/** One event for one webhook: the durable queue entry and its delivery log line. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_ms: number;
+  claim_token: string | null;
+  claimed_until_ms: number | null;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  created_ms: number;
+  updated_ms: number;
+}
+
 export interface DatabaseTables {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   abuse_counters: AbuseCountersTable;
   abuse_bans: AbuseBansTable;
   totp_factors: TotpFactorsTable;

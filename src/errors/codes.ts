@@ -405,6 +405,30 @@ export const ERROR_CODES = {
     slug: 'record-conflict',
     hint: 'A unique field named in `errors[]` already holds this value in another record.',
   },
+  HOOK_URL_REFUSED: {
+    status: 400,
+    title: 'Webhook URL refused',
+    slug: 'webhook-url-refused',
+    hint: 'Give an `https://` URL to a public address (no credentials, no loopback, private, link-local or metadata address). To reach an internal receiver on purpose, allow its range in `outbound.allowedCidrs` (and plain http with `outbound.allowHttp`).',
+  },
+  HOOK_EVENT_UNKNOWN: {
+    status: 400,
+    title: 'Unknown webhook event',
+    slug: 'webhook-event-unknown',
+    hint: 'Use the event names listed in the README (`record.created`, `user.signed_in`, …) or a family pattern such as `record.*`.',
+  },
+  HOOK_SECRET_INVALID: {
+    status: 400,
+    title: 'Invalid webhook secret',
+    slug: 'webhook-secret-invalid',
+    hint: 'Leave `secret` out to have one generated, or give `whsec_` followed by the base64 of 24 to 64 random bytes.',
+  },
+  HOOK_NOT_FOUND: {
+    status: 404,
+    title: 'Webhook not found',
+    slug: 'webhook-not-found',
+    hint: 'Check the id against GET /api/admin/webhooks.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

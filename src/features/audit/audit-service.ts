@@ -16,7 +16,14 @@ export interface AuditLog extends AuditSink {
   flush: () => Promise<void>;
   /** At shutdown: flushes, then anchors the newest entry of the log (another instance's too). */
   close: () => Promise<void>;
+  /**
+   * Calls `listener` after each event is stored, before `record` resolves (webhooks turn some
+   * security events into deliveries). A listener's failure is reported, never the caller's.
+   */
+  onRecorded: (listener: AuditListener) => void;
 }
+
+export type AuditListener = (event: AuditEvent) => Promise<void>;
 
 export interface AuditLogOptions {
   /** HMAC key of the chain (`deriveKey('audit-chain')`). */
@@ -43,6 +50,14 @@ export function createAuditLog(database: Database, options: AuditLogOptions): Au
   let tail: Promise<void> = Promise.resolve();
   let queued = 0;
   let newest: ChainHead | null = null;
+  const listeners: AuditListener[] = [];
+  const notify = async (event: AuditEvent) => {
+    for (const listener of listeners) {
+      await listener(event).catch((error: unknown) =>
+        onProblem(`audit listener failed on ${event.type}: ${(error as Error).message}`),
+      );
+    }
+  };
 
   const append = (event: AuditEvent) =>
     database.db.transaction().execute(async (trx): Promise<ChainHead> => {
@@ -90,7 +105,10 @@ export function createAuditLog(database: Database, options: AuditLogOptions): Au
       tail = settled
         .then(anchorBatch)
         .catch((error: unknown) => onProblem(`audit checkpoint not moved: ${(error as Error).message}`));
-      return stored.then(() => undefined);
+      return stored.then(() => notify(event));
+    },
+    onRecorded: (listener) => {
+      listeners.push(listener);
     },
     async listRecent(limit, type) {
       return (await repo.listRecent(limit, type)).map(fromRow);

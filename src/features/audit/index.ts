@@ -1,5 +1,5 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
-export type { AuditLog, AuditLogOptions } from './audit-service.js';
+export type { AuditListener, AuditLog, AuditLogOptions } from './audit-service.js';
 export { createAuditLog } from './audit-service.js';
 export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';
 export { CHAIN_VERSION_KEYED, isEntryHashedWith } from './hash-entry.js';

@@ -7,11 +7,12 @@ import { type CollectionDefinition, RULE_ACTIONS } from './collection-definition
 import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
-import { createRecordsService } from './records-service.js';
+import { createRecordsService, type RecordChangeListener } from './records-service.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
+export type { RecordChange, RecordChangeListener } from './records-service.js';
 
 export interface CollectionsFeatureOptions {
   database: Database;
@@ -21,6 +22,8 @@ export interface CollectionsFeatureOptions {
   stepUpWindowSeconds: number;
   /** Statement timeout for rule-shaped queries on PostgreSQL. */
   ruleQueryTimeoutMs?: number;
+  /** Told of every successful record write (webhooks queue `record.*` events from it). */
+  onRecordChange?: RecordChangeListener;
   now?: () => number;
 }
 
@@ -60,6 +63,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     crypto,
     audit: options.audit,
     ...(options.ruleQueryTimeoutMs === undefined ? {} : { ruleQueryTimeoutMs: options.ruleQueryTimeoutMs }),
+    onRecordChange: options.onRecordChange,
     now,
   });
 

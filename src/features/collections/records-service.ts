@@ -49,6 +49,19 @@ export interface RecordsContext {
 
 type AnyDb = Kysely<Record<string, StoredRow>>;
 
+/** A successful record write, with the record as a rule-free reader sees it minus hidden and encrypted fields. */
+export interface RecordChange {
+  action: 'created' | 'updated' | 'deleted';
+  collection: string;
+  record: PublicRecord;
+}
+
+/**
+ * Told of each successful write on the write's own handle, so on PostgreSQL what it writes
+ * (a queued webhook) commits or rolls back with the record; on SQLite it runs right after.
+ */
+export type RecordChangeListener = (change: RecordChange, handle: Kysely<DatabaseTables>) => Promise<void>;
+
 /**
  * Records CRUD under the collection's rules. A missing rule locks the action to administrators;
  * a record the caller may not see is "not found" (404) on view, update and delete, so ids are
@@ -62,6 +75,7 @@ export function createRecordsService(deps: {
   audit: AuditSink;
   /** Statement timeout for rule-shaped queries on PostgreSQL. */
   ruleQueryTimeoutMs?: number;
+  onRecordChange?: RecordChangeListener | undefined;
   now?: () => number;
 }) {
   const db = deps.db as unknown as AnyDb;
@@ -130,6 +144,23 @@ export function createRecordsService(deps: {
           .where(condition)
           .executeTakeFirst()
       : Promise.resolve(undefined);
+
+  /** Reports a write to the listener; encrypted fields are left out so their plaintext never leaves in an event. */
+  const reportChange = async (
+    handle: AnyDb,
+    action: RecordChange['action'],
+    definition: CollectionDefinition,
+    row: StoredRow,
+  ) => {
+    if (!deps.onRecordChange) return;
+    const unencrypted = { ...definition, fields: definition.fields.filter((field) => !field.encrypted) };
+    const record = await encodeRecord(unencrypted, row, deps.crypto);
+    // The same connection under another table map: the listener writes its own tables.
+    await deps.onRecordChange(
+      { action, collection: definition.name, record },
+      handle as unknown as Kysely<DatabaseTables>,
+    );
+  };
 
   /** A missing rule: administrators only, refused before any work on the body or the database. */
   const isLocked = (action: RuleAction, definition: CollectionDefinition, ctx: RecordsContext) =>
@@ -222,6 +253,7 @@ export function createRecordsService(deps: {
         await requireValid(handle, definition, decoded);
         const row = await sealValues(definition, id, record, deps.crypto);
         await insertOrConflict(() => handle.insertInto(tableName(name)).values(row).execute());
+        await reportChange(handle, 'created', definition, row);
         return row;
       });
       if (!sealed) throw await refuseWrite(ctx, { collection: name, action: 'create' });
@@ -247,11 +279,13 @@ export function createRecordsService(deps: {
             .where(sql.ref(`${table}.id`), '=', id)
             .execute(),
         );
-        return handle
+        const updated = await handle
           .selectFrom(table)
           .selectAll()
           .where(sql.ref(`${table}.id`), '=', id)
           .executeTakeFirstOrThrow();
+        await reportChange(handle, 'updated', definition, updated);
+        return updated;
       });
       if (!row) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
       return encodeRecord(definition, row, deps.crypto);
@@ -264,11 +298,13 @@ export function createRecordsService(deps: {
       const condition = ruleCondition('delete', ctx, loaded);
       const table = tableName(name);
       const deleted = await bounded(async (handle) => {
-        if (!(await selectVisible(handle, table, id, condition))) return false;
+        const visible = await selectVisible(handle, table, id, condition);
+        if (!visible) return false;
         await handle
           .deleteFrom(table)
           .where(sql.ref(`${table}.id`), '=', id)
           .execute();
+        await reportChange(handle, 'deleted', loaded.definition, visible);
         return true;
       });
       if (!deleted) throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });

@@ -1,0 +1,96 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { requireAdmin } from '../../auth/index.js';
+import type { WebhooksService } from '../webhooks-service.js';
+import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
+import {
+  CreatedWebhookSchema,
+  problem,
+  WebhookIdParams,
+  type WebhookInputBody,
+  WebhookInputSchema,
+  WebhookSchema,
+} from './webhook-schemas.js';
+
+/** Register, list, show and delete webhooks: administrators only; changes need step-up and are audited. */
+export function registerWebhookAdminRoutes(
+  app: FastifyInstance,
+  webhooks: WebhooksService,
+  deps: WebhookRouteDeps,
+): void {
+  app.post<{ Body: WebhookInputBody }>(
+    '/api/admin/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Register a webhook; the answer carries its signing secret, shown only this once',
+        body: WebhookInputSchema,
+        response: { 201: CreatedWebhookSchema, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireAdminWrite(request, deps);
+      const created = await webhooks.create(request.body);
+      // Never the secret: the audit log is read by more people than the receiver's owner.
+      await auditWebhookChange(deps, request, auth.user.id, 'webhook.created', {
+        webhookId: created.id,
+        url: created.url,
+        events: created.events,
+        secretGiven: request.body.secret !== undefined,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/admin/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'All webhooks (never their secrets)',
+        response: { 200: Type.Object({ items: Type.Array(WebhookSchema) }), 401: problem, 403: problem },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      return { items: await webhooks.list() };
+    },
+  );
+
+  app.get<{ Params: WebhookIdParams }>(
+    '/api/admin/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'One webhook (never its secret)',
+        params: WebhookIdParams,
+        response: { 200: WebhookSchema, 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      return webhooks.get(request.params.id);
+    },
+  );
+
+  app.delete<{ Params: WebhookIdParams }>(
+    '/api/admin/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Delete a webhook with its queued deliveries and delivery log',
+        params: WebhookIdParams,
+        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = requireAdminWrite(request, deps);
+      const removed = await webhooks.remove(request.params.id);
+      await auditWebhookChange(deps, request, auth.user.id, 'webhook.deleted', {
+        webhookId: removed.id,
+        url: removed.url,
+      });
+      return reply.code(204).send();
+    },
+  );
+}
