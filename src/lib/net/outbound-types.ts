@@ -29,6 +29,10 @@ export interface OutboundRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
   headers?: Readonly<Record<string, string>>;
   body?: string | Uint8Array;
+  /** Cancels the request (on top of the policy's total timeout). */
+  signal?: AbortSignal;
+  /** `manual` returns a redirect response as it is instead of following it. Default `follow`. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface OutboundResponse {
@@ -60,8 +64,10 @@ export class OutboundError extends Error {
     message: string,
     /** The address that was refused, when an address was the reason. */
     readonly address?: string,
+    /** `cause`: the library or socket error behind a `network` or `timeout` failure, for the log. */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'OutboundError';
   }
 }
