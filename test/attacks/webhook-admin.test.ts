@@ -91,6 +91,16 @@ describe('webhook administration', () => {
     }
   });
 
+  it('audits a webhook URL without its credentials-bearing parts (query, fragment)', async () => {
+    const created = await registerWebhook(app, admin, { ...hook, url: 'https://hooks.example.com/in?token=tok-123#f' });
+    expect(created.url).toBe('https://hooks.example.com/in?token=tok-123#f');
+    const audit = await auditEntries(app, 'webhook.created');
+    expect(audit.find((entry) => entry.details.webhookId === created.id)?.details.url).toBe(
+      'https://hooks.example.com/in',
+    );
+    expect(JSON.stringify(audit)).not.toContain('tok-123');
+  });
+
   it('takes a given whsec_ secret of at least 24 bytes and refuses any other', async () => {
     const given = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
     expect((await registerWebhook(app, admin, { ...hook, secret: given })).secret).toBe(given);

@@ -50,7 +50,7 @@ async function settledLog(app: TestApp, admin: Account, webhookId: string, count
 }
 
 const envelope = (delivery: ReceivedDelivery) => JSON.parse(delivery.body) as Envelope;
-const idOf = (delivery: ReceivedDelivery) => String(delivery.headers['webhook-id']);
+const idOf = (delivery: Pick<ReceivedDelivery, 'headers'>) => String(delivery.headers['webhook-id']);
 
 describe('webhook deliveries', () => {
   let app: RestartableTestApp;

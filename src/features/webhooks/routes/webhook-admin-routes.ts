@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { isAppError } from '../../../errors/index.js';
+import { describeUrl } from '../../../lib/net/outbound-url.js';
 import { requireAdmin } from '../../auth/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
 import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
@@ -30,11 +32,20 @@ export function registerWebhookAdminRoutes(
     },
     async (request, reply) => {
       const auth = requireAdminWrite(request, deps);
-      const created = await webhooks.create(request.body);
-      // Never the secret: the audit log is read by more people than the receiver's owner.
+      const created = await webhooks.create(request.body).catch(async (error: unknown) => {
+        // An administrator pointing a webhook at an internal address is worth knowing about (SSRF).
+        if (isAppError(error) && error.code === 'HOOK_URL_REFUSED') {
+          await auditWebhookChange(deps, request, auth.user.id, 'webhook.url.refused', {
+            url: describeUrl(request.body.url),
+          });
+        }
+        throw error;
+      });
+      // Never the secret, nor credentials, query or fragment of the URL (they may carry tokens):
+      // the audit log is read by more people than the receiver's owner.
       await auditWebhookChange(deps, request, auth.user.id, 'webhook.created', {
         webhookId: created.id,
-        url: created.url,
+        url: describeUrl(created.url),
         events: created.events,
         secretGiven: request.body.secret !== undefined,
       });
@@ -88,7 +99,7 @@ export function registerWebhookAdminRoutes(
       const removed = await webhooks.remove(request.params.id);
       await auditWebhookChange(deps, request, auth.user.id, 'webhook.deleted', {
         webhookId: removed.id,
-        url: removed.url,
+        url: describeUrl(removed.url),
       });
       return reply.code(204).send();
     },
