@@ -11,6 +11,7 @@ import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
 import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
+import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
 import { openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
@@ -39,6 +40,8 @@ export interface BulwarkApp {
   findings: Finding[];
   auth: AuthFeature;
   state: SharedState;
+  /** The SSRF guard every outbound request goes through (webhooks, OIDC discovery). */
+  outbound: OutboundClient;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
   createSetupLink: (baseUrl: string) => Promise<string | null>;
@@ -118,6 +121,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     findings,
     auth,
     state,
+    outbound: core.outbound,
     deriveKey: core.deriveKey,
     async createSetupLink(baseUrl) {
       const token = await auth.createSetupToken();

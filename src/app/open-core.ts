@@ -6,10 +6,12 @@ import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
 import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
+import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createDatabaseState, type SharedState } from '../stores/index.js';
 import { holdDataDir } from './data-dir-lock.js';
 import { describeData, unlockMasterKey } from './key-check.js';
 import { overriddenKeyFile } from './master-key.js';
+import { createAuditedOutboundClient } from './outbound.js';
 import { StartRefusedError } from './start-refused.js';
 
 export { StartRefusedError } from './start-refused.js';
@@ -23,6 +25,8 @@ export interface Core {
   auth: AuthFeature;
   /** The state given (Redis), else throttles and bans in this database. */
   state: SharedState;
+  /** Every request to an address a user or an administrator chose goes through this guard. */
+  outbound: OutboundClient;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The key file that BULWARK_MASTER_KEY overrides, or null; the server says so in its log. */
   overriddenKeyFile: string | null;
@@ -57,10 +61,11 @@ export async function openCore(
     throw error;
   });
   const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
+  const onAuditProblem = options.onAuditProblem ?? ((message: string) => console.error(`bulwark: ${message}`));
   const audit = createAuditLog(database, {
     chainKey: derive('audit-chain'),
     checkpoint: { path: checkpointPath(config.dataDir), key: derive('audit-checkpoint') },
-    onProblem: options.onAuditProblem ?? ((message) => console.error(`bulwark: ${message}`)),
+    onProblem: (message) => onAuditProblem(message),
   });
   // Without Redis, sign-in locks and bans live in the database: a restart must not lift them.
   const state =
@@ -69,7 +74,8 @@ export async function openCore(
       await database.close();
       throw error;
     }));
-  const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state });
+  const outbound = createAuditedOutboundClient(config, audit, onAuditProblem);
+  const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state, outbound });
   return {
     config,
     findings,
@@ -77,10 +83,12 @@ export async function openCore(
     audit,
     auth,
     state,
+    outbound,
     deriveKey: derive,
     overriddenKeyFile: overriddenKeyFile(config.dataDir, config.masterKey),
     async close() {
       auth.close();
+      await outbound.close();
       // Anchors the newest entry (the `server.stop` one included) before the database closes.
       await audit.close();
       // A state given by the caller is the caller's to close.

@@ -2,8 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMasterKey, isStrongMasterKey } from '../lib/crypto/master-key.js';
+import { createAddressJudge, isBroadAllowance } from '../lib/net/address-policy.js';
 import { isValidCidr } from '../lib/net/cidr.js';
 import { isLoopbackHost } from '../lib/net/ip.js';
+import { isValidDnsServer } from '../lib/net/outbound-resolve.js';
+import { OutboundError } from '../lib/net/outbound-types.js';
+import { checkParsedUrl } from '../lib/net/outbound-url.js';
 import type { FrozenConfig } from './load.js';
 
 export type Severity = 'high' | 'medium' | 'low';
@@ -167,6 +171,42 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
       ),
     message: 'an entry of server.trustedProxies or an abuse allow/deny list is not an IP address or CIDR',
     fix: 'write entries like 10.0.0.0/8, 203.0.113.7 or 2001:db8::/32',
+  },
+  {
+    id: 'invalid-outbound-allowed-cidrs',
+    severity: 'high',
+    test: (c) => c.outbound.allowedCidrs.some((entry) => !isValidCidr(entry)),
+    message: 'an entry of outbound.allowedCidrs is not an IP address or CIDR',
+    fix: 'write entries like 10.1.2.0/24, 127.0.0.1/32 or fd00:1::/48 in outbound.allowedCidrs',
+  },
+  {
+    id: 'invalid-outbound-dns-servers',
+    severity: 'high',
+    test: (c) => c.outbound.dnsServers.some((entry) => !isValidDnsServer(entry)),
+    message: 'an entry of outbound.dnsServers is not an IP address with an optional port',
+    fix: 'write entries like 10.0.0.53, 10.0.0.53:5353 or [2606:4700::1111]:53 in outbound.dnsServers',
+  },
+  {
+    // An allow-list meant for one internal receiver that opens the cloud metadata endpoint
+    // (credentials for the whole account) or a whole private network undoes the SSRF guard.
+    id: 'outbound-allow-list-too-broad',
+    severity: 'medium',
+    test: (c) => c.outbound.allowedCidrs.some(isBroadAllowance),
+    message:
+      'outbound.allowedCidrs lets webhooks reach a cloud metadata address or a whole private range wider than /16 (IPv6: /48)',
+    fix: 'allow-list only the receivers’ own addresses or subnets (e.g. 10.1.2.0/24)',
+  },
+  {
+    id: 'oidc-issuer-refused-by-outbound',
+    severity: 'medium',
+    test: (c) => {
+      const judge = createAddressJudge(c.outbound.allowedCidrs.filter(isValidCidr));
+      return c.auth.oidc.providers.some(
+        (p) => checkParsedUrl(p.issuer, c.outbound.allowHttp, judge) instanceof OutboundError,
+      );
+    },
+    message: 'an OIDC issuer URL is refused by the outbound policy, so sign-in with that provider fails',
+    fix: 'for a provider on a private or loopback address, add the address to outbound.allowedCidrs (and set outbound.allowHttp for an http:// issuer)',
   },
   {
     id: 'redis-without-tls',

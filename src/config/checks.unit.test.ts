@@ -53,7 +53,7 @@ describe('named configuration checks', () => {
     expect(ids(env)).toContain(expected);
   });
 
-  it('accepts mail with a public URL and OIDC over https (or on loopback)', () => {
+  it('accepts mail with a public URL and OIDC over https (or on loopback, allowed for outbound requests)', () => {
     expect(
       ids({
         BULWARK_SMTP_URL: 'smtps://u:p@mail.example:465',
@@ -62,8 +62,40 @@ describe('named configuration checks', () => {
           { name: 'corp', issuer: 'https://id.example', clientId: 'c', clientSecret: 's' },
           { name: 'dev', issuer: 'http://127.0.0.1:9000', clientId: 'c', clientSecret: 's' },
         ]),
+        BULWARK_OUTBOUND_ALLOW_HTTP: 'true',
+        BULWARK_OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32',
       }),
     ).toEqual([]);
+  });
+
+  it.each([
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/33' }, 'high:invalid-outbound-allowed-cidrs'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: 'receiver.internal' }, 'high:invalid-outbound-allowed-cidrs'],
+    [{ BULWARK_OUTBOUND_DNS_SERVERS: 'dns.google' }, 'high:invalid-outbound-dns-servers'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: '169.254.169.254/32' }, 'medium:outbound-allow-list-too-broad'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: '169.254.0.0/16' }, 'medium:outbound-allow-list-too-broad'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/8' }, 'medium:outbound-allow-list-too-broad'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: '0.0.0.0/0' }, 'medium:outbound-allow-list-too-broad'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: 'fd00::/8' }, 'medium:outbound-allow-list-too-broad'],
+    [{ BULWARK_OUTBOUND_ALLOWED_CIDRS: 'fd00:ec2::254' }, 'medium:outbound-allow-list-too-broad'],
+    [
+      {
+        BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
+          { name: 'dev', issuer: 'http://127.0.0.1:9000', clientId: 'c', clientSecret: 's' },
+        ]),
+      },
+      'medium:oidc-issuer-refused-by-outbound',
+    ],
+  ])('outbound policy %o → %s', (env, expected) => {
+    expect(ids(env)).toContain(expected);
+  });
+
+  it('accepts a narrow outbound allow-list and DNS servers', () => {
+    const env = {
+      BULWARK_OUTBOUND_ALLOWED_CIDRS: '10.1.2.0/24,192.168.0.0/16,127.0.0.1/32,fd00:1::/48',
+      BULWARK_OUTBOUND_DNS_SERVERS: '10.0.0.53,10.0.0.53:5353,[2606:4700::1111]:53',
+    };
+    expect(ids(env)).toEqual([]);
   });
 
   it('accepts mail with TLS required, over smtps://, or to a loopback relay', () => {

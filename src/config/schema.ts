@@ -384,6 +384,54 @@ const AbuseSchema = Type.Object(
   strict,
 );
 
+/**
+ * Every request the server makes to an address a user or an administrator chose (webhooks, OIDC
+ * discovery) goes through the outbound guard (lib/net/outbound-guard.ts) under this policy.
+ */
+const OutboundSchema = Type.Object(
+  {
+    allowHttp: Type.Boolean({
+      default: false,
+      description: 'Allow plain `http:` URLs for outbound requests (webhooks, OIDC discovery). Off: `https:` only.',
+    }),
+    allowedCidrs: Type.Array(Type.String({ minLength: 2, maxLength: 64 }), {
+      default: [],
+      description:
+        'Addresses or CIDRs outbound requests may reach although they are loopback, private, link-local, CGNAT, multicast or cloud metadata addresses (`10.1.2.0/24` for an internal webhook receiver). Empty: only public addresses.',
+    }),
+    maxRedirects: Type.Integer({
+      default: 3,
+      minimum: 0,
+      maximum: 10,
+      description: 'Redirects an outbound request follows, each checked like the first URL; one more fails it.',
+    }),
+    connectTimeoutMs: Type.Integer({
+      default: 5000,
+      minimum: 100,
+      maximum: 60_000,
+      description: 'An outbound connection (TCP and TLS) not made in this time fails.',
+    }),
+    totalTimeoutMs: Type.Integer({
+      default: 10_000,
+      minimum: 100,
+      maximum: 300_000,
+      description: 'An outbound request, redirects and the whole response body included, must finish in this time.',
+    }),
+    maxResponseBytes: Type.Integer({
+      default: MiB,
+      minimum: 1024,
+      maximum: 64 * MiB,
+      description: 'Largest response body an outbound request reads; a longer one is cut off and the request fails.',
+    }),
+    dnsServers: Type.Array(Type.String({ minLength: 2, maxLength: 64 }), {
+      default: [],
+      description:
+        'DNS servers (`1.1.1.1`, `10.0.0.53:5353`, `[2606:4700::1111]:53`) that resolve outbound host names instead of the system resolver. Empty: the system resolver (`/etc/hosts` included).',
+    }),
+  },
+  strict,
+);
+
 const RedisSchema = Type.Object(
   {
     url: Type.Optional(
@@ -462,6 +510,7 @@ export const ConfigSchema = Type.Object(
     auth: AuthSchema,
     smtp: SmtpSchema,
     abuse: AbuseSchema,
+    outbound: OutboundSchema,
     redis: RedisSchema,
     webhooks: WebhooksSchema,
     publicUrl: Type.Optional(

@@ -390,6 +390,7 @@ describe('V7.x/V13 forwarded headers are honoured from trusted proxies only', ()
     const instance = await createTestApp({
       logLevel: 'silent',
       env: {
+        ...provider.outboundEnv,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           {
             name: 'test',

@@ -44,6 +44,7 @@ describe.each(Object.entries(forgeries))('an ID token with %s', (name, tamper) =
     });
     app = await createTestApp({
       env: {
+        ...provider.outboundEnv,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: providerName, issuer: provider.issuer, clientId: 'bulwark', clientSecret: SECRET },
         ]),

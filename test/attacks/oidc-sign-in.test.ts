@@ -61,6 +61,7 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
     app = await createTestApp({
       logLevel: 'debug',
       env: {
+        ...provider.outboundEnv,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: 'test', issuer: provider.issuer, clientId: 'bulwark', clientSecret: CLIENT_SECRET },
           {
@@ -612,6 +613,7 @@ describe('OIDC provider whose discovery document names another issuer', () => {
     });
     app = await createTestApp({
       env: {
+        ...provider.outboundEnv,
         BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
           { name: 'impostor', issuer: provider.issuer, clientId: 'bulwark', clientSecret: SECRET },
         ]),

@@ -108,6 +108,7 @@ describe('open redirects through OIDC sign-in (?next=)', () => {
       const created = await createTestApp({
         env: {
           BULWARK_AUTH_REDIRECTS_ALLOWED: allowed,
+          ...provider.outboundEnv,
           BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
             { name: 'test', issuer: provider.issuer, clientId: 'bulwark', clientSecret: CLIENT_SECRET },
           ]),

@@ -39,6 +39,12 @@ export interface OidcProviderOptions {
 export interface OidcTestProvider {
   /** `http://127.0.0.1:PORT`, no trailing slash; the real issuer, also with `issuerOverride`. */
   issuer: string;
+  /**
+   * The settings an app needs to reach this provider: it listens on loopback over plain HTTP,
+   * which the outbound guard refuses until an administrator allows both (README, "Outbound
+   * requests").
+   */
+  outboundEnv: Readonly<Record<string, string>>;
   stop(): Promise<void>;
   /**
    * Act as the user's browser: GET the provider's authorization URL, sign in as `subject` and
@@ -156,6 +162,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
 
   return {
     issuer,
+    outboundEnv: { BULWARK_OUTBOUND_ALLOW_HTTP: 'true', BULWARK_OUTBOUND_ALLOWED_CIDRS: '127.0.0.1/32' },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

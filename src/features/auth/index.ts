@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
 import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
+import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { SharedState } from '../../stores/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { createAccountMailer } from './account-mailer.js';
@@ -42,6 +43,8 @@ export interface AuthFeatureOptions {
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** Shared counters and bans (throttling, per-user budget). */
   state: SharedState;
+  /** The SSRF guard; OIDC discovery and token requests go through it. */
+  outbound: OutboundClient;
   now?: () => number;
 }
 
@@ -155,7 +158,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerUserAdminRoutes(app, deps);
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
-      registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now));
+      registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now, options.outbound.fetch));
     },
 
     /** A one-time first-administrator token, or null once an administrator exists. */

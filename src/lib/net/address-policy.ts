@@ -79,3 +79,25 @@ export function createAddressJudge(allowedCidrs: readonly string[]): AddressJudg
   const isAllowListed = createCidrMatcher(allowedCidrs);
   return (address) => (isAllowListed(address) ? null : refusedRangeOf(address));
 }
+
+/** Wider than this, an allow-list entry opens more than one site's network (config check). */
+const NARROWEST_BROAD_PREFIX = { ipv4: 16, ipv6: 48 } as const;
+
+/**
+ * True when an allow-list entry is broader than an administrator likely meant: it contains a
+ * cloud metadata address, or it is wider than /16 (IPv6: /48) and not global unicast space,
+ * e.g. all of 10/8 or all of loopback and link-local. Invalid entries are not broad (another
+ * check reports them).
+ */
+export function isBroadAllowance(entry: string): boolean {
+  let base: Address;
+  let bits: number;
+  try {
+    const address = ipaddr.parse(entry.split('/')[0] ?? '');
+    [base, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [address, address.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return false;
+  }
+  const containsMetadata = METADATA.some(({ range }) => range[0].kind() === base.kind() && range[0].match(base, bits));
+  return containsMetadata || (bits < NARROWEST_BROAD_PREFIX[base.kind()] && judge(base) !== null);
+}

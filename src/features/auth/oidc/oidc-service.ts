@@ -44,6 +44,8 @@ export function createOidcService(
   config: FrozenConfig,
   hash: TokenHasher,
   now: () => number,
+  /** The outbound guard's fetch: the issuer is an address like any other (SSRF, rebinding). */
+  guardedFetch: typeof fetch,
 ) {
   const providers = new Map(config.auth.oidc.providers.map((provider) => [provider.name, provider]));
   const discovered = new Map<string, Promise<client.Configuration>>();
@@ -64,7 +66,12 @@ export function createOidcService(
       // openid-client skips the ID token's signature when it came straight from the token
       // endpoint over TLS (OIDC Core 3.1.3.7 allows it); we check it anyway (ASVS V9.1.1).
       const execute = [client.enableNonRepudiationChecks, ...(insecure ? [client.allowInsecureRequests] : [])];
-      pending = client.discovery(issuer, provider.clientId, provider.clientSecret, undefined, { execute });
+      // Discovery, token and key requests all use the guard's fetch (kept on the configuration).
+      pending = client.discovery(issuer, provider.clientId, provider.clientSecret, undefined, {
+        execute,
+        [client.customFetch]: (url, { body, signal, ...rest }) =>
+          guardedFetch(url, { ...rest, ...(body === undefined ? {} : { body }), ...(signal ? { signal } : {}) }),
+      });
       discovered.set(provider.name, pending);
       pending.catch(() => discovered.delete(provider.name));
     }
