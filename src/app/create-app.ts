@@ -7,13 +7,14 @@ import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
+import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
 import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
-import { openCore } from './open-core.js';
+import { type Core, openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
 export { StartRefusedError } from './open-core.js';
@@ -90,12 +91,15 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   });
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
+  const webhooks = createAppWebhooks(core, logger);
+  webhooks.registerRoutes(http);
   const collections = createCollectionsFeature({
     database,
     audit,
     dataEncryptionKey: core.deriveKey('data-encryption'),
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
+    onRecordChange: webhooks.onRecordChange,
   });
   collections.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
@@ -144,6 +148,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
         actor: 'system',
         details: { version: BULWARK_VERSION, url, dialect: database.dialect, tls: Boolean(config.tls.cert) },
       });
+      webhooks.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -151,11 +156,32 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       stopped = true;
       // Drain first: in-flight requests finish and may still write to the database.
       await http.close();
+      // Then the deliveries under way: each is recorded before the database and the guard close.
+      await webhooks.stop();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
       await redis?.close();
     },
   };
+}
+
+/**
+ * Webhooks, fed by record writes (wired into collections) and by the audit log's security
+ * events (the user events), delivering through the core's outbound guard; deliveries start with
+ * `start()` and stop before the database closes.
+ */
+function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
+  const webhooks = createWebhooksFeature({
+    database: core.database,
+    audit: core.audit,
+    outbound: core.outbound,
+    secretsKey: core.deriveKey('webhook-secrets'),
+    policy: core.config.webhooks,
+    stepUpWindowSeconds: core.config.auth.stepUpWindowSeconds,
+    onError: (error) => logger.error({ err: error }, 'webhook delivery round failed'),
+  });
+  core.audit.onRecorded(webhooks.onAuditEvent);
+  return webhooks;
 }
 
 async function probeDependencies(database: Database, state: SharedState): Promise<Record<string, 'ok' | 'down'>> {
