@@ -209,6 +209,15 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'for a provider on a private or loopback address, add the address to outbound.allowedCidrs (and set outbound.allowHttp for an http:// issuer)',
   },
   {
+    // A claim that lapses while its delivery is still being sent lets another instance send it
+    // too: the receiver gets the event twice.
+    id: 'webhook-lease-below-outbound-timeout',
+    severity: 'medium',
+    test: (c) => c.webhooks.leaseMs <= c.outbound.totalTimeoutMs,
+    message: 'webhooks.leaseMs is not longer than outbound.totalTimeoutMs, so a slow delivery can be sent twice',
+    fix: 'set webhooks.leaseMs well above outbound.totalTimeoutMs (the default 120000 is 12 times the default timeout)',
+  },
+  {
     id: 'redis-without-tls',
     severity: 'medium',
     test: (c) => c.redis.url?.startsWith('redis://') === true && !isLoopbackHost(hostOf(c.redis.url)),

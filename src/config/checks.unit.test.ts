@@ -132,6 +132,14 @@ describe('named configuration checks', () => {
     expect(ids({}, { tlsCertNotAfterMs: NOW - DAY })).toEqual(['high:tls-cert-expired']);
   });
 
+  it('warns when a webhook claim can lapse while its delivery is still being sent', () => {
+    expect(ids({ BULWARK_WEBHOOKS_LEASE_MS: '10000' })).toEqual(['medium:webhook-lease-below-outbound-timeout']);
+    expect(ids({ BULWARK_WEBHOOKS_LEASE_MS: '30000', BULWARK_OUTBOUND_TOTAL_TIMEOUT_MS: '60000' })).toEqual([
+      'medium:webhook-lease-below-outbound-timeout',
+    ]);
+    expect(ids({ BULWARK_WEBHOOKS_LEASE_MS: '10001' })).toEqual([]);
+  });
+
   it('lists high findings first', () => {
     const found = ids({ BULWARK_CORS_ORIGINS: '*', BULWARK_HOST: '0.0.0.0' });
     expect(found).toEqual(['high:public-bind-without-tls', 'medium:cors-wildcard-origin']);
