@@ -264,6 +264,15 @@ describe('webhook deliveries', () => {
     expect(receiver.receivedAt(hook.path).map((d) => envelope(d).data.record?.id)).toContain(later.id);
   });
 
+  it('many simultaneous record writes each queue their event, without exhausting the connection pool', async () => {
+    const hook = await hookOn(app, ['record.created']);
+    // More writes at once than the PostgreSQL pool has connections (10): each write's own
+    // transaction must be enough to queue its event.
+    const created = await Promise.all(Array.from({ length: 24 }, (_, i) => newNote(app, `burst-${i}`)));
+    await waitUntil(() => receiver.acceptedIds(hook.path).length >= created.length, 'every event of the burst arrives');
+    expect(new Set(receiver.acceptedIds(hook.path)).size).toBe(created.length);
+  });
+
   it('two instances on one database never send the same delivery twice', async () => {
     const hook = await hookOn(app, ['record.created']);
     const second = await app.secondInstance();

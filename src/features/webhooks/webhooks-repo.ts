@@ -15,7 +15,9 @@ export interface AttemptOutcome {
 export function createWebhooksRepo(db: Kysely<DatabaseTables>) {
   return {
     insertWebhook: (row: WebhooksTable) => db.insertInto('webhooks').values(row).execute(),
-    listWebhooks: () => db.selectFrom('webhooks').selectAll().orderBy('created_ms').orderBy('id').execute(),
+    /** On `handle` when given: a record write's transaction must not wait for a second pooled connection. */
+    listWebhooks: (handle: Kysely<DatabaseTables> = db) =>
+      handle.selectFrom('webhooks').selectAll().orderBy('created_ms').orderBy('id').execute(),
     findWebhook: (id: string) => db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst(),
     findWebhooks: (ids: readonly string[]) =>
       ids.length === 0 ? Promise.resolve([]) : db.selectFrom('webhooks').selectAll().where('id', 'in', ids).execute(),
