@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../../db/index.js';
-import { type OutboundClient, OutboundError } from '../../lib/net/outbound-types.js';
+import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { AuditSink } from '../audit/index.js';
-import { retryDelayMs } from './retry-schedule.js';
-import { type SecretBox, secretKeyBytes } from './webhook-secret.js';
-import { signDelivery } from './webhook-signer.js';
-import type { AttemptOutcome, WebhooksRepo } from './webhooks-repo.js';
+import { attemptOutcome } from './retry-schedule.js';
+import { sendDelivery } from './send-delivery.js';
+import type { SecretBox } from './webhook-secret.js';
+import type { WebhooksRepo } from './webhooks-repo.js';
 
 export interface DeliveryPolicy {
   pollIntervalMs: number;
@@ -14,17 +14,6 @@ export interface DeliveryPolicy {
   retryBaseMs: number;
   retryMaxMs: number;
   leaseMs: number;
-}
-
-/** Refusals by the outbound policy: the URL's target is not allowed, so trying again cannot help. */
-const POLICY_REFUSALS = new Set(['scheme', 'address', 'redirects']);
-
-/** How one attempt went, before the queue decides what comes next. */
-interface AttemptResult {
-  httpStatus: number | null;
-  /** Stable reason for the log: `http-503`, `timeout`, `refused:address`, …; null on success. */
-  error: string | null;
-  isRefused: boolean;
 }
 
 /**
@@ -48,43 +37,13 @@ export function createDeliveryWorker(deps: {
   let running: Promise<void> | null = null;
   let isStopped = false;
 
-  const attempt = async (delivery: WebhookDeliveriesTable, webhook: WebhooksTable): Promise<AttemptResult> => {
-    const secret = deps.secrets.open(webhook.id, webhook.secret_sealed);
-    const keyBytes = secret ? secretKeyBytes(secret) : null;
-    // A secret that does not open was tampered with: sending unsigned or wrongly signed is worse than not sending.
-    if (!keyBytes) return { httpStatus: null, error: 'secret-unreadable', isRefused: true };
-    const headers = signDelivery({
-      keyBytes,
-      messageId: delivery.id,
-      timestampSeconds: Math.floor(now() / 1000),
-      body: delivery.payload,
-    });
-    try {
-      const response = await deps.outbound.request(webhook.url, { method: 'POST', headers, body: delivery.payload });
-      const isOk = response.status >= 200 && response.status < 300;
-      return { httpStatus: response.status, error: isOk ? null : `http-${response.status}`, isRefused: false };
-    } catch (error) {
-      if (!(error instanceof OutboundError)) throw error;
-      const isRefused = POLICY_REFUSALS.has(error.reason);
-      return { httpStatus: null, error: isRefused ? `refused:${error.reason}` : error.reason, isRefused };
-    }
-  };
-
-  /** What the queue does after an attempt: done, refused, retry later, or give up. */
-  const outcomeOf = (delivery: WebhookDeliveriesTable, result: AttemptResult, latencyMs: number): AttemptOutcome => {
-    const nowMs = now();
-    const attemptsMade = delivery.attempts + 1;
-    const base = { httpStatus: result.httpStatus, latencyMs, error: result.error, nowMs, nextAttemptMs: nowMs };
-    if (result.error === null) return { ...base, status: 'succeeded' };
-    if (result.isRefused) return { ...base, status: 'failed' };
-    if (attemptsMade >= policy.maxAttempts) return { ...base, status: 'dead' };
-    return { ...base, status: 'pending', nextAttemptMs: nowMs + retryDelayMs(attemptsMade, policy) };
-  };
-
   const deliver = async (delivery: WebhookDeliveriesTable, webhook: WebhooksTable) => {
     const startedMs = now();
-    const result = await attempt(delivery, webhook);
-    const outcome = outcomeOf(delivery, result, Math.max(0, now() - startedMs));
+    const result = await sendDelivery(deps, delivery, webhook);
+    const outcome = attemptOutcome(
+      { attemptsBefore: delivery.attempts, result, latencyMs: Math.max(0, now() - startedMs), nowMs: now() },
+      policy,
+    );
     const isRecorded = await repo.finishAttempt(delivery.id, token, outcome);
     if (isRecorded && outcome.status === 'dead') {
       await deps.audit.record({

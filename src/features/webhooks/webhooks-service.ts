@@ -137,7 +137,7 @@ export function createWebhooksService(deps: {
      * transaction on PostgreSQL), so the event is stored when the change is, or neither is.
      */
     async enqueue(event: WebhookEvent, data: object, handle: Kysely<DatabaseTables> = deps.db): Promise<void> {
-      const subscribed = (await repo.listWebhooks()).filter((row) =>
+      const subscribed = (await repo.listWebhooks(handle)).filter((row) =>
         isSubscribed(JSON.parse(row.events) as string[], event),
       );
       await repo.insertDeliveries(

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from './retry-schedule.js';
+import { attemptOutcome, retryDelayMs } from './retry-schedule.js';
 import { isSubscribed, unknownEventProblems, webhookEventForAudit } from './webhook-events.js';
 import { createSecretBox, generateWebhookSecret, secretKeyBytes } from './webhook-secret.js';
 import { signDelivery, WEBHOOK_USER_AGENT } from './webhook-signer.js';
@@ -108,5 +108,35 @@ describe('retry schedule', () => {
     expect(retryDelayMs(30, policy, () => 0.999_999)).toBe(59_999);
     expect(retryDelayMs(1000, policy, () => 0.5)).toBe(30_000);
     expect(retryDelayMs(3, policy, () => 0)).toBe(0);
+  });
+});
+
+describe('attempt outcome', () => {
+  const policy = { maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 60_000 };
+  const at = (attemptsBefore: number, result: Parameters<typeof attemptOutcome>[0]['result']) =>
+    attemptOutcome({ attemptsBefore, result, latencyMs: 7, nowMs: 10_000 }, policy, () => 0.5);
+
+  it('finishes on 2xx, retries other failures with backoff, gives up after the last attempt', () => {
+    expect(at(0, { httpStatus: 204, error: null, isRefused: false })).toMatchObject({
+      status: 'succeeded',
+      latencyMs: 7,
+    });
+    expect(at(0, { httpStatus: 503, error: 'http-503', isRefused: false })).toMatchObject({
+      status: 'pending',
+      nextAttemptMs: 10_500,
+      httpStatus: 503,
+    });
+    expect(at(1, { httpStatus: null, error: 'timeout', isRefused: false })).toMatchObject({
+      status: 'pending',
+      nextAttemptMs: 11_000,
+    });
+    expect(at(2, { httpStatus: null, error: 'network', isRefused: false }).status).toBe('dead');
+  });
+
+  it('does not retry what the outbound policy refused', () => {
+    expect(at(0, { httpStatus: null, error: 'refused:address', isRefused: true })).toMatchObject({
+      status: 'failed',
+      error: 'refused:address',
+    });
   });
 });
