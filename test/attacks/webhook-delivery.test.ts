@@ -204,6 +204,40 @@ describe('webhook deliveries', () => {
     ).toEqual(['before-1', 'before-2', 'before-3']);
   });
 
+  it('stopping waits for the attempt under way and records it: the next process does not send it again', async () => {
+    const hook = await hookOn(app, ['record.created']);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = () => {};
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    receiver.answer(hook.path, async () => {
+      arrived();
+      await held;
+      return 200;
+    });
+    await newNote(app, 'in flight');
+    await arrival;
+    const restarting = app.restart();
+    // The answer comes while the server is stopping; without waiting for it, the database would
+    // close first and the attempt would stay claimed, to be sent again after its lease.
+    setTimeout(release, 100);
+    app = await restarting;
+    expect((await deliveryLog(app, admin, hook.id))[0]).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      lastStatus: 200,
+    });
+    await app.start();
+    receiver.answer(hook.path, () => 200);
+    await newNote(app, 'after the restart');
+    await waitUntil(() => receiver.acceptedIds(hook.path).length >= 2, 'the next event arrives');
+    expect(receiver.receivedAt(hook.path)).toHaveLength(2);
+  });
+
   it('gives a delivery up after maxAttempts: marked dead and audited', async () => {
     const hook = await hookOn(app, ['user.deleted']);
     receiver.answer(hook.path, () => 500);

@@ -21,7 +21,10 @@ export interface WebhookReceiver {
   port: number;
   received: ReceivedDelivery[];
   /** Sets how later requests to `path` are answered (default 204). */
-  answer: (path: string, answer: (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer) => void;
+  answer: (
+    path: string,
+    answer: (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer | Promise<ReceiverAnswer>,
+  ) => void;
   /** The requests to `path`, in order. */
   receivedAt: (path: string) => ReceivedDelivery[];
   /** The message ids (`webhook-id`) of requests to `path` answered 2xx, in order. */
@@ -34,13 +37,16 @@ export interface WebhookReceiver {
 /** A real HTTP receiver on a loopback address (127.0.0.1 by default), port chosen by the system. */
 export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = [];
-  const answers = new Map<string, (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer>();
+  const answers = new Map<
+    string,
+    (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer | Promise<ReceiverAnswer>
+  >();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const delivery = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      const chosen = answers.get(delivery.path)?.(delivery) ?? 204;
+      const chosen = (await answers.get(delivery.path)?.(delivery)) ?? 204;
       const { status, headers } = typeof chosen === 'number' ? { status: chosen, headers: {} } : chosen;
       received.push({ ...delivery, answered: status });
       res.writeHead(status, headers).end();
