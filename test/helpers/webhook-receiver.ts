@@ -1,30 +1,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type ReceivedRequest, startHttpTarget, type TargetHandler } from './http-target.js';
 
 /** One request a receiver got, and what it answered. */
-export interface ReceivedDelivery {
-  /** The request path (each test's webhook gets its own). */
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
+export interface ReceivedDelivery extends ReceivedRequest {
   answered: number;
 }
 
 /** What the receiver answers a request: a status, optionally with headers (a redirect). */
 export type ReceiverAnswer = number | { status: number; headers: Record<string, string> };
+type Answerer = (request: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer>;
 
 export interface WebhookReceiver {
   /** `http://<host>:<port>` */
   url: string;
-  host: string;
   port: number;
   received: ReceivedDelivery[];
-  /** Sets how later requests to `path` are answered (default 204). */
-  answer: (
-    path: string,
-    answer: (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer | Promise<ReceiverAnswer>,
-  ) => void;
+  /** Sets how later requests to `path` are answered (default 204); the answer may wait. */
+  answer: (path: string, answer: Answerer) => void;
   /** The requests to `path`, in order. */
   receivedAt: (path: string) => ReceivedDelivery[];
   /** The message ids (`webhook-id`) of requests to `path` answered 2xx, in order. */
@@ -34,57 +27,38 @@ export interface WebhookReceiver {
   listen: () => Promise<void>;
 }
 
-/** A real HTTP receiver on a loopback address (127.0.0.1 by default), port chosen by the system. */
+/**
+ * A webhook receiver on a loopback address (127.0.0.1 by default): the HTTP target of the
+ * outbound tests, answering per path and remembering every request across a stop and a restart.
+ */
 export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = [];
-  const answers = new Map<
-    string,
-    (delivery: Omit<ReceivedDelivery, 'answered'>) => ReceiverAnswer | Promise<ReceiverAnswer>
-  >();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      const delivery = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      const chosen = (await answers.get(delivery.path)?.(delivery)) ?? 204;
+  const answers = new Map<string, Answerer>();
+  const handler: TargetHandler = (request, response) => {
+    void (async () => {
+      const chosen = (await answers.get(request.path)?.(request)) ?? 204;
       const { status, headers } = typeof chosen === 'number' ? { status: chosen, headers: {} } : chosen;
-      received.push({ ...delivery, answered: status });
-      res.writeHead(status, headers).end();
-    });
-  });
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  await listen();
+      received.push({ ...request, answered: status });
+      response.writeHead(status, headers).end();
+    })();
+  };
+  let target = await startHttpTarget(host, handler);
+  const { port, origin } = target;
+  const receivedAt = (path: string) => received.filter((d) => d.path === path);
   return {
-    get url() {
-      return `http://${host}:${port}`;
-    },
-    host,
-    get port() {
-      return port;
-    },
+    url: origin,
+    port,
     received,
-    answer: (path, next) => {
-      answers.set(path, next);
-    },
-    receivedAt: (path) => received.filter((d) => d.path === path),
+    answer: (path, answer) => void answers.set(path, answer),
+    receivedAt,
     acceptedIds: (path) =>
-      received
-        .filter((d) => d.path === path && d.answered >= 200 && d.answered < 300)
+      receivedAt(path)
+        .filter((d) => d.answered >= 200 && d.answered < 300)
         .map((d) => String(d.headers['webhook-id'])),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-    listen,
+    close: () => target.close(),
+    listen: async () => {
+      target = await startHttpTarget(host, handler, port);
+    },
   };
 }
 
