@@ -268,6 +268,31 @@ describe('webhook deliveries', () => {
     expect(JSON.stringify(dead)).not.toContain(hook.secret.slice('whsec_'.length));
   });
 
+  it('a webhook whose sealed secret was tampered with in the database sends nothing: failed and audited', async () => {
+    const hook = await hookOn(app, ['record.created']);
+    const stored = await app.database.db
+      .selectFrom('webhooks')
+      .select('secret_sealed')
+      .where('id', '=', hook.id)
+      .executeTakeFirstOrThrow();
+    const bytes = Buffer.from(stored.secret_sealed, 'base64');
+    bytes[20] = (bytes[20] ?? 0) ^ 1;
+    await app.database.db
+      .updateTable('webhooks')
+      .set({ secret_sealed: bytes.toString('base64') })
+      .where('id', '=', hook.id)
+      .execute();
+    const { deliveryId } = (await webhooksApi(app).test(admin.headers, hook.id)).json();
+    const log = await settledLog(app, admin, hook.id, 1);
+    expect(log[0]).toMatchObject({ id: deliveryId, status: 'failed', lastError: 'secret-unreadable', attempts: 1 });
+    expect(receiver.receivedAt(hook.path)).toHaveLength(0);
+    await waitUntil(
+      async () =>
+        (await auditEntries(app, 'webhook.secret.unreadable')).some((e) => e.details.deliveryId === deliveryId),
+      'the unreadable secret is audited',
+    );
+  });
+
   it('a delivery claimed by an instance that died is sent once its lease runs out, not before', async () => {
     const hook = await hookOn(app, ['record.created']);
     const nowMs = Date.now();

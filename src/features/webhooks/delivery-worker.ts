@@ -3,7 +3,7 @@ import type { WebhookDeliveriesTable, WebhooksTable } from '../../db/index.js';
 import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { AuditSink } from '../audit/index.js';
 import { attemptOutcome } from './retry-schedule.js';
-import { sendDelivery } from './send-delivery.js';
+import { SECRET_UNREADABLE, sendDelivery } from './send-delivery.js';
 import type { SecretBox } from './webhook-secret.js';
 import type { WebhooksRepo } from './webhooks-repo.js';
 
@@ -45,9 +45,16 @@ export function createDeliveryWorker(deps: {
       policy,
     );
     const isRecorded = await repo.finishAttempt(delivery.id, token, outcome);
-    if (isRecorded && outcome.status === 'dead') {
+    // Given up, or a sealed secret that no longer opens (tampered with in the database).
+    const auditType =
+      outcome.status === 'dead'
+        ? 'webhook.delivery.dead'
+        : outcome.error === SECRET_UNREADABLE
+          ? 'webhook.secret.unreadable'
+          : null;
+    if (isRecorded && auditType) {
       await deps.audit.record({
-        type: 'webhook.delivery.dead',
+        type: auditType,
         actor: 'system',
         details: {
           webhookId: webhook.id,

@@ -4,6 +4,9 @@ import type { AttemptResult } from './retry-schedule.js';
 import { type SecretBox, secretKeyBytes } from './webhook-secret.js';
 import { signDelivery } from './webhook-signer.js';
 
+/** The log's reason for a sealed secret that does not open: nothing is sent. */
+export const SECRET_UNREADABLE = 'secret-unreadable';
+
 /** Refusals by the outbound policy: the URL's target is not allowed, so trying again cannot help. */
 const POLICY_REFUSALS = new Set(['scheme', 'address', 'redirects']);
 
@@ -20,7 +23,7 @@ export async function sendDelivery(
   const secret = deps.secrets.open(webhook.id, webhook.secret_sealed);
   const keyBytes = secret ? secretKeyBytes(secret) : null;
   // A secret that does not open was tampered with: sending unsigned or wrongly signed is worse than not sending.
-  if (!keyBytes) return { httpStatus: null, error: 'secret-unreadable', isRefused: true };
+  if (!keyBytes) return { httpStatus: null, error: SECRET_UNREADABLE, isRefused: true };
   const headers = signDelivery({
     keyBytes,
     messageId: delivery.id,
