@@ -1,7 +1,14 @@
 import type { FrozenConfig } from '../config/index.js';
-import type { AuditSink } from '../features/audit/index.js';
+import { type AuditSink, createAuditThinner } from '../features/audit/index.js';
 import { createOutboundClient } from '../lib/net/outbound-guard.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
+
+/**
+ * Refusals of one URL for one reason recorded per minute; the rest are counted into the next
+ * entry (`heldBack`). A guest can make the server try a refused OIDC issuer on every sign-in
+ * start: the audit log must show it, not fill up with it.
+ */
+const BLOCKED_PER_MINUTE = 10;
 
 /**
  * The one outbound client of the process, under `config.outbound`; every refusal it makes
@@ -13,11 +20,19 @@ export function createAuditedOutboundClient(
   config: FrozenConfig,
   audit: AuditSink,
   onAuditProblem: (message: string) => void,
+  now: () => number = Date.now,
 ): OutboundClient {
+  const thinner = createAuditThinner({ perWindow: BLOCKED_PER_MINUTE, windowMs: 60_000 });
   return createOutboundClient(config.outbound, {
     onBlocked: (event) => {
+      const { record, heldBack } = thinner.admit(`${event.reason}|${event.url}`, now());
+      if (!record) return;
       audit
-        .record({ type: 'outbound.blocked', actor: 'system', details: { ...event } })
+        .record({
+          type: 'outbound.blocked',
+          actor: 'system',
+          details: { ...event, ...(heldBack > 0 ? { heldBack } : {}) },
+        })
         .catch(() => onAuditProblem('the audit entry for a blocked outbound request could not be written'));
     },
   });

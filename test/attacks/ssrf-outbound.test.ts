@@ -135,6 +135,16 @@ describe('an administrator allow-list opens exactly what it names', () => {
   });
 });
 
+describe('the audit log records refusals without being flooded by them', () => {
+  it('records 10 refusals of one URL a minute and counts the rest', async () => {
+    const url = `${internal.origin}/flood`;
+    for (let attempt = 0; attempt < 15; attempt += 1) await failureOf(app.outbound.request(url));
+    const entries = (await blockedEntries(app)).filter((details) => details.url === url);
+    expect(entries).toHaveLength(10);
+    expect(internal.received).toEqual([]);
+  });
+});
+
 describe('names are judged after DNS, and the connection goes where the check looked', () => {
   it('refuses a name the DNS server resolves to 127.0.0.1', async () => {
     const failure = await failureOf(app.outbound.request(`http://internal.test:${internal.port}/`));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/config/index.js';
 import { runCli } from '../helpers/run-cli.js';
+import { attemptServe } from '../helpers/serve-attempt.js';
 
 /**
  * What the CLI says about configuration (issue 14 item 9): a bad value in the config file names
@@ -30,6 +31,18 @@ describe('a config file with a wrong type', () => {
     expect(result.stderr).toMatch(
       new RegExp(`^bulwark: config: ${file}: server\\.port must be of type integer; fix: set a valid value[^\\n]*\\n$`),
     );
+  });
+});
+
+describe('an outbound allow-list entry that is not an address or CIDR', () => {
+  it('stops serve before it listens, in one line naming the key', async () => {
+    const attempt = await attemptServe(['--data', join(root, 'data')], {
+      BULWARK_OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/33',
+    });
+    expect(attempt.listened, attempt.stderr).toBe(false);
+    expect(attempt.code).toBe(1);
+    expect(attempt.stderr).toContain('outbound.allowedCidrs');
+    expect(attempt.stderr).toContain('[invalid-outbound-allowed-cidrs]');
   });
 });
 

@@ -51,7 +51,7 @@ export async function startHttpTarget(host: string, handler: TargetHandler, port
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : 0;
   return {
-    origin: `http://${host}:${boundPort}`,
+    origin: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     port: boundPort,
     received,
     close: () =>

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,17 @@ describe('addresses are judged before connecting', () => {
     }
   });
 
+  it('pins IPv6 too: an allow-listed name answering ::1 is reached at ::1', async () => {
+    const v6 = await startHttpTarget('::1', (_request, response) => response.end('over ipv6'));
+    try {
+      dns.answer('six.test', ['::1']);
+      const response = await clientWith({ allowedCidrs: ['::1/128'] }).request(`http://six.test:${v6.port}/`);
+      expect([text(response.body), response.address]).toEqual(['over ipv6', '::1']);
+    } finally {
+      await v6.close();
+    }
+  });
+
   it('fails with network when an allow-listed port is closed', async () => {
     const closed = await startHttpTarget('127.0.0.2', () => undefined);
     await closed.close();
@@ -223,6 +235,21 @@ describe('redirects are followed by hand, each one checked again', () => {
 });
 
 describe('time and size are bounded', () => {
+  it('fails with timeout after connectTimeoutMs when a TLS handshake never completes', async () => {
+    const mute = createNetServer((socket) => socket.on('error', () => undefined)); // accepts, never answers
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.2', resolve));
+    try {
+      const { port } = mute.address() as { port: number };
+      const client = clientWith({ ...allowReceivers, connectTimeoutMs: 200, totalTimeoutMs: 60_000 });
+      const failure = await failureOf(client.request(`https://127.0.0.2:${port}/`));
+      expect(failure?.reason).toBe('timeout');
+      // The connect timeout fired, not the total one (that one would leave an abort as the cause).
+      expect(failure?.cause).toMatchObject({ code: 'UND_ERR_CONNECT_TIMEOUT' });
+    } finally {
+      mute.close();
+    }
+  });
+
   it('fails with timeout when the server never answers', async () => {
     const failure = await failureOf(
       clientWith({ ...allowReceivers, totalTimeoutMs: 300 }).request(`${receiver.origin}/silent`),

@@ -91,6 +91,20 @@ describe('checkUrl: addresses, in every spelling the URL parser accepts', () => 
   });
 });
 
+describe('checkUrl: names reserved for loopback (RFC 6761)', () => {
+  it.each(['https://localhost/', 'https://LOCALHOST:8443/', 'https://localhost./', 'https://api.localhost/'])(
+    'refuses %s without asking DNS',
+    (url) => {
+      expect(clientWith().checkUrl(url)?.reason).toBe('address');
+    },
+  );
+
+  it('allows localhost only when both loopback addresses are allow-listed (DNS may answer either)', () => {
+    expect(clientWith({ allowedCidrs: ['127.0.0.1/32'] }).checkUrl('https://localhost/')?.address).toBe('::1');
+    expect(clientWith({ allowedCidrs: ['127.0.0.1/32', '::1/128'] }).checkUrl('https://localhost/')).toBeNull();
+  });
+});
+
 describe('checkUrl: scheme and credentials', () => {
   it.each([
     ['http://hooks.example.com/', 'only https:'],

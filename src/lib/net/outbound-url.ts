@@ -43,12 +43,21 @@ export function checkParsedUrl(raw: string, allowHttp: boolean, judge: AddressJu
   if (url.username !== '' || url.password !== '') {
     return new OutboundError('scheme', safe, 'the URL must not contain a user name or password');
   }
-  if (isLiteralHost(url)) {
-    const address = hostOf(url);
+  for (const address of addressesKnownFor(url)) {
     const range = judge(address);
     if (range !== null) return refusedAddress(safe, address, range);
   }
   return url;
+}
+
+/**
+ * The addresses a host reaches without asking DNS: a literal, or loopback for `localhost` and
+ * `*.localhost` (RFC 6761 reserves them for loopback, whatever a resolver says). Other names: none.
+ */
+function addressesKnownFor(url: URL): string[] {
+  if (isLiteralHost(url)) return [hostOf(url)];
+  const name = url.hostname.replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') ? ['127.0.0.1', '::1'] : [];
 }
 
 export function refusedAddress(safeUrl: string, address: string, range: string): OutboundError {
