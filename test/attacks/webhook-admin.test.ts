@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register, signIn, uniqueEmail } from '../helpers/auth-client.js';
 import {
   type Account,
   auditEntries,
@@ -149,5 +150,46 @@ describe('webhook administration', () => {
     expectProblem(await webhooksApi(app).deliveries(admin.headers, created.id), 404, 'HOOK_NOT_FOUND');
     const audit = await auditEntries(app, 'webhook.deleted');
     expect(audit.find((entry) => entry.details.webhookId === created.id)).toMatchObject({ actor: admin.id });
+  });
+});
+
+describe('webhook administration from a browser session', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // An administrator without a second factor, so a plain cookie sign-in is a full one.
+    app = await createTestApp({ logLevel: 'silent', env: { BULWARK_AUTH_MFA_REQUIRED_FOR_ADMINS: 'false' } });
+    await app.http.ready();
+  });
+  afterAll(() => app.close());
+
+  it('needs the session’s X-CSRF-Token for every change, and refuses a cross-site request', async () => {
+    const email = uniqueEmail('cookie-admin');
+    await register(app, email);
+    await app.database.db.updateTable('users').set({ role: 'admin' }).where('email', '=', email).execute();
+    const session = await signIn(app, email);
+    const send = (method: 'POST' | 'DELETE', url: string, headers: Record<string, string>, payload?: object) =>
+      app.http.inject({
+        method,
+        url,
+        headers: { cookie: session.cookie, ...headers },
+        ...(payload ? { payload } : {}),
+      });
+    const hook = { url: 'https://hooks.example.com/in', events: ['record.*'] };
+
+    expectProblem(await send('POST', '/api/admin/webhooks', {}, hook), 403, 'AUTH_CSRF');
+    expectProblem(await send('POST', '/api/admin/webhooks', { 'x-csrf-token': 'forged' }, hook), 403, 'AUTH_CSRF');
+    const crossSite = { 'x-csrf-token': session.csrf, origin: 'https://evil.example' };
+    expectProblem(await send('POST', '/api/admin/webhooks', crossSite, hook), 403);
+    expect(
+      (await app.http.inject({ url: '/api/admin/webhooks', headers: { cookie: session.cookie } })).json().items,
+    ).toEqual([]);
+
+    const created = await send('POST', '/api/admin/webhooks', { 'x-csrf-token': session.csrf }, hook);
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json();
+    expectProblem(await send('POST', `/api/admin/webhooks/${id}/test`, {}), 403, 'AUTH_CSRF');
+    expectProblem(await send('DELETE', `/api/admin/webhooks/${id}`, {}), 403, 'AUTH_CSRF');
+    expect((await send('DELETE', `/api/admin/webhooks/${id}`, { 'x-csrf-token': session.csrf })).statusCode).toBe(204);
   });
 });
