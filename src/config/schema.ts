@@ -485,6 +485,13 @@ const WebhooksSchema = Type.Object(
       description:
         'How long a claimed delivery belongs to the instance sending it; a delivery whose instance died is sent again after this. Keep it above the outbound total timeout.',
     }),
+    logRetentionDays: Type.Integer({
+      default: 30,
+      minimum: 1,
+      maximum: 3650,
+      description:
+        'Finished deliveries (succeeded, failed, dead) older than this are deleted from the delivery log; pending ones are kept.',
+    }),
   },
   strict,
 );

@@ -293,6 +293,44 @@ describe('webhook deliveries', () => {
     );
   });
 
+  it('finished deliveries older than the log retention are deleted; pending ones are kept', async () => {
+    const hook = await hookOn(app, ['record.created']);
+    const old = Date.now() - 31 * 86_400_000;
+    const row = (id: string, status: 'succeeded' | 'dead' | 'pending', updatedMs: number) => ({
+      id,
+      webhook_id: hook.id,
+      event: 'record.created',
+      payload: '{}',
+      status,
+      attempts: 1,
+      // The pending one waits for a later attempt, so it stays pending through this test.
+      next_attempt_ms: Date.now() + 3_600_000,
+      claim_token: null,
+      claimed_until_ms: null,
+      last_status: null,
+      last_latency_ms: null,
+      last_error: null,
+      created_ms: old,
+      updated_ms: updatedMs,
+    });
+    await app.database.db
+      .insertInto('webhook_deliveries')
+      .values([
+        row('msg_old_succeeded', 'succeeded', old),
+        row('msg_old_dead', 'dead', old),
+        row('msg_old_pending', 'pending', old),
+        row('msg_recent_succeeded', 'succeeded', Date.now() - 29 * 86_400_000),
+      ])
+      .execute();
+    // Each instance prunes at its start, before its first delivery.
+    app = await app.restart();
+    await app.start();
+    const { deliveryId } = (await webhooksApi(app).test(admin.headers, hook.id)).json();
+    await waitUntil(() => receiver.acceptedIds(hook.path).includes(deliveryId), 'the test event arrives');
+    const ids = (await deliveryLog(app, admin, hook.id)).map((line) => line.id).sort();
+    expect(ids).toEqual(['msg_old_pending', 'msg_recent_succeeded', deliveryId].sort());
+  });
+
   it('a delivery claimed by an instance that died is sent once its lease runs out, not before', async () => {
     const hook = await hookOn(app, ['record.created']);
     const nowMs = Date.now();

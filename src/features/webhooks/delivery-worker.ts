@@ -14,7 +14,12 @@ export interface DeliveryPolicy {
   retryBaseMs: number;
   retryMaxMs: number;
   leaseMs: number;
+  logRetentionDays: number;
 }
+
+/** The delivery log is pruned at most this often per instance (and at each start). */
+const LOG_SWEEP_INTERVAL_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Sends due deliveries: polls the queue, claims a batch with one conditional UPDATE (so no two
@@ -36,6 +41,14 @@ export function createDeliveryWorker(deps: {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let isStopped = false;
+  let lastSweepMs = Number.NEGATIVE_INFINITY;
+
+  /** Keeps the log (and the table) bounded: finished deliveries past the retention go. */
+  const sweepLog = async () => {
+    if (now() - lastSweepMs < LOG_SWEEP_INTERVAL_MS) return;
+    lastSweepMs = now();
+    await repo.deleteFinishedBefore(now() - policy.logRetentionDays * DAY_MS);
+  };
 
   const deliver = async (delivery: WebhookDeliveriesTable, webhook: WebhooksTable) => {
     const startedMs = now();
@@ -69,6 +82,7 @@ export function createDeliveryWorker(deps: {
 
   /** One round: claim a batch and send it; true when the batch was full (more may be due). */
   const runOnce = async (): Promise<boolean> => {
+    await sweepLog();
     const claimed = await repo.claimDue({ token, nowMs: now(), leaseMs: policy.leaseMs, limit: policy.concurrency });
     const webhooks = new Map(
       (await repo.findWebhooks([...new Set(claimed.map((d) => d.webhook_id))])).map((w) => [w.id, w]),

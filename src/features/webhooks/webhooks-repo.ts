@@ -74,6 +74,16 @@ export function createWebhooksRepo(db: Kysely<DatabaseTables>) {
         .execute();
     },
 
+    /** Deletes finished deliveries last changed before `cutoffMs` (log retention); pending ones stay. */
+    async deleteFinishedBefore(cutoffMs: number): Promise<number> {
+      const result = await db
+        .deleteFrom('webhook_deliveries')
+        .where('status', '!=', 'pending')
+        .where('updated_ms', '<', cutoffMs)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Records an attempt and releases the claim; false when the claim was lost (lease lapsed). */
     async finishAttempt(id: string, token: string, outcome: AttemptOutcome): Promise<boolean> {
       const result = await db
