@@ -405,6 +405,12 @@ export const ERROR_CODES = {
     slug: 'record-conflict',
     hint: 'A unique field named in `errors[]` already holds this value in another record.',
   },
+  FILE_STORE_UNAVAILABLE: {
+    status: 503,
+    title: 'File store unreachable',
+    slug: 'file-store-unavailable',
+    hint: 'Retry after the number of seconds in `Retry-After`; the operator checks that the file store (the S3 bucket) answers.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
