@@ -397,6 +397,34 @@ const RedisSchema = Type.Object(
   strict,
 );
 
+/** Where uploaded bytes live; the S3-compatible store adds its own value and `files.s3`. */
+const FILE_STORAGES = ['local'] as const;
+
+const FilesSchema = Type.Object(
+  {
+    maxUploadBytes: Type.Integer({
+      default: 25 * MiB,
+      minimum: 1024,
+      maximum: 5 * 1024 * MiB,
+      description:
+        "Ceiling of every file field's `maxSizeBytes`: no upload is ever larger (413 while streaming, nothing kept).",
+    }),
+    linkTtlSeconds: Type.Integer({
+      default: 300,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'How long a signed download link (`POST …/files/:field/:fileId/link`) stays valid.',
+    }),
+    storage: Type.Unsafe<(typeof FILE_STORAGES)[number]>({
+      type: 'string',
+      enum: [...FILE_STORAGES],
+      default: 'local',
+      description: 'Where uploaded files are kept: `local` is `<dataDir>/files` (mode 0700).',
+    }),
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -419,6 +447,7 @@ export const ConfigSchema = Type.Object(
     smtp: SmtpSchema,
     abuse: AbuseSchema,
     redis: RedisSchema,
+    files: FilesSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

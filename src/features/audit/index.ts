@@ -7,3 +7,4 @@ export type { ChainVerdict } from './verify-chain.js';
 export { verifyAuditChain } from './verify-chain.js';
 export type { LogFinding, LogFindingKind, LogVerdict } from './verify-log.js';
 export { verifyAuditLog } from './verify-log.js';
+export { createAuditThinner } from './audit-rate-limit.js';
