@@ -1,4 +1,5 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
+export { createAuditThinner } from './audit-rate-limit.js';
 export type { AuditLog, AuditLogOptions } from './audit-service.js';
 export { createAuditLog } from './audit-service.js';
 export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';
@@ -7,4 +8,3 @@ export type { ChainVerdict } from './verify-chain.js';
 export { verifyAuditChain } from './verify-chain.js';
 export type { LogFinding, LogFindingKind, LogVerdict } from './verify-log.js';
 export { verifyAuditLog } from './verify-log.js';
-export { createAuditThinner } from './audit-rate-limit.js';
