@@ -6,6 +6,7 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
+import { createFilesFeature, type FilesFeature } from '../features/files/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -38,6 +39,7 @@ export interface BulwarkApp {
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
+  files: FilesFeature;
   state: SharedState;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
@@ -93,8 +95,17 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     dataEncryptionKey: core.deriveKey('data-encryption'),
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
+    maxUploadBytes: config.files.maxUploadBytes,
   });
   collections.registerRoutes(http);
+  const files = createFilesFeature({
+    config,
+    database,
+    audit,
+    collections,
+    linkKey: core.deriveKey('file-links'),
+  });
+  await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
     probe: () => probeDependencies(database, state),
@@ -117,6 +128,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     logger,
     findings,
     auth,
+    files,
     state,
     deriveKey: core.deriveKey,
     async createSetupLink(baseUrl) {
@@ -147,6 +159,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       stopped = true;
       // Drain first: in-flight requests finish and may still write to the database.
       await http.close();
+      await files.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
       await redis?.close();

@@ -469,13 +469,30 @@ const FilesScanSchema = Type.Object(
   { ...strict, description: 'Malware scanning.' },
 );
 
+/** Where uploaded bytes live: the local store, or an S3-compatible bucket (`files.s3`). */
+const FILE_STORAGES = ['local', 's3'] as const;
+
 const FilesSchema = Type.Object(
   {
-    storage: Type.Unsafe<'local' | 's3'>({
+    maxUploadBytes: Type.Integer({
+      default: 25 * MiB,
+      minimum: 1024,
+      maximum: 5 * 1024 * MiB,
+      description:
+        "Ceiling of every file field's `maxSizeBytes`: no upload is ever larger (413 while streaming, nothing kept).",
+    }),
+    linkTtlSeconds: Type.Integer({
+      default: 300,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'How long a signed download link (`POST …/files/:field/:fileId/link`) stays valid.',
+    }),
+    storage: Type.Unsafe<(typeof FILE_STORAGES)[number]>({
       type: 'string',
-      enum: ['local', 's3'],
+      enum: [...FILE_STORAGES],
       default: 'local',
-      description: 'Where uploaded files are kept: `local` (under the data folder) or `s3` (see `files.s3`).',
+      description:
+        'Where uploaded files are kept: `local` is `<dataDir>/files` (mode 0700); `s3` is the bucket `files.s3` names.',
     }),
     s3: FilesS3Schema,
     scan: FilesScanSchema,

@@ -1,4 +1,5 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
+export { createAuditThinner } from './audit-rate-limit.js';
 export type { AuditLog, AuditLogOptions } from './audit-service.js';
 export { createAuditLog } from './audit-service.js';
 export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';

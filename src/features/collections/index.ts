@@ -8,10 +8,16 @@ import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
 import { createRecordsService } from './records-service.js';
+import { createRemovalListeners, type RemovalListener } from './removal-listeners.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
+export { fileSizeLimitBytes } from './file-field-checks.js';
+export { GUEST } from './record-resolver.js';
+export type { RecordsContext, RecordsService } from './records-service.js';
+export type { RemovalListener } from './removal-listeners.js';
+export { contextOf as recordsContextOf } from './routes/record-routes.js';
 
 export interface CollectionsFeatureOptions {
   database: Database;
@@ -21,6 +27,8 @@ export interface CollectionsFeatureOptions {
   stepUpWindowSeconds: number;
   /** Statement timeout for rule-shaped queries on PostgreSQL. */
   ruleQueryTimeoutMs?: number;
+  /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
+  maxUploadBytes: number;
   now?: () => number;
 }
 
@@ -51,7 +59,14 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     }
     return problems;
   };
-  const collections = createCollectionsService({ db: database.db, validateRules, now });
+  const removals = createRemovalListeners();
+  const collections = createCollectionsService({
+    db: database.db,
+    validateRules,
+    maxUploadBytes: options.maxUploadBytes,
+    removals,
+    now,
+  });
   const crypto = createFieldCrypto(database.db, options.dataEncryptionKey, now);
   const records = createRecordsService({
     db: database.db,
@@ -59,6 +74,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     collections,
     crypto,
     audit: options.audit,
+    removals,
     ...(options.ruleQueryTimeoutMs === undefined ? {} : { ruleQueryTimeoutMs: options.ruleQueryTimeoutMs }),
     now,
   });
@@ -66,6 +82,8 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
   return {
     collections,
     records,
+    /** Subscribes a feature that keeps data about records outside their table (files). */
+    onRemoval: (listener: RemovalListener) => removals.add(listener),
     registerRoutes(app: FastifyInstance): void {
       registerCollectionAdminRoutes(app, {
         collections,

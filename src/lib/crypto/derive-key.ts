@@ -11,7 +11,8 @@ export type KeyPurpose =
   | 'totp'
   | 'audit-chain'
   | 'audit-checkpoint'
-  | 'key-check';
+  | 'key-check'
+  | 'file-links';
 
 const KEY_LENGTH_BYTES = 32;
 
