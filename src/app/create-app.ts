@@ -108,7 +108,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
-    probe: () => probeDependencies(database, state),
+    probe: async () => ({ ...(await probeDependencies(database, state)), ...(await files.probe()) }),
     bans: {
       bans: state.bans,
       audit,

@@ -210,6 +210,14 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'start clamav-daemon (and freshclam for its signatures), or correct files.scan.clamdSocket',
   },
   {
+    id: 'files-scan-limit-below-uploads',
+    severity: 'medium',
+    test: (c) => c.files.scan.clamdSocket !== '' && c.files.scan.maxStreamBytes < c.files.maxUploadBytes,
+    message:
+      'uploads may be larger than files.scan.maxStreamBytes, and a file too large to scan stays quarantined for good',
+    fix: 'raise files.scan.maxStreamBytes (and clamd’s StreamMaxLength) to files.maxUploadBytes, or lower files.maxUploadBytes',
+  },
+  {
     // clamd speaks no TLS: over TCP the whole file travels in clear.
     id: 'files-scan-remote-clamd',
     severity: 'medium',

@@ -122,7 +122,7 @@ describe('named configuration checks', () => {
     expect(ids({ BULWARK_FILES_S3_ENDPOINT: 'http://s3.example.com' })).toEqual([]);
   });
 
-  it('warns when clamd’s socket is missing or clamd is reached unencrypted on another machine', () => {
+  it('warns when clamd’s socket is missing, clamd is reached unencrypted on another machine, or uploads outgrow the scan limit', () => {
     expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: '/run/clamav/clamd.ctl' }, { clamdSocketPresent: false })).toEqual([
       'medium:files-scan-socket-missing',
     ]);

@@ -1,3 +1,4 @@
+// @module-tag slow (starts clamd)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';

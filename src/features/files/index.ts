@@ -4,7 +4,7 @@ import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { CollectionsFeature } from '../collections/index.js';
-import { createFileStore } from './create-file-store.js';
+import { createFileStore, createMalwareScanner } from './create-file-store.js';
 import type { FileStore, MalwareScanner } from './file-store.js';
 import { createFilesService } from './files-service.js';
 import { registerDownloadRoutes } from './routes/download-routes.js';
@@ -25,7 +25,10 @@ export interface FilesFeatureOptions {
   linkKey: Buffer;
   /** Default: the store `files.storage` names. */
   store?: FileStore;
-  /** When given, new files stay `pending` (not served) until scanned clean. */
+  /**
+   * When given, new files stay `pending` (not served) until scanned clean. Default: clamd at
+   * `files.scan.clamdSocket`, none when that is empty.
+   */
   scanner?: MalwareScanner;
   now?: () => number;
 }
@@ -34,11 +37,12 @@ export interface FilesFeatureOptions {
 export function createFilesFeature(options: FilesFeatureOptions) {
   const { config } = options;
   const store = options.store ?? createFileStore(config);
+  const scanner = options.scanner ?? createMalwareScanner(config);
   const files = createFilesService({
     db: options.database.db,
     records: options.collections.records,
     store,
-    scanner: options.scanner,
+    scanner,
     audit: options.audit,
     linkKey: options.linkKey,
     linkTtlSeconds: config.files.linkTtlSeconds,
@@ -52,6 +56,17 @@ export function createFilesFeature(options: FilesFeatureOptions) {
     async registerRoutes(app: FastifyInstance): Promise<void> {
       await registerUploadRoutes(app, { files, spoolFolder: uploadSpoolFolder(config.dataDir) });
       registerDownloadRoutes(app, { files, store });
+    },
+    /**
+     * What `/api/ready` reports of files: the S3 store (the local one is the data folder) and
+     * clamd when scanning is on (while it is down, new uploads stay quarantined).
+     */
+    async probe(): Promise<Record<string, 'ok' | 'down'>> {
+      const state = async (isUp: Promise<boolean>) => ((await isUp.catch(() => false)) ? 'ok' : 'down');
+      return {
+        ...(store.kind === 's3' ? { files: await state(store.probe()) } : {}),
+        ...(scanner ? { scanner: await state(scanner.probe()) } : {}),
+      };
     },
     async close(): Promise<void> {
       await files.settle();

@@ -5,17 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileStore } from './file-store.js';
-
-/**
- * The only keys the server makes: `<collection>/<record id>/<file id>`, a collection name and
- * two UUIDs. Anything else (`..`, a slash too many, a client's name) is refused before it can
- * reach a path: defence in depth behind the service, which never builds a key from input.
- */
-export const STORE_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
-
-export function assertStoreKey(key: string): void {
-  if (!STORE_KEY_PATTERN.test(key)) throw new Error('file store key is not of the server’s own shape');
-}
+import { assertStoreKey } from './store-key.js';
 
 /**
  * Files under `<dataDir>/files` (folders 0700, files 0600). A put writes to a temporary name

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -32,6 +32,9 @@ function storeWith(overrides: Partial<S3StoreOptions> = {}): FileStore {
   opened.push(created);
   return created;
 }
+
+/** A key of the server's own shape: `<collection>/<record id>/<file id>`. */
+const newKey = () => `photos/${randomUUID()}/${randomUUID()}`;
 
 /** Every file s3rver keeps for the bucket, so a test sees more than the S3 API answers. */
 function filesOnServer(): string[] {
@@ -73,28 +76,30 @@ afterAll(async () => {
 describe('S3 store on a real S3-compatible server', () => {
   it('stores a stream and gives back the whole object and an inclusive byte range', async () => {
     const bytes = randomBytes(200_000);
-    await store.put('f1a2b3', Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]), {
+    const key = newKey();
+    await store.put(key, Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]), {
       sizeBytes: bytes.length,
       contentType: 'image/png',
     });
 
-    const whole = await store.get('f1a2b3');
+    const whole = await store.get(key);
     expect(whole).not.toBeNull();
     expect((await buffer(whole as Readable)).equals(bytes)).toBe(true);
-    const part = await store.get('f1a2b3', { start: 10, end: 19 });
+    const part = await store.get(key, { start: 10, end: 19 });
     expect((await buffer(part as Readable)).equals(bytes.subarray(10, 20))).toBe(true);
-    expect(filesOnServer().some((path) => path.includes('bulwark/f1a2b3'))).toBe(true);
+    expect(filesOnServer().some((path) => path.includes(`bulwark/${key}`))).toBe(true);
   });
 
   it('deletes an object, and deleting it again is no error', async () => {
-    await store.put('gone1', Readable.from([Buffer.from('bytes')]), { sizeBytes: 5, contentType: 'text/plain' });
-    await store.delete('gone1');
-    expect(await store.get('gone1')).toBeNull();
-    await expect(store.delete('gone1')).resolves.toBeUndefined();
+    const key = newKey();
+    await store.put(key, Readable.from([Buffer.from('bytes')]), { sizeBytes: 5, contentType: 'text/plain' });
+    await store.delete(key);
+    expect(await store.get(key)).toBeNull();
+    await expect(store.delete(key)).resolves.toBeUndefined();
   });
 
   it('answers null for a key it does not hold', async () => {
-    expect(await store.get('never-stored')).toBeNull();
+    expect(await store.get(newKey())).toBeNull();
   });
 
   it('probes the bucket: reachable, and not when the bucket does not exist', async () => {
@@ -103,12 +108,13 @@ describe('S3 store on a real S3-compatible server', () => {
   });
 
   it('keeps nothing of an upload cut off mid-way, and fails instead of hanging', async () => {
+    const key = newKey();
     const error = await rejectionOf(
-      store.put('cut1', cutOffBody(64 * 1024), { sizeBytes: 1024 * 1024, contentType: 'image/png' }),
+      store.put(key, cutOffBody(64 * 1024), { sizeBytes: 1024 * 1024, contentType: 'image/png' }),
     );
     expect(error).toBeInstanceOf(Error);
-    expect(await store.get('cut1')).toBeNull();
-    expect(filesOnServer().filter((path) => path.includes('cut1'))).toEqual([]);
+    expect(await store.get(key)).toBeNull();
+    expect(filesOnServer().filter((path) => path.includes(key.split('/')[2] as string))).toEqual([]);
   });
 
   it.each(['../escape', 'a/../../escape', '/etc/passwd', '..', 'photo.png', '%2e%2e%2fescape', 'a\\b', 'a//b', ''])(
@@ -116,9 +122,9 @@ describe('S3 store on a real S3-compatible server', () => {
     async (key) => {
       await expect(
         store.put(key, Readable.from([Buffer.from('x')]), { sizeBytes: 1, contentType: 'text/plain' }),
-      ).rejects.toThrow(/not a server-made id/);
-      await expect(store.get(key)).rejects.toThrow(/not a server-made id/);
-      await expect(store.delete(key)).rejects.toThrow(/not a server-made id/);
+      ).rejects.toThrow(/not of the server’s own shape/);
+      await expect(store.get(key)).rejects.toThrow(/not of the server’s own shape/);
+      await expect(store.delete(key)).rejects.toThrow(/not of the server’s own shape/);
       expect(filesOnServer().filter((path) => path.includes('escape') || path.includes('passwd'))).toEqual([]);
     },
   );
@@ -141,17 +147,19 @@ describe('S3 store that cannot be reached', () => {
   it('maps a closed port to FILE_STORE_UNAVAILABLE on every operation, with no SDK text', async () => {
     const down = storeWith({ endpoint: `http://127.0.0.1:${await freePort()}` });
     const body = Readable.from([Buffer.from('hello')]);
-    expectOurUnavailable(await rejectionOf(down.put('k1', body, { sizeBytes: 5, contentType: 'text/plain' })));
-    expectOurUnavailable(await rejectionOf(down.get('k1')));
-    expectOurUnavailable(await rejectionOf(down.delete('k1')));
+    const key = newKey();
+    expectOurUnavailable(await rejectionOf(down.put(key, body, { sizeBytes: 5, contentType: 'text/plain' })));
+    expectOurUnavailable(await rejectionOf(down.get(key)));
+    expectOurUnavailable(await rejectionOf(down.delete(key)));
     expect(await down.probe()).toBe(false);
   });
 
   it('maps refused credentials to FILE_STORE_UNAVAILABLE, and the keys are in no part of the error', async () => {
     // s3rver checks the access key id (not V4 signatures), so an unknown id is what it refuses.
     const wrong = storeWith({ accessKeyId: 'UNKNOWNKEY7Q2', secretAccessKey: 'not-the-secret-4f1c9a' });
+    const key = newKey();
     const error = await rejectionOf(
-      wrong.put('k2', Readable.from([Buffer.from('hello')]), { sizeBytes: 5, contentType: 'text/plain' }),
+      wrong.put(key, Readable.from([Buffer.from('hello')]), { sizeBytes: 5, contentType: 'text/plain' }),
     );
     expectOurUnavailable(error);
     const cause = (error as Error).cause as Error;
@@ -164,6 +172,6 @@ describe('S3 store that cannot be reached', () => {
     });
     expect(everything).not.toContain('not-the-secret-4f1c9a');
     expect(everything).not.toContain('UNKNOWNKEY7Q2');
-    expect(await store.get('k2')).toBeNull();
+    expect(await store.get(key)).toBeNull();
   });
 });
