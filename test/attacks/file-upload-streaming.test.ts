@@ -68,9 +68,10 @@ describe('file uploads over a real socket', () => {
     expect(JSON.parse(result?.body ?? '{}').code).toBe('FILE_TOO_LARGE');
     // The answer came once the cap was passed, not after the whole body.
     expect(result?.sentBytes).toBeLessThan(16 * MiB);
-    // Buffering the upload would grow memory by its size; streaming costs a few chunks.
-    expect(heapBytes).toBeLessThan(16 * MiB);
-    expect(rssBytes).toBeLessThan(32 * MiB);
+    // Buffering the upload would grow memory by its size; streaming costs the socket's chunks
+    // (about 8 MiB arrive before the answer) and their garbage, measured at 5–18 MiB.
+    expect(heapBytes).toBeLessThan(32 * MiB);
+    expect(rssBytes).toBeLessThan(48 * MiB);
     expect(storedFiles(app)).toEqual([]);
     expect(spooledFiles(app)).toEqual([]);
     expect((await rawRows(app, 'files'))?.filter((row) => row.record_id === id)).toEqual([]);
