@@ -8,6 +8,7 @@ import {
   createRecord,
   expectProblem,
   newAdmin,
+  newApiKey,
   newUser,
   rawRows,
   recordsApi,
@@ -173,6 +174,14 @@ describe('file uploads', () => {
     expect(storedFiles(app)).toEqual(before);
     expect((await send({ 'x-csrf-token': browser.csrf })).statusCode).toBe(201);
     await recordsApi(app, docs).remove(admin.headers, record.id);
+  });
+
+  it('an API key uploads only with the files:write scope (records:write is not enough)', async () => {
+    const { url } = await aliceRecord();
+    const recordsKey = await newApiKey(app, alice, ['records:read', 'records:write']);
+    expectProblem(await upload(app, url, recordsKey, { filename: 'x.png', data: PNG_1X1 }), 403, 'AUTH_FORBIDDEN');
+    const filesKey = await newApiKey(app, alice, ['files:write']);
+    expect((await upload(app, url, filesKey, { filename: 'x.png', data: PNG_1X1 })).statusCode).toBe(201);
   });
 
   it('a file field is not writable through the JSON records API (400), on create and update', async () => {

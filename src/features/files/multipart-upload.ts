@@ -43,11 +43,22 @@ export function readMultipartUpload(request: FastifyRequest, spoolFolder: string
       }
     } catch (error) {
       await received?.upload.discard();
+      discardRestOfBody(request);
       throw asUploadError(error);
     }
     if (!received) throw malformed(`The body holds no file part named "${FILE_PART_NAME}".`);
     return received;
   };
+}
+
+/**
+ * After a refusal the parser is stopped and what is left of the body is read and dropped, not
+ * parsed or kept: the client gets its answer, and the socket ends when the client stops sending
+ * (or at the request timeout) instead of sitting paused behind a parser nobody reads.
+ */
+function discardRestOfBody(request: FastifyRequest): void {
+  request.raw.unpipe();
+  request.raw.resume();
 }
 
 function asUploadError(error: unknown): AppError {

@@ -32,7 +32,9 @@ export async function spoolUpload(source: Readable, folder: string, maxBytes: nu
     transform(chunk: Buffer, _encoding, done) {
       sizeBytes += chunk.length;
       if (sizeBytes > maxBytes) {
-        done(appError('FILE_TOO_LARGE', { detail: `The file is larger than ${maxBytes} bytes.` }));
+        // `Connection: close`: the rest of this body is not worth another request on the socket.
+        const headers = { connection: 'close' };
+        done(appError('FILE_TOO_LARGE', { detail: `The file is larger than ${maxBytes} bytes.`, headers }));
         return;
       }
       hash.update(chunk);

@@ -25,7 +25,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: { files: File
     },
     async (request, reply) => {
       const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
-      const row = await deps.files.findForViewer(c, id, field, fileId, recordsContextOf(request, 'records:read'));
+      const row = await deps.files.findForViewer(c, id, field, fileId, recordsContextOf(request, 'files:read'));
       return sendFile(request, reply, deps.store, row);
     },
   );
@@ -46,7 +46,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: { files: File
     },
     async (request) => {
       const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
-      return deps.files.createLink(c, id, field, fileId, recordsContextOf(request, 'records:read'));
+      return deps.files.createLink(c, id, field, fileId, recordsContextOf(request, 'files:read'));
     },
   );
 

@@ -38,7 +38,7 @@ export async function registerUploadRoutes(
       async (request, reply) => {
         const { c, id, field } = request.params as { c: string; id: string; field: string };
         const read = readMultipartUpload(request, deps.spoolFolder);
-        const saved = await deps.files.upload(c, id, field, read, recordsContextOf(request, 'records:write'));
+        const saved = await deps.files.upload(c, id, field, read, recordsContextOf(request, 'files:write'));
         return reply.code(201).send(saved);
       },
     );
@@ -56,7 +56,7 @@ export async function registerUploadRoutes(
     },
     async (request, reply) => {
       const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
-      await deps.files.remove(c, id, field, fileId, recordsContextOf(request, 'records:write'));
+      await deps.files.remove(c, id, field, fileId, recordsContextOf(request, 'files:write'));
       return reply.code(204).send();
     },
   );
