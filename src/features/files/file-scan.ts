@@ -6,7 +6,8 @@ import type { FileRow, FilesRepo } from './files-repo.js';
  * The malware-scan hook: a file saved while a scanner is configured is `pending` (not served)
  * until its bytes, streamed back from the store, are found clean. An infected file loses its
  * bytes and keeps its row as `infected` (downloads answer 404); a scan that cannot decide
- * leaves it pending. Scans run after the upload answers; `settle` waits for those in flight.
+ * leaves it pending, and it is scanned again when next asked for (clamd was down, or the server
+ * stopped mid-scan). Scans run after the upload answers; `settle` waits for those in flight.
  */
 export function createFileScanQueue(deps: {
   scanner: MalwareScanner;
@@ -14,7 +15,8 @@ export function createFileScanQueue(deps: {
   store: FileStore;
   audit: AuditSink;
 }) {
-  const inFlight = new Set<Promise<void>>();
+  /** One scan per file at a time, however often a pending file is asked for. */
+  const inFlight = new Map<string, Promise<void>>();
 
   const scan = async (row: FileRow) => {
     const body = await deps.store.get(row.store_key);
@@ -40,13 +42,16 @@ export function createFileScanQueue(deps: {
   };
 
   return {
+    /** Scans `row` after the caller has answered, unless a scan of it is already running. */
     enqueue(row: FileRow): void {
-      const task = scan(row).catch(() => undefined);
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
+      if (inFlight.has(row.id)) return;
+      const task = scan(row)
+        .catch(() => undefined)
+        .finally(() => inFlight.delete(row.id));
+      inFlight.set(row.id, task);
     },
     settle: async () => {
-      await Promise.all([...inFlight]);
+      await Promise.all([...inFlight.values()]);
     },
   };
 }

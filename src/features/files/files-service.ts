@@ -97,8 +97,11 @@ export function createFilesService(deps: FilesServiceDeps) {
   /** Only clean files are served: pending ones wait for their scan, infected ones are gone. */
   const requireServable = async (row: FileRow, ctx: RecordsContext) => {
     if (row.status === 'clean') return row;
-    if (row.status === 'pending')
+    if (row.status === 'pending') {
+      // A scan that could not decide (clamd down) is tried again when the file is asked for.
+      scans?.enqueue(row);
       throw appError('FILE_PENDING_SCAN', { headers: { 'retry-after': String(PENDING_RETRY_AFTER_SECONDS) } });
+    }
     await audit('file.download.refused', ctx, { fileId: row.id, reason: 'infected' });
     throw appError('FILE_NOT_FOUND');
   };
