@@ -15,6 +15,7 @@ export interface S3TestServer {
   accessKeyId: string;
   secretAccessKey: string;
   directory: string;
+  /** Stops the server and removes its folder; a second call does nothing. */
   close: () => Promise<void>;
 }
 
@@ -28,6 +29,7 @@ export async function startS3Server(bucket = 'bulwark-test'): Promise<S3TestServ
     configureBuckets: [{ name: bucket }],
   });
   const { port } = await server.run();
+  let isClosed = false;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
@@ -35,8 +37,28 @@ export async function startS3Server(bucket = 'bulwark-test'): Promise<S3TestServ
     secretAccessKey: 'S3RVER',
     directory,
     close: async () => {
+      if (isClosed) return;
+      isClosed = true;
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The environment that points a test app's file storage at `server`. s3rver checks the access
+ * key id only (not V4 signatures), so any secret signs; tests pass one they then look for.
+ */
+export function s3StorageEnv(
+  server: Pick<S3TestServer, 'endpoint' | 'bucket' | 'accessKeyId'>,
+  secretAccessKey: string,
+): Record<string, string> {
+  return {
+    BULWARK_FILES_STORAGE: 's3',
+    BULWARK_FILES_S3_ENDPOINT: server.endpoint,
+    BULWARK_FILES_S3_BUCKET: server.bucket,
+    BULWARK_FILES_S3_ACCESS_KEY_ID: server.accessKeyId,
+    BULWARK_FILES_S3_SECRET_ACCESS_KEY: secretAccessKey,
+    BULWARK_FILES_S3_FORCE_PATH_STYLE: 'true',
   };
 }
