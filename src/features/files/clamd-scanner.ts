@@ -18,6 +18,8 @@ export interface ClamdScannerOptions {
 
 /** clamd's own default `StreamMaxLength`. */
 export const DEFAULT_MAX_STREAM_BYTES = 25 * 1024 * 1024;
+/** `/api/ready` answers within this time even when clamd accepts connections but hangs. */
+const PROBE_TIMEOUT_MS = 5000;
 /** A clamd reply is one short line; anything longer is not clamd. */
 const MAX_REPLY_BYTES = 4096;
 const NUL = 0;
@@ -56,7 +58,7 @@ export function createClamdScanner(options: ClamdScannerOptions): MalwareScanner
     },
 
     async probe() {
-      const session = openSession(target, options.timeoutMs);
+      const session = openSession(target, Math.min(options.timeoutMs, PROBE_TIMEOUT_MS));
       try {
         session.socket.write('zPING\0');
         return (await session.reply) === 'PONG';

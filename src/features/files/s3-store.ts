@@ -32,6 +32,8 @@ export interface S3StoreOptions {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** `/api/ready` answers within this time even when the store accepts connections but hangs. */
+const PROBE_TIMEOUT_MS = 5000;
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Seconds a client should wait before retrying when the store did not answer. */
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
@@ -44,7 +46,7 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
  *
  * @example
  * const store = createS3Store({ region: 'eu-west-1', bucket: 'uploads', accessKeyId, secretAccessKey, forcePathStyle: false });
- * await store.put('f3kq…', stream, { sizeBytes, contentType: 'image/png' });
+ * await store.put(`photos/${recordId}/${fileId}`, stream, { sizeBytes, contentType: 'image/png' });
  */
 export function createS3Store(options: S3StoreOptions): FileStore {
   const client = new S3Client({
@@ -120,7 +122,9 @@ export function createS3Store(options: S3StoreOptions): FileStore {
 
     async probe() {
       try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        await client.send(new HeadBucketCommand({ Bucket: bucket }), {
+          abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        });
         return true;
       } catch {
         return false;
