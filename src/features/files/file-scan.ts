@@ -1,4 +1,4 @@
-import type { AuditSink } from '../audit/index.js';
+import { type AuditSink, createAuditThinner } from '../audit/index.js';
 import type { FileStore, MalwareScanner } from './file-store.js';
 import type { FileRow, FilesRepo } from './files-repo.js';
 
@@ -9,6 +9,13 @@ import type { FileRow, FilesRepo } from './files-repo.js';
  * leaves it pending, and it is scanned again when next asked for (clamd was down, or the server
  * stopped mid-scan). Scans run after the upload answers; `settle` waits for those in flight.
  */
+/**
+ * Failed scans audited per file per minute (the count held back goes with the next): a pending
+ * file is scanned again each time it is asked for, so while clamd is down a client polling it
+ * must not be able to fill the audit log.
+ */
+const FAILURES_AUDITED_PER_FILE_PER_MINUTE = 1;
+
 export function createFileScanQueue(deps: {
   scanner: MalwareScanner;
   repo: FilesRepo;
@@ -17,6 +24,7 @@ export function createFileScanQueue(deps: {
 }) {
   /** One scan per file at a time, however often a pending file is asked for. */
   const inFlight = new Map<string, Promise<void>>();
+  const failures = createAuditThinner({ perWindow: FAILURES_AUDITED_PER_FILE_PER_MINUTE, windowMs: 60_000 });
 
   const scan = async (row: FileRow) => {
     const body = await deps.store.get(row.store_key);
@@ -37,7 +45,9 @@ export function createFileScanQueue(deps: {
         details: { ...subject, signature: verdict.signature, sha256: row.sha256 },
       });
     } else {
-      await deps.audit.record({ type: 'file.scan.failure', actor: 'system', details: subject });
+      const { record, heldBack } = failures.admit(row.id, Date.now());
+      const details = { ...subject, reason: verdict.reason, ...(heldBack > 0 ? { heldBack } : {}) };
+      if (record) await deps.audit.record({ type: 'file.scan.failure', actor: 'system', details });
     }
   };
 
