@@ -43,7 +43,11 @@ export function createClamdScanner(options: ClamdScannerOptions): MalwareScanner
   const target = parseSocket(options.socket);
   const maxStreamBytes = options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES;
   return {
-    async scan(body) {
+    async scan(body, info) {
+      if (info && info.sizeBytes > maxStreamBytes) {
+        body.destroy();
+        return { status: 'error', reason: tooLarge(maxStreamBytes) };
+      }
       const session = openSession(target, options.timeoutMs);
       try {
         session.socket.write('zINSTREAM\0');
@@ -124,7 +128,7 @@ async function sendChunks(session: Session, body: Readable, maxStreamBytes: numb
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     sentBytes += bytes.length;
     if (sentBytes > maxStreamBytes) {
-      throw new Error(`the file is larger than the ${maxStreamBytes} bytes the scanner accepts`);
+      throw new Error(tooLarge(maxStreamBytes));
     }
     if (!writeFrame(socket, bytes)) await drainedOrStopped(socket, signal);
   }
@@ -149,6 +153,8 @@ async function drainedOrStopped(socket: Socket, signal: AbortSignal): Promise<vo
     // The session ended while waiting: the loop sees `signal.aborted` and stops.
   }
 }
+
+const tooLarge = (maxStreamBytes: number) => `the file is larger than the ${maxStreamBytes} bytes the scanner accepts`;
 
 /** clamd's answers: `stream: OK`, `stream: <signature> FOUND`, anything else is not a verdict. */
 function verdictOf(reply: string): ScanVerdict {

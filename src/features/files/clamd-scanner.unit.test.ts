@@ -92,6 +92,19 @@ describe('clamd scanner against a real clamd', () => {
     expect(source.stream.destroyed).toBe(true);
   });
 
+  it('gives error without reading or connecting when the announced size is over maxStreamBytes', async () => {
+    let connections = 0;
+    const socket = await silentServer(() => {
+      connections += 1;
+    });
+    const source = lazyZeros(3 * MiB);
+    const scanner = createClamdScanner({ socket, timeoutMs: 10_000, maxStreamBytes: MiB });
+    const verdict = await scanner.scan(source.stream, { sizeBytes: 3 * MiB });
+    expect(verdict).toEqual({ status: 'error', reason: expect.stringMatching(/larger than/) });
+    expect(source.pulled()).toBe(0);
+    expect(connections).toBe(0);
+  });
+
   it('gives error, not clean, when clamd itself refuses a stream over its StreamMaxLength', async () => {
     const scanner = createClamdScanner({ socket: clamd.socket, timeoutMs: 10_000, maxStreamBytes: 64 * MiB });
     const verdict = await scanner.scan(lazyZeros(2 * CLAMD_STREAM_MAX_BYTES).stream);

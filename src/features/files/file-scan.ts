@@ -29,7 +29,7 @@ export function createFileScanQueue(deps: {
   const scan = async (row: FileRow) => {
     const body = await deps.store.get(row.store_key);
     if (!body) return;
-    const verdict = await deps.scanner.scan(body).catch((error: unknown) => ({
+    const verdict = await deps.scanner.scan(body, { sizeBytes: row.size_bytes }).catch((error: unknown) => ({
       status: 'error' as const,
       reason: error instanceof Error ? error.message : 'scanner failed',
     }));
