@@ -6,7 +6,7 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
-import { createFilesFeature, type FilesFeature } from '../features/files/index.js';
+import { createFilesFeature, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -29,6 +29,8 @@ export interface CreateAppOptions {
    * two instances in one process on one folder, as a stand-in for a cluster, leave it off.
    */
   holdDataDir?: boolean;
+  /** A malware scanner for uploads: new files stay `pending` (not served) until it finds them clean. */
+  malwareScanner?: MalwareScanner;
 }
 
 export interface BulwarkApp {
@@ -104,6 +106,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     audit,
     collections,
     linkKey: core.deriveKey('file-links'),
+    ...(options.malwareScanner ? { scanner: options.malwareScanner } : {}),
   });
   await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
