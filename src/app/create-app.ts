@@ -6,7 +6,7 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
-import { createFilesFeature, type FilesFeature } from '../features/files/index.js';
+import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -29,6 +29,8 @@ export interface CreateAppOptions {
    * two instances in one process on one folder, as a stand-in for a cluster, leave it off.
    */
   holdDataDir?: boolean;
+  /** A malware scanner for uploads: new files stay `pending` (not served) until it finds them clean. */
+  malwareScanner?: MalwareScanner;
 }
 
 export interface BulwarkApp {
@@ -104,11 +106,15 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     audit,
     collections,
     linkKey: core.deriveKey('file-links'),
+    ...(options.malwareScanner ? { scanner: options.malwareScanner } : {}),
   });
   await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
-    probe: async () => ({ ...(await probeDependencies(database, state)), ...(await files.probe()) }),
+    probe: async () => ({
+      ...(await probeDependencies(database, state, files.store)),
+      ...(await files.probeScanner()),
+    }),
     bans: {
       bans: state.bans,
       audit,
@@ -167,13 +173,20 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   };
 }
 
-async function probeDependencies(database: Database, state: SharedState): Promise<Record<string, 'ok' | 'down'>> {
+async function probeDependencies(
+  database: Database,
+  state: SharedState,
+  fileStore: FileStore,
+): Promise<Record<string, 'ok' | 'down'>> {
   const databaseState = await sql`SELECT 1`.execute(database.db).then(
     () => 'ok' as const,
     () => 'down' as const,
   );
-  if (state.kind !== 'redis') return { database: databaseState };
-  return { database: databaseState, redis: state.isAvailable() ? 'ok' : 'down' };
+  const checks: Record<string, 'ok' | 'down'> = { database: databaseState };
+  if (state.kind === 'redis') checks.redis = state.isAvailable() ? 'ok' : 'down';
+  // The local store is the data folder, already required to start; a remote one is its own dependency.
+  if (fileStore.kind !== 'local') checks.files = (await fileStore.probe()) ? 'ok' : 'down';
+  return checks;
 }
 
 /** Redis when configured (shared by every instance); else openCore keeps the state in the database. */
