@@ -13,6 +13,8 @@ export function createFileScanQueue(deps: {
   repo: FilesRepo;
   store: FileStore;
   audit: AuditSink;
+  /** Called after a file is found infected (the record stops listing it). */
+  onInfected: (row: FileRow) => Promise<unknown>;
 }) {
   const inFlight = new Set<Promise<void>>();
 
@@ -34,6 +36,7 @@ export function createFileScanQueue(deps: {
         actor: 'system',
         details: { ...subject, signature: verdict.signature, sha256: row.sha256 },
       });
+      await deps.onInfected(row);
     } else {
       await deps.audit.record({ type: 'file.scan.failure', actor: 'system', details: subject });
     }
