@@ -21,6 +21,8 @@ export function createFileScanQueue(deps: {
   repo: FilesRepo;
   store: FileStore;
   audit: AuditSink;
+  /** Called after a file is found infected (the record stops listing it). */
+  onInfected: (row: FileRow) => Promise<unknown>;
 }) {
   /** One scan per file at a time, however often a pending file is asked for. */
   const inFlight = new Map<string, Promise<void>>();
@@ -44,6 +46,7 @@ export function createFileScanQueue(deps: {
         actor: 'system',
         details: { ...subject, signature: verdict.signature, sha256: row.sha256 },
       });
+      await deps.onInfected(row);
     } else {
       const { record, heldBack } = failures.admit(row.id, Date.now());
       const details = { ...subject, reason: verdict.reason, ...(heldBack > 0 ? { heldBack } : {}) };

@@ -60,7 +60,13 @@ export function createFilesService(deps: FilesServiceDeps) {
   const now = deps.now ?? Date.now;
   const remover = createFileRemover({ repo, store: deps.store, audit: deps.audit });
   const scans = deps.scanner
-    ? createFileScanQueue({ scanner: deps.scanner, repo, store: deps.store, audit: deps.audit })
+    ? createFileScanQueue({
+        scanner: deps.scanner,
+        repo,
+        store: deps.store,
+        audit: deps.audit,
+        onInfected: (row) => refreshField(row.collection, row.record_id, row.field),
+      })
     : null;
   const refusals = createAuditThinner({ perWindow: REFUSALS_PER_MINUTE, windowMs: 60_000 });
 
