@@ -3,19 +3,19 @@ import type { FileStore, MalwareScanner } from './file-store.js';
 import type { FileRow, FilesRepo } from './files-repo.js';
 
 /**
- * The malware-scan hook: a file saved while a scanner is configured is `pending` (not served)
- * until its bytes, streamed back from the store, are found clean. An infected file loses its
- * bytes and keeps its row as `infected` (downloads answer 404); a scan that cannot decide
- * leaves it pending, and it is scanned again when next asked for (clamd was down, or the server
- * stopped mid-scan). Scans run after the upload answers; `settle` waits for those in flight.
- */
-/**
  * Failed scans audited per file per minute (the count held back goes with the next): a pending
  * file is scanned again each time it is asked for, so while clamd is down a client polling it
  * must not be able to fill the audit log.
  */
 const FAILURES_AUDITED_PER_FILE_PER_MINUTE = 1;
 
+/**
+ * The malware-scan hook: a file saved while a scanner is configured is `pending` (not served)
+ * until its bytes, streamed back from the store, are found clean. An infected file loses its
+ * bytes and keeps its row as `infected` (downloads answer 404); a scan that cannot decide
+ * leaves it pending, and it is scanned again when next asked for (clamd was down, or the server
+ * stopped mid-scan). Scans run after the upload answers; `settle` waits for those in flight.
+ */
 export function createFileScanQueue(deps: {
   scanner: MalwareScanner;
   repo: FilesRepo;
