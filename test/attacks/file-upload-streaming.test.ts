@@ -65,7 +65,9 @@ describe('file uploads over a real socket', () => {
 
   it('a 64 MiB upload against a 1 MiB cap: 413 early, memory flat, nothing on disk', async () => {
     const { id, url } = await aliceRecord();
-    const { result, heapBytes, rssBytes } = await peakMemoryGrowth(() => streamUpload(url, alice.headers, UPLOAD_BYTES));
+    const { result, heapBytes, rssBytes } = await peakMemoryGrowth(() =>
+      streamUpload(url, alice.headers, UPLOAD_BYTES),
+    );
     expect(result?.status, result?.body).toBe(413);
     expect(JSON.parse(result?.body ?? '{}').code).toBe('FILE_TOO_LARGE');
     // The answer came once the cap was passed, before the whole body (client and server share
