@@ -215,6 +215,19 @@ describe('file uploads', () => {
     await recordsApi(app, docs).remove(alice.headers, id);
   });
 
+  it('two uploads at once to a single field leave one file, listed by the record and alone on disk', async () => {
+    const { id, url } = await aliceRecord();
+    const answers = await Promise.all(
+      ['a.png', 'b.png', 'c.png'].map((filename) => upload(app, url, alice.headers, { filename, data: PNG_1X1 })),
+    );
+    expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201]);
+    const rows = (await rawRows(app, 'files'))?.filter((row) => row.record_id === id) ?? [];
+    expect(rows).toHaveLength(1);
+    expect(storedFiles(app).filter((path) => path.includes(id))).toHaveLength(1);
+    expect((await recordsApi(app, docs).view(alice.headers, id)).json().pic.id).toBe(rows[0]?.id);
+    await recordsApi(app, docs).remove(alice.headers, id);
+  });
+
   it('a multiple field takes up to maxSelect files, then 409 until one is deleted', async () => {
     const { id, url } = await aliceRecord('papers');
     const names = ['one.pdf', 'two.pdf'];
