@@ -186,6 +186,17 @@ describe('file uploads', () => {
     expect((await upload(app, url, filesKey, { filename: 'x.png', data: PNG_1X1 })).statusCode).toBe(201);
   });
 
+  it('multipart is accepted on the upload route only: a JSON route answers a form body with 415', async () => {
+    const { body, contentType } = multipartBody([{ name: 'owner', data: alice.id }]);
+    const response = await app.http.inject({
+      method: 'POST',
+      url: `/api/collections/${docs}/records`,
+      headers: { ...alice.headers, 'content-type': contentType },
+      payload: body,
+    });
+    expectProblem(response, 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('a file field is not writable through the JSON records API (400), on create and update', async () => {
     const api = recordsApi(app, docs);
     const forged = { id: '00000000-0000-4000-8000-000000000000', name: 'x.png', type: 'image/png', size: 1 };
