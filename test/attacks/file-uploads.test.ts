@@ -186,6 +186,17 @@ describe('file uploads', () => {
     expect((await upload(app, url, filesKey, { filename: 'x.png', data: PNG_1X1 })).statusCode).toBe(201);
   });
 
+  it('multipart is accepted on the upload route only: a JSON route answers a form body with 415', async () => {
+    const { body, contentType } = multipartBody([{ name: 'owner', data: alice.id }]);
+    const response = await app.http.inject({
+      method: 'POST',
+      url: `/api/collections/${docs}/records`,
+      headers: { ...alice.headers, 'content-type': contentType },
+      payload: body,
+    });
+    expectProblem(response, 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('a file field is not writable through the JSON records API (400), on create and update', async () => {
     const api = recordsApi(app, docs);
     const forged = { id: '00000000-0000-4000-8000-000000000000', name: 'x.png', type: 'image/png', size: 1 };
@@ -212,6 +223,19 @@ describe('file uploads', () => {
     expect(ids).toEqual([second.id]);
     expect(storedFiles(app).some((path) => path.endsWith(first.id))).toBe(false);
     expectProblem(await app.http.inject({ url: `${url}/${first.id}`, headers: alice.headers }), 404, 'FILE_NOT_FOUND');
+    await recordsApi(app, docs).remove(alice.headers, id);
+  });
+
+  it('two uploads at once to a single field leave one file, listed by the record and alone on disk', async () => {
+    const { id, url } = await aliceRecord();
+    const answers = await Promise.all(
+      ['a.png', 'b.png', 'c.png'].map((filename) => upload(app, url, alice.headers, { filename, data: PNG_1X1 })),
+    );
+    expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201]);
+    const rows = (await rawRows(app, 'files'))?.filter((row) => row.record_id === id) ?? [];
+    expect(rows).toHaveLength(1);
+    expect(storedFiles(app).filter((path) => path.includes(id))).toHaveLength(1);
+    expect((await recordsApi(app, docs).view(alice.headers, id)).json().pic.id).toBe(rows[0]?.id);
     await recordsApi(app, docs).remove(alice.headers, id);
   });
 

@@ -188,8 +188,12 @@ export function createFilesService(deps: FilesServiceDeps) {
       // The stored name ends in the sniffed type's extension: `x.png` that is a PDF becomes `x.pdf`.
       const name = downloadName(sanitiseFileName(received.clientName), received.extension);
       const row = await save(subject, received, name);
-      // A single field keeps only its newest file: the one it replaces goes, row and bytes.
-      if (maxSelect === 1) await remover.removeFiles(before, 'replaced', ctx.caller.id || 'guest');
+      // A single field keeps one file, the last listed (oldest first, ties by id): every other goes,
+      // row and bytes. Each upload prunes after its insert, so uploads at once agree on one survivor.
+      if (maxSelect === 1) {
+        const listed = await repo.listOfField(collection, recordId, fieldName);
+        await remover.removeFiles(listed.slice(0, -1), 'replaced', ctx.caller.id || 'guest');
+      }
       if (!(await refreshField(collection, recordId, fieldName))) {
         await remover.removeFiles([row], 'record deleted');
         throw appError('REC_NOT_FOUND');

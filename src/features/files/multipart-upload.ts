@@ -53,8 +53,9 @@ export function readMultipartUpload(request: FastifyRequest, spoolFolder: string
 
 /**
  * After a refusal the parser is stopped and what is left of the body is read and dropped, not
- * parsed or kept: the client gets its answer, and the socket ends when the client stops sending
- * (or at the request timeout) instead of sitting paused behind a parser nobody reads.
+ * parsed or kept, until the client stops sending (or `server.requestTimeoutMs` cuts it off).
+ * Closing the socket at once instead would reset it under a client still writing, which then
+ * never reads the 413 (EPIPE); leaving it paused behind the parser would hold it open for good.
  */
 function discardRestOfBody(request: FastifyRequest): void {
   request.raw.unpipe();

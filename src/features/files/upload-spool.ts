@@ -32,9 +32,7 @@ export async function spoolUpload(source: Readable, folder: string, maxBytes: nu
     transform(chunk: Buffer, _encoding, done) {
       sizeBytes += chunk.length;
       if (sizeBytes > maxBytes) {
-        // `Connection: close`: the rest of this body is not worth another request on the socket.
-        const headers = { connection: 'close' };
-        done(appError('FILE_TOO_LARGE', { detail: `The file is larger than ${maxBytes} bytes.`, headers }));
+        done(appError('FILE_TOO_LARGE', { detail: `The file is larger than ${maxBytes} bytes.` }));
         return;
       }
       hash.update(chunk);
