@@ -116,8 +116,17 @@ describe('the README names what the ASVS mapping says it documents', () => {
     const connections = section('### Connections');
     const keys = listConfigLeaves()
       .map((leaf) => leaf.path)
-      .filter((path) => /(^|\.)(host|port)$|url$|proxies$|providers$/i.test(path));
-    expect(keys).toEqual(expect.arrayContaining(['database.url', 'redis.url', 'smtp.url', 'auth.oidc.providers']));
+      .filter((path) => /(^|\.)(host|port)$|url$|proxies$|providers$|endpoint$|socket$/i.test(path));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'database.url',
+        'redis.url',
+        'smtp.url',
+        'auth.oidc.providers',
+        'files.s3.endpoint',
+        'files.scan.clamdSocket',
+      ]),
+    );
     expect(keys.filter((key) => !connections.includes(`\`${key}\``))).toEqual([]);
   });
 
@@ -128,6 +137,7 @@ describe('the README names what the ASVS mapping says it documents', () => {
       ioredis: 'redis.url',
       nodemailer: 'smtp.url',
       'openid-client': 'auth.oidc.providers',
+      '@aws-sdk/client-s3': 'files.s3.endpoint',
       'node:http': 'server.port',
       'node:https': 'tls.cert',
       'node:net': 'server.port',

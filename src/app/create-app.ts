@@ -6,6 +6,7 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
+import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
 import { registerOpsRoutes } from '../features/ops/index.js';
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
@@ -30,6 +31,8 @@ export interface CreateAppOptions {
    * two instances in one process on one folder, as a stand-in for a cluster, leave it off.
    */
   holdDataDir?: boolean;
+  /** A malware scanner for uploads: new files stay `pending` (not served) until it finds them clean. */
+  malwareScanner?: MalwareScanner;
 }
 
 export interface BulwarkApp {
@@ -40,6 +43,7 @@ export interface BulwarkApp {
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
+  files: FilesFeature;
   state: SharedState;
   /** The SSRF guard every outbound request goes through (webhooks, OIDC discovery). */
   outbound: OutboundClient;
@@ -100,11 +104,24 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
     onRecordChange: webhooks.onRecordChange,
+    maxUploadBytes: config.files.maxUploadBytes,
   });
   collections.registerRoutes(http);
+  const files = createFilesFeature({
+    config,
+    database,
+    audit,
+    collections,
+    linkKey: core.deriveKey('file-links'),
+    ...(options.malwareScanner ? { scanner: options.malwareScanner } : {}),
+  });
+  await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
   registerOpsRoutes(http, {
-    probe: () => probeDependencies(database, state),
+    probe: async () => ({
+      ...(await probeDependencies(database, state, files.store)),
+      ...(await files.probeScanner()),
+    }),
     bans: {
       bans: state.bans,
       audit,
@@ -124,6 +141,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     logger,
     findings,
     auth,
+    files,
     state,
     outbound: core.outbound,
     deriveKey: core.deriveKey,
@@ -158,6 +176,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await http.close();
       // Then the deliveries under way: each is recorded before the database and the guard close.
       await webhooks.stop();
+      await files.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
       await redis?.close();
@@ -184,13 +203,20 @@ function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
   return webhooks;
 }
 
-async function probeDependencies(database: Database, state: SharedState): Promise<Record<string, 'ok' | 'down'>> {
+async function probeDependencies(
+  database: Database,
+  state: SharedState,
+  fileStore: FileStore,
+): Promise<Record<string, 'ok' | 'down'>> {
   const databaseState = await sql`SELECT 1`.execute(database.db).then(
     () => 'ok' as const,
     () => 'down' as const,
   );
-  if (state.kind !== 'redis') return { database: databaseState };
-  return { database: databaseState, redis: state.isAvailable() ? 'ok' : 'down' };
+  const checks: Record<string, 'ok' | 'down'> = { database: databaseState };
+  if (state.kind === 'redis') checks.redis = state.isAvailable() ? 'ok' : 'down';
+  // The local store is the data folder, already required to start; a remote one is its own dependency.
+  if (fileStore.kind !== 'local') checks.files = (await fileStore.probe()) ? 'ok' : 'down';
+  return checks;
 }
 
 /** Redis when configured (shared by every instance); else openCore keeps the state in the database. */

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMasterKey, isStrongMasterKey } from '../lib/crypto/master-key.js';
 import { createAddressJudge, isBroadAllowance } from '../lib/net/address-policy.js';
@@ -19,6 +19,8 @@ export interface DeploymentFacts {
   masterKeyFileMode: number | undefined;
   tlsKeyFileMode: number | undefined;
   tlsCertNotAfterMs: number | undefined;
+  /** Whether clamd's unix socket exists; undefined when scanning is off or goes over TCP. */
+  clamdSocketPresent: boolean | undefined;
 }
 
 /** A named check shared by `serve` (stops on high) and `audit` (lists all, exit 1 on high). */
@@ -231,7 +233,55 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     message: 'the PostgreSQL connection to a non-loopback host does not require verified TLS',
     fix: 'add sslmode=verify-full to database.url (BULWARK_DATABASE_URL)',
   },
+  {
+    // File bytes and the S3 request signatures would cross the network readable by anyone on
+    // the path; a bucket on this machine (a local MinIO) is exempt.
+    id: 'files-s3-plain-http',
+    severity: 'high',
+    test: (c) =>
+      usesS3(c) && c.files.s3.endpoint?.startsWith('http://') === true && !isLoopbackHost(hostOf(c.files.s3.endpoint)),
+    message:
+      'files go to an S3 endpoint off this machine over plain HTTP, so every upload and download can be read on the way',
+    fix: 'use the https:// endpoint in files.s3.endpoint (BULWARK_FILES_S3_ENDPOINT)',
+  },
+  {
+    id: 'files-s3-incomplete',
+    severity: 'high',
+    test: (c) => usesS3(c) && !(c.files.s3.bucket && c.files.s3.accessKeyId && c.files.s3.secretAccessKey),
+    message: 'files.storage is s3 but the bucket or its credentials are not set, so no upload could be stored',
+    fix: 'set files.s3.bucket, files.s3.accessKeyId and BULWARK_FILES_S3_SECRET_ACCESS_KEY, or set files.storage to local',
+  },
+  {
+    id: 'files-scan-socket-missing',
+    severity: 'medium',
+    test: (_c, f) => f.clamdSocketPresent === false,
+    message: 'malware scanning is on but clamd’s socket does not exist, so every upload would stay quarantined',
+    fix: 'start clamav-daemon (and freshclam for its signatures), or correct files.scan.clamdSocket',
+  },
+  {
+    id: 'files-scan-limit-below-uploads',
+    severity: 'medium',
+    test: (c) => c.files.scan.clamdSocket !== '' && c.files.scan.maxStreamBytes < c.files.maxUploadBytes,
+    message:
+      'uploads may be larger than files.scan.maxStreamBytes, and a file too large to scan stays quarantined for good',
+    fix: 'raise files.scan.maxStreamBytes (and clamd’s StreamMaxLength) to files.maxUploadBytes, or lower files.maxUploadBytes',
+  },
+  {
+    // clamd speaks no TLS: over TCP the whole file travels in clear.
+    id: 'files-scan-remote-clamd',
+    severity: 'medium',
+    test: (c) => isRemoteClamd(c.files.scan.clamdSocket),
+    message: 'uploads are sent to a clamd on another machine, unencrypted (clamd has no TLS)',
+    fix: 'run clamd on this machine and use its unix socket or a loopback address in files.scan.clamdSocket',
+  },
 ];
+
+const usesS3 = (config: FrozenConfig): boolean => config.files.storage === 's3';
+
+function isRemoteClamd(socket: string): boolean {
+  if (socket === '' || socket.startsWith('/')) return false;
+  return !isLoopbackHost(socket.slice(0, socket.lastIndexOf(':')));
+}
 
 /** Runs every check; findings come back most severe first. */
 export function runConfigChecks(config: FrozenConfig, facts: DeploymentFacts): Finding[] {
@@ -249,6 +299,9 @@ export function gatherDeploymentFacts(config: FrozenConfig, nowMs = Date.now()):
     masterKeyFileMode: config.masterKey ? undefined : modeOf(join(config.dataDir, MASTER_KEY_FILE)),
     tlsKeyFileMode: config.tls.key ? modeOf(config.tls.key) : undefined,
     tlsCertNotAfterMs: config.tls.cert ? certNotAfter(config.tls.cert) : undefined,
+    clamdSocketPresent: config.files.scan.clamdSocket.startsWith('/')
+      ? existsSync(config.files.scan.clamdSocket)
+      : undefined,
   };
 }
 

@@ -9,8 +9,11 @@ const facts = (overrides: Partial<DeploymentFacts> = {}): DeploymentFacts => ({
   masterKeyFileMode: 0o600,
   tlsKeyFileMode: undefined,
   tlsCertNotAfterMs: undefined,
+  clamdSocketPresent: undefined,
   ...overrides,
 });
+const without = (env: Record<string, string>, key: string) =>
+  Object.fromEntries(Object.entries(env).filter(([name]) => name !== key));
 const ids = (env: Record<string, string>, f: Partial<DeploymentFacts> = {}) =>
   runConfigChecks(loadConfig({ cwd: '/tmp', env }), facts(f)).map((finding) => `${finding.severity}:${finding.id}`);
 
@@ -138,6 +141,37 @@ describe('named configuration checks', () => {
       'medium:webhook-lease-below-outbound-timeout',
     ]);
     expect(ids({ BULWARK_WEBHOOKS_LEASE_MS: '10001' })).toEqual([]);
+  });
+
+  it('refuses S3 storage over plain HTTP off loopback or without a bucket and credentials', () => {
+    const s3 = {
+      BULWARK_FILES_STORAGE: 's3',
+      BULWARK_FILES_S3_BUCKET: 'uploads',
+      BULWARK_FILES_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      BULWARK_FILES_S3_SECRET_ACCESS_KEY: 'secret-example',
+    };
+    expect(ids(s3)).toEqual([]);
+    expect(ids({ ...s3, BULWARK_FILES_S3_ENDPOINT: 'https://s3.example.com' })).toEqual([]);
+    expect(ids({ ...s3, BULWARK_FILES_S3_ENDPOINT: 'http://127.0.0.1:9000' })).toEqual([]);
+    expect(ids({ ...s3, BULWARK_FILES_S3_ENDPOINT: 'http://s3.example.com' })).toEqual(['high:files-s3-plain-http']);
+    expect(ids({ ...s3, BULWARK_FILES_S3_ENDPOINT: 'http://[::1]:9000' })).toEqual([]);
+    for (const missing of ['BULWARK_FILES_S3_BUCKET', 'BULWARK_FILES_S3_SECRET_ACCESS_KEY']) {
+      expect(ids(without(s3, missing))).toEqual(['high:files-s3-incomplete']);
+    }
+    // Settings for a store that is not used are not findings.
+    expect(ids({ BULWARK_FILES_S3_ENDPOINT: 'http://s3.example.com' })).toEqual([]);
+  });
+
+  it('warns when clamd’s socket is missing, clamd is reached unencrypted on another machine, or uploads outgrow the scan limit', () => {
+    expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: '/run/clamav/clamd.ctl' }, { clamdSocketPresent: false })).toEqual([
+      'medium:files-scan-socket-missing',
+    ]);
+    expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: '/run/clamav/clamd.ctl' }, { clamdSocketPresent: true })).toEqual([]);
+    expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: '127.0.0.1:3310' })).toEqual([]);
+    expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: '[::1]:3310' })).toEqual([]);
+    expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: 'clamav.internal:3310' })).toEqual([
+      'medium:files-scan-remote-clamd',
+    ]);
   });
 
   it('lists high findings first', () => {

@@ -496,6 +496,109 @@ const WebhooksSchema = Type.Object(
   strict,
 );
 
+/** Where file bytes go when `files.storage` is `s3`: an S3-compatible bucket (AWS S3, MinIO, R2, Ceph…). */
+const FilesS3Schema = Type.Object(
+  {
+    endpoint: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^/?#]+/?$',
+        description:
+          'S3-compatible endpoint (`https://s3.example.com`, `http://127.0.0.1:9000` for a local MinIO). Unset: AWS S3 in `region`. Plain `http://` is refused off loopback.',
+      }),
+    ),
+    region: Type.String({
+      default: 'us-east-1',
+      pattern: '^[a-z0-9-]{1,32}$',
+      description: 'Region the requests are signed for (most S3-compatible servers accept any).',
+    }),
+    bucket: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+        description:
+          'Bucket holding the files; keep it private (no public ACL or policy): downloads go through Bulwark.',
+      }),
+    ),
+    accessKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Access key id.' })),
+    secretAccessKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description:
+          'Secret access key. Prefer the environment (`BULWARK_FILES_S3_SECRET_ACCESS_KEY`) to a file; it never appears in logs or responses.',
+      }),
+    ),
+    forcePathStyle: Type.Boolean({
+      default: false,
+      description:
+        'Address the bucket in the path (`https://host/bucket/key`), as MinIO and most compatible servers need.',
+    }),
+    prefix: Type.String({
+      default: '',
+      pattern: '^([A-Za-z0-9_-][A-Za-z0-9_.-]*/)*$',
+      description:
+        'Folder inside the bucket for Bulwark’s files (`bulwark/`), ending in `/`; empty: the bucket’s root.',
+    }),
+  },
+  { ...strict, description: 'S3-compatible storage.' },
+);
+
+/** The optional malware scan: a file stays quarantined until clamd calls it clean. */
+const FilesScanSchema = Type.Object(
+  {
+    clamdSocket: Type.String({
+      default: '',
+      pattern: '^(|/.*|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5}|[A-Za-z0-9.-]+:[0-9]{1,5})$',
+      description:
+        'ClamAV daemon: a unix socket path (`/run/clamav/clamd.ctl`) or `host:port` (`127.0.0.1:3310`). Empty: no scan. Set: every upload stays quarantined (not downloadable) until clamd reports it clean; infected files are deleted. Signatures need `freshclam`.',
+    }),
+    timeoutMs: Type.Integer({
+      default: 30_000,
+      minimum: 1000,
+      maximum: 600_000,
+      description: 'A scan not answered within this time fails; the file stays quarantined.',
+    }),
+    maxStreamBytes: Type.Integer({
+      default: 25 * MiB,
+      minimum: 1024,
+      maximum: 4095 * MiB,
+      description:
+        'Largest file sent to clamd; a bigger one is not scanned and stays quarantined. Keep it at most clamd’s `StreamMaxLength` (25 MiB by default) and at least the largest upload allowed.',
+    }),
+  },
+  { ...strict, description: 'Malware scanning.' },
+);
+
+/** Where uploaded bytes live: the local store, or an S3-compatible bucket (`files.s3`). */
+const FILE_STORAGES = ['local', 's3'] as const;
+
+const FilesSchema = Type.Object(
+  {
+    maxUploadBytes: Type.Integer({
+      default: 25 * MiB,
+      minimum: 1024,
+      maximum: 5 * 1024 * MiB,
+      description:
+        "Ceiling of every file field's `maxSizeBytes`: no upload is ever larger (413 while streaming, nothing kept).",
+    }),
+    linkTtlSeconds: Type.Integer({
+      default: 300,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'How long a signed download link (`POST …/files/:field/:fileId/link`) stays valid.',
+    }),
+    storage: Type.Unsafe<(typeof FILE_STORAGES)[number]>({
+      type: 'string',
+      enum: [...FILE_STORAGES],
+      default: 'local',
+      description:
+        'Where uploaded files are kept: `local` is `<dataDir>/files` (mode 0700); `s3` is the bucket `files.s3` names.',
+    }),
+    s3: FilesS3Schema,
+    scan: FilesScanSchema,
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -520,6 +623,7 @@ export const ConfigSchema = Type.Object(
     outbound: OutboundSchema,
     redis: RedisSchema,
     webhooks: WebhooksSchema,
+    files: FilesSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

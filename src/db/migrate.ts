@@ -9,6 +9,7 @@ import * as secondFactors from './migrations/0004-second-factors.js';
 import * as auditKeyedChain from './migrations/0005-audit-keyed-chain.js';
 import * as keyCheck from './migrations/0006-key-check.js';
 import * as abuseState from './migrations/0007-abuse-state.js';
+import * as files from './migrations/0008-files.js';
 import * as webhooks from './migrations/0009-webhooks.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -22,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0005-audit-keyed-chain', auditKeyedChain],
   ['0006-key-check', keyCheck],
   ['0007-abuse-state', abuseState],
+  ['0008-files', files],
   ['0009-webhooks', webhooks],
 ];
 

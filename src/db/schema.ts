@@ -222,9 +222,27 @@ export interface WebhookDeliveriesTable {
   updated_ms: number;
 }
 
+/** `clean`: may be served; `pending`: waiting for the malware scan; `infected`: bytes deleted. */
+export type FileStatus = 'clean' | 'pending' | 'infected';
+
+export interface FilesTable {
+  id: string;
+  collection: string;
+  record_id: string;
+  field: string;
+  store_key: string;
+  name: string;
+  type: string;
+  size_bytes: number;
+  sha256: string;
+  status: FileStatus;
+  created_ms: number;
+}
+
 export interface DatabaseTables {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  files: FilesTable;
   abuse_counters: AbuseCountersTable;
   abuse_bans: AbuseBansTable;
   totp_factors: TotpFactorsTable;

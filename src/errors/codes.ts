@@ -429,6 +429,72 @@ export const ERROR_CODES = {
     slug: 'webhook-not-found',
     hint: 'Check the id against GET /api/admin/webhooks.',
   },
+  FILE_TOO_LARGE: {
+    status: 413,
+    title: 'File too large',
+    slug: 'file-too-large',
+    hint: 'Send a file no larger than the size named in `detail` (the field’s `maxSizeBytes`).',
+  },
+  FILE_TYPE_REFUSED: {
+    status: 415,
+    title: 'File type not accepted',
+    slug: 'file-type-refused',
+    hint: 'The type is read from the file’s bytes, not its name: send a file of one of the types named in `detail`.',
+  },
+  FILE_NOT_MULTIPART: {
+    status: 415,
+    title: 'Upload is not multipart/form-data',
+    slug: 'file-not-multipart',
+    hint: 'Send the file as `multipart/form-data` with one part named `file` (curl: `-F file=@photo.png`).',
+  },
+  FILE_MALFORMED_UPLOAD: {
+    status: 400,
+    title: 'Malformed upload',
+    slug: 'file-malformed-upload',
+    hint: 'Send a well-formed `multipart/form-data` body holding exactly one part, named `file`, and nothing else.',
+  },
+  FILE_FIELD_NOT_FOUND: {
+    status: 404,
+    title: 'No such file field',
+    slug: 'file-field-not-found',
+    hint: 'Name a field of type `file` of this collection in the path.',
+  },
+  FILE_FIELD_FULL: {
+    status: 409,
+    title: 'File field is full',
+    slug: 'file-field-full',
+    hint: 'The field holds its `maxSelect` files: delete one (DELETE …/files/:field/:fileId) before uploading another.',
+  },
+  FILE_NOT_FOUND: {
+    status: 404,
+    title: 'File not found',
+    slug: 'file-not-found',
+    hint: 'The file does not exist or you may not see it; its record’s view rule decides.',
+  },
+  FILE_PENDING_SCAN: {
+    status: 409,
+    title: 'File not yet scanned',
+    slug: 'file-pending-scan',
+    hint: 'The file is being checked for malware; retry after the seconds in `Retry-After`.',
+  },
+  FILE_LINK_INVALID: {
+    status: 403,
+    title: 'Download link not valid',
+    slug: 'file-link-invalid',
+    hint: 'The link has expired or was altered: ask for a new one with POST …/files/:field/:fileId/link.',
+  },
+  FILE_RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    title: 'Range not satisfiable',
+    slug: 'file-range-not-satisfiable',
+    hint: 'Ask for one byte range inside the file (`Content-Range` names its size), or no range for the whole file.',
+  },
+  FILE_STORE_UNAVAILABLE: {
+    status: 503,
+    title: 'File store unreachable',
+    slug: 'file-store-unavailable',
+    hint: 'Retry after the number of seconds in `Retry-After`; the operator checks that the file store (the S3 bucket) answers.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

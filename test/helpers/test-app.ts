@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
+import type { MalwareScanner } from '../../src/features/files/index.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -51,6 +52,8 @@ export interface RestartableTestApp extends TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   logLevel?: string;
+  /** Given to createApp: uploads are scanned by it. */
+  malwareScanner?: MalwareScanner;
 }
 
 /**
@@ -111,6 +114,7 @@ async function openTestApp(
     config,
     logStream: logs,
     ...(postgres ? { postgresSchema: postgres.schema } : {}),
+    ...(options.malwareScanner ? { malwareScanner: options.malwareScanner } : {}),
   });
   return Object.assign(app, {
     logs,

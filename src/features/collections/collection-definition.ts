@@ -10,8 +10,23 @@ export const MAX_FIELDS = 64;
 export const MAX_PATTERN_LENGTH = 200;
 /** Most values of a select field. */
 export const MAX_SELECT_VALUES = 100;
+/** Most files one file field may hold: each is a row, a stored object and a line in the record. */
+export const MAX_FILES_PER_FIELD = 20;
+/** Most MIME types one file field may list. */
+export const MAX_FILE_TYPES = 32;
 
-export const FIELD_TYPES = ['text', 'number', 'bool', 'email', 'url', 'date', 'json', 'select', 'relation'] as const;
+export const FIELD_TYPES = [
+  'text',
+  'number',
+  'bool',
+  'email',
+  'url',
+  'date',
+  'json',
+  'select',
+  'relation',
+  'file',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 const Rule = Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]);
@@ -43,6 +58,23 @@ export const FieldSchema = Type.Object(
       Type.Boolean({ description: 'with hidden: callers the create/update rule admits may also write the field' }),
     ),
     encrypted: Type.Optional(Type.Boolean()),
+    maxSelect: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_FILES_PER_FIELD,
+        description: 'file fields: 1 holds one file (replaced by the next upload), more hold a list',
+      }),
+    ),
+    maxSizeBytes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'file fields: largest file accepted, at most `files.maxUploadBytes`' }),
+    ),
+    types: Type.Optional(
+      Type.Array(Type.String({ minLength: 3, maxLength: 100 }), {
+        minItems: 1,
+        maxItems: MAX_FILE_TYPES,
+        description: 'file fields: MIME types accepted, decided from the bytes (e.g. image/png, application/pdf)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

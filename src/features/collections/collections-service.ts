@@ -9,6 +9,7 @@ import {
 } from './collection-definition.js';
 import { createCollectionsRepo } from './collections-repo.js';
 import { checkDefinition } from './definition-checks.js';
+import type { RemovalListeners } from './removal-listeners.js';
 import { createTableMigrator } from './table-migrator.js';
 
 export interface CollectionInput {
@@ -34,6 +35,10 @@ export type RuleValidator = (definition: CollectionDefinition, all: readonly Col
 export function createCollectionsService(deps: {
   db: Kysely<DatabaseTables>;
   validateRules: RuleValidator;
+  /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
+  maxUploadBytes: number;
+  /** Told after a change commits, so what lives outside the table (file bytes) goes too. */
+  removals: RemovalListeners;
   now?: () => number;
 }) {
   const repo = createCollectionsRepo(deps.db);
@@ -41,7 +46,11 @@ export function createCollectionsService(deps: {
 
   const requireValid = async (definition: CollectionDefinition) => {
     const all = await repo.list();
-    const problems = [...checkDefinition(definition, new Set(all.map((c) => c.name)))];
+    const problems = [
+      ...checkDefinition(definition, new Set(all.map((c) => c.name)), {
+        maxUploadBytes: deps.maxUploadBytes,
+      }),
+    ];
     if (problems.length === 0) problems.push(...deps.validateRules(definition, all));
     if (problems.length > 0)
       throw appError('COLL_INVALID', { fields: problems, detail: 'The collection definition is not valid.' });
@@ -120,6 +129,7 @@ export function createCollectionsService(deps: {
         }
         await repo.update(next, now(), trx);
       });
+      if (dropped.length > 0) await deps.removals.fieldsDropped(name, dropped);
       const changes = [
         ...added.map((f) => `added ${f.name}`),
         ...dropped.map((f) => `dropped ${f.name}`),
@@ -143,6 +153,7 @@ export function createCollectionsService(deps: {
         await createTableMigrator(trx).dropTable(name);
         await repo.delete(name, trx);
       });
+      await deps.removals.collectionRemoved(name);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FieldError } from '../../errors/index.js';
 import { type CollectionDefinition, type FieldDefinition, SYSTEM_FIELDS } from './collection-definition.js';
 import { compilePattern, MAX_PATTERN_WORK } from './field-pattern.js';
 import { DEFAULT_MAX_TEXT_LENGTH } from './field-values.js';
+import { checkFileFieldOptions } from './file-field-checks.js';
 
 const TEXT_LIKE = new Set(['text', 'email', 'url']);
 const ENCRYPTABLE = new Set(['text', 'email', 'url', 'json']);
@@ -15,6 +16,7 @@ const RESERVED_COLLECTIONS = new Set(['users', 'admin', 'collections', 'auth']);
 export function checkDefinition(
   definition: CollectionDefinition,
   existingCollections: ReadonlySet<string>,
+  limits: { maxUploadBytes: number },
 ): FieldError[] {
   const problems: FieldError[] = [];
   const add = (field: string, code: string, message: string) => problems.push({ field, code, message });
@@ -27,6 +29,7 @@ export function checkDefinition(
     if (seen.has(field.name)) add(`${at}.name`, 'duplicate', `"${field.name}" appears twice`);
     seen.add(field.name);
     checkFieldOptions(field, at, existingCollections, definition.name, add);
+    checkFileFieldOptions(field, at, limits.maxUploadBytes, add);
   });
   checkPatterns(definition.fields, add);
   return problems;

@@ -8,11 +8,16 @@ import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
 import { createRecordsService, type RecordChangeListener } from './records-service.js';
+import { createRemovalListeners, type RemovalListener } from './removal-listeners.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
-export type { RecordChange, RecordChangeListener } from './records-service.js';
+export { fileSizeLimitBytes } from './file-field-checks.js';
+export { GUEST } from './record-resolver.js';
+export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
+export type { RemovalListener } from './removal-listeners.js';
+export { contextOf as recordsContextOf } from './routes/record-routes.js';
 
 export interface CollectionsFeatureOptions {
   database: Database;
@@ -24,6 +29,8 @@ export interface CollectionsFeatureOptions {
   ruleQueryTimeoutMs?: number;
   /** Told of every successful record write (webhooks queue `record.*` events from it). */
   onRecordChange?: RecordChangeListener;
+  /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
+  maxUploadBytes: number;
   now?: () => number;
 }
 
@@ -54,7 +61,14 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     }
     return problems;
   };
-  const collections = createCollectionsService({ db: database.db, validateRules, now });
+  const removals = createRemovalListeners();
+  const collections = createCollectionsService({
+    db: database.db,
+    validateRules,
+    maxUploadBytes: options.maxUploadBytes,
+    removals,
+    now,
+  });
   const crypto = createFieldCrypto(database.db, options.dataEncryptionKey, now);
   const records = createRecordsService({
     db: database.db,
@@ -62,6 +76,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     collections,
     crypto,
     audit: options.audit,
+    removals,
     ...(options.ruleQueryTimeoutMs === undefined ? {} : { ruleQueryTimeoutMs: options.ruleQueryTimeoutMs }),
     onRecordChange: options.onRecordChange,
     now,
@@ -70,6 +85,8 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
   return {
     collections,
     records,
+    /** Subscribes a feature that keeps data about records outside their table (files). */
+    onRemoval: (listener: RemovalListener) => removals.add(listener),
     registerRoutes(app: FastifyInstance): void {
       registerCollectionAdminRoutes(app, {
         collections,

@@ -85,6 +85,15 @@ function writeRefusal(
   if ((SYSTEM_FIELDS as readonly string[]).includes(name)) {
     return { field: name, code: 'server_managed', message: 'is set by the server and cannot be written' };
   }
+  // File ids are the server's to set: a client naming another record's file id would otherwise
+  // claim its bytes (and its record's view rule would stop protecting them).
+  if (field?.type === 'file') {
+    return {
+      field: name,
+      code: 'server_managed',
+      message: `is a file field: upload with POST …/records/:id/files/${name} (multipart)`,
+    };
+  }
   if (field?.hidden && !field.clientWritable && !caller.isAdmin) {
     return { field: name, code: 'server_managed', message: 'is a hidden field that only administrators may set' };
   }
@@ -152,5 +161,16 @@ function restoreType(field: FieldDefinition, value: string | number): unknown {
   if (field.type === 'bool') return Number(value) === 1;
   if (field.type === 'number') return Number(value);
   if (field.type === 'json') return JSON.parse(String(value)) as unknown;
+  if (field.type === 'file') return restoreFiles(field, String(value));
   return value;
+}
+
+/**
+ * A file field's column holds the JSON list of its files' public descriptions
+ * (`[{id, name, type, size}]`, written only by the files feature): a list for a multiple field,
+ * one object or null for a single one (`maxSelect` 1, the default).
+ */
+function restoreFiles(field: FieldDefinition, stored: string): unknown {
+  const files = stored === '' ? [] : (JSON.parse(stored) as unknown[]);
+  return (field.maxSelect ?? 1) > 1 ? files : (files[0] ?? null);
 }

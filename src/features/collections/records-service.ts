@@ -21,6 +21,7 @@ import {
 } from './record-codec.js';
 import { relationProblems } from './record-relations.js';
 import { type Caller, createRecordResolver, type ResolverOptions } from './record-resolver.js';
+import type { RemovalListeners } from './removal-listeners.js';
 
 /** Denied reads audited per caller and collection per minute; the rest are counted. */
 const DENIED_READS_PER_MINUTE = 10;
@@ -73,6 +74,7 @@ export function createRecordsService(deps: {
   collections: CollectionsService;
   crypto: FieldCrypto;
   audit: AuditSink;
+  removals: RemovalListeners;
   /** Statement timeout for rule-shaped queries on PostgreSQL. */
   ruleQueryTimeoutMs?: number;
   onRecordChange?: RecordChangeListener | undefined;
@@ -184,6 +186,22 @@ export function createRecordsService(deps: {
       throw appError('HTTP_VALIDATION', { fields: problems, detail: 'The record is not valid.' });
   };
 
+  /** The row if the view rule admits the caller; else 404, and audited when the record exists. */
+  const requireVisible = async (loaded: Awaited<ReturnType<typeof load>>, id: string, ctx: RecordsContext) => {
+    const name = loaded.definition.name;
+    const table = tableName(name);
+    const condition = ruleCondition('view', ctx, loaded);
+    const row = await bounded((handle) => selectVisible(handle, table, id, condition));
+    if (row) return row;
+    const exists = await db
+      .selectFrom(table)
+      .select('id')
+      .where(sql.ref(`${table}.id`), '=', id)
+      .executeTakeFirst();
+    if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
+    throw appError('REC_NOT_FOUND');
+  };
+
   return {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
       const loaded = await load(name);
@@ -222,19 +240,7 @@ export function createRecordsService(deps: {
 
     async view(name: string, id: string, ctx: RecordsContext): Promise<PublicRecord> {
       const loaded = await load(name);
-      const table = tableName(name);
-      const condition = ruleCondition('view', ctx, loaded);
-      const row = await bounded((handle) => selectVisible(handle, table, id, condition));
-      if (!row) {
-        const exists = await db
-          .selectFrom(table)
-          .select('id')
-          .where(sql.ref(`${table}.id`), '=', id)
-          .executeTakeFirst();
-        if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
-        throw appError('REC_NOT_FOUND');
-      }
-      return encode(loaded.definition, row, ctx);
+      return encode(loaded.definition, await requireVisible(loaded, id, ctx), ctx);
     },
 
     /** The create rule is checked over the would-be record before its values are vetted further. */
@@ -308,6 +314,39 @@ export function createRecordsService(deps: {
         return true;
       });
       if (!deleted) throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
+      await deps.removals.recordRemoved(name, id);
+    },
+
+    /**
+     * The collection's definition if the caller's view (or update) rule admits this record, for
+     * actions on a record's parts (its files). Refused like a read or write of the record: 404,
+     * audited, so ids are not confirmed to strangers.
+     */
+    async authorize(name: string, id: string, action: 'view' | 'update', ctx: RecordsContext) {
+      const loaded = await load(name);
+      if (action === 'view') {
+        await requireVisible(loaded, id, ctx);
+        return loaded.definition;
+      }
+      if (isLocked('update', loaded.definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action });
+      const condition = ruleCondition('update', ctx, { ...loaded, body: {} });
+      const row = await bounded((handle) => selectVisible(handle, tableName(name), id, condition));
+      if (!row) throw await refuseWrite(ctx, { collection: name, id, action });
+      return loaded.definition;
+    },
+
+    /**
+     * Sets a server-managed column (a file field's list) after the caller was authorised;
+     * false when the record is gone.
+     */
+    async writeServerValue(name: string, id: string, field: string, value: string): Promise<boolean> {
+      const table = tableName(name);
+      const result = await db
+        .updateTable(table)
+        .set({ [field]: value, updated: new Date(now()).toISOString() })
+        .where(sql.ref(`${table}.id`), '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

@@ -29,6 +29,10 @@ export type ScanVerdict =
 
 /** A malware scanner (ClamAV's clamd over its socket): scans a stream without storing it twice. */
 export interface MalwareScanner {
-  scan(body: Readable): Promise<ScanVerdict>;
+  /**
+   * Scans `body`. `sizeBytes`, when known, lets a scanner refuse a file it cannot take before
+   * reading any of it (the verdict is then `error`: the file stays quarantined).
+   */
+  scan(body: Readable, info?: { sizeBytes: number }): Promise<ScanVerdict>;
   probe(): Promise<boolean>;
 }

@@ -12,7 +12,8 @@ export type KeyPurpose =
   | 'audit-chain'
   | 'audit-checkpoint'
   | 'key-check'
-  | 'webhook-secrets';
+  | 'webhook-secrets'
+  | 'file-links';
 
 const KEY_LENGTH_BYTES = 32;
 

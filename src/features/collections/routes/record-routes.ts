@@ -28,7 +28,10 @@ const ListQuery = Type.Object(
 );
 
 /** The caller as rules see it; API keys need the records scope of the action. */
-function contextOf(request: FastifyRequest, scope: 'records:read' | 'records:write'): RecordsContext {
+export function contextOf(
+  request: FastifyRequest,
+  scope: 'records:read' | 'records:write' | 'files:read' | 'files:write',
+): RecordsContext {
   const auth: AuthContext | null = request.auth ? requireUser(request, scope) : null;
   const isAdmin = auth?.user.role === 'admin' && (auth.via !== 'apiKey' || Boolean(auth.scopes?.includes('admin')));
   return {
