@@ -29,7 +29,12 @@ export interface ClamdServer {
 
 const START_TIMEOUT_MS = 20_000;
 
-export async function startClamd(options: { hashSignatures: string[]; streamMaxBytes?: number }): Promise<ClamdServer> {
+export async function startClamd(options: {
+  hashSignatures: string[];
+  streamMaxBytes?: number;
+  /** More `clamd.conf` lines (archive limits, for instance). */
+  extraConfig?: string[];
+}): Promise<ClamdServer> {
   if (!existsSync(CLAMD_PATH)) {
     throw new Error(
       `${CLAMD_PATH} is missing: these tests need ClamAV's daemon. Install it (Debian: apt-get install clamav-daemon clamav; scripts/services.sh start does when run as root) and try again.`,
@@ -48,6 +53,7 @@ export async function startClamd(options: { hashSignatures: string[]; streamMaxB
     // No self-check reloads during a test run.
     'SelfCheck 0',
     ...(options.streamMaxBytes ? [`StreamMaxLength ${options.streamMaxBytes}`] : []),
+    ...(options.extraConfig ?? []),
   ];
   writeFileSync(join(dir, 'clamd.conf'), `${lines.join('\n')}\n`);
 
