@@ -66,7 +66,7 @@ describe('file downloads', () => {
         { name: 'owner', type: 'relation', collection: 'users' },
         { name: 'pic', type: 'file', types: ['image/png'] },
         { name: 'paper', type: 'file', types: ['application/pdf'] },
-      ] as never,
+      ],
       rules: OWNER_ONLY,
     });
   });
@@ -226,7 +226,7 @@ describe('file downloads', () => {
       fields: [
         { name: 'cover', type: 'file', types: ['image/png'] },
         { name: 'scan', type: 'file', types: ['application/pdf'] },
-      ] as never,
+      ],
     });
     const record = await createRecord(app, name, admin.headers, {});
     const cover = (

@@ -36,7 +36,7 @@ describe('file scanning quarantine', () => {
       fields: [
         { name: 'owner', type: 'relation', collection: 'users' },
         { name: 'paper', type: 'file', types: ['application/pdf'], maxSelect: 5 },
-      ] as never,
+      ],
       rules: {
         view: 'owner = @request.auth.id',
         create: 'owner = @request.auth.id',

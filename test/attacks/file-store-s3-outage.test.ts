@@ -33,7 +33,7 @@ async function pictures(app: TestApp): Promise<{ alice: Account; collection: str
     fields: [
       { name: 'owner', type: 'relation', collection: 'users' },
       { name: 'pic', type: 'file', types: ['image/png'] },
-    ] as never,
+    ],
     rules: { view: '', create: '', update: '', delete: '' },
   });
   return { alice, collection };

@@ -53,7 +53,7 @@ describe('file uploads over a real socket', () => {
       fields: [
         { name: 'owner', type: 'relation', collection: 'users' },
         { name: 'pic', type: 'file', types: ['image/png'], maxSizeBytes: MiB },
-      ] as never,
+      ],
       rules: {
         view: 'owner = @request.auth.id',
         create: 'owner = @request.auth.id',

@@ -66,7 +66,7 @@ describe('file uploads', () => {
         { name: 'owner', type: 'relation', collection: 'users' },
         { name: 'pic', type: 'file', types: ['image/png', 'image/jpeg'], maxSizeBytes: 64 * 1024 },
         { name: 'papers', type: 'file', types: ['application/pdf'], maxSelect: 2 },
-      ] as never,
+      ],
       rules: OWNER_ONLY,
     });
   });

@@ -29,6 +29,10 @@ export interface FieldInput {
   hidden?: boolean;
   clientWritable?: boolean;
   encrypted?: boolean;
+  /** `file` fields: how many files, the largest one, and the types accepted (read from the bytes). */
+  maxSelect?: number;
+  maxSizeBytes?: number;
+  types?: string[];
 }
 
 export type Rules = Partial<Record<'list' | 'view' | 'create' | 'update' | 'delete', string | null>>;
