@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { FrozenConfig } from '../config/index.js';
-import type { Database } from '../db/index.js';
+import { type Database, isMissingTable } from '../db/index.js';
 import { CHAIN_VERSION_KEYED, isEntryHashedWith } from '../features/audit/index.js';
 import { deriveKey } from '../lib/crypto/derive-key.js';
 import { createMasterKey, loadMasterKey, masterKeyPath, masterKeySource } from './master-key.js';
@@ -108,6 +108,7 @@ async function readKeyCheck(database: Database): Promise<string | null> {
       .executeTakeFirst();
     return row?.mac ?? null;
   } catch (error) {
+    // A database from before migration 0006 has no key check yet.
     if (isMissingTable(error)) return null;
     throw error;
   }
@@ -122,10 +123,4 @@ async function recordKeyCheck(database: Database, masterKey: Buffer): Promise<st
   const stored = await readKeyCheck(database);
   if (stored === null) throw new Error('the key check value was not stored');
   return stored;
-}
-
-/** A database from before migration 0006 (SQLite: "no such table"; PostgreSQL: undefined_table). */
-function isMissingTable(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
-  return code === '42P01' || /no such table/.test(message ?? '');
 }

@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { FrozenConfig } from '../config/index.js';
 import { MASTER_KEY_FILE } from '../config/index.js';
-import { createDatabase } from '../db/index.js';
+import { createDatabase, isMissingTable } from '../db/index.js';
 import { CliError } from './output.js';
-
-/** PostgreSQL's "undefined_table": the database answers but holds no such table. */
-const PG_UNDEFINED_TABLE = '42P01';
 
 /** Where the commands' database lives, named for a person: the SQLite file, or PostgreSQL's host and database (never its credentials). */
 export function describeDatabase(config: FrozenConfig): string {
@@ -57,7 +54,8 @@ async function postgresHasBulwarkTables(config: FrozenConfig): Promise<boolean> 
     await sql`SELECT 1 FROM users LIMIT 1`.execute(database.db);
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === PG_UNDEFINED_TABLE) return false;
+    // The database answers but holds no such table: not a Bulwark database.
+    if (isMissingTable(error)) return false;
     throw error;
   } finally {
     await database.close();
