@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
-import { createWebhooksRepo } from './webhooks-repo.js';
+import { createWebhooksRepo, pendingDelivery } from './webhooks-repo.js';
 
 /**
  * The claim is what keeps two instances from sending the same attempt: claims racing for the
@@ -18,22 +18,16 @@ describe('webhook delivery claims', () => {
       .insertInto('webhooks')
       .values({ id: 'hook', url: 'https://hooks.example.com/', events: '[]', secret_sealed: '', created_ms: nowMs })
       .execute();
-    const rows = Array.from({ length: 400 }, (_, i) => ({
-      id: `msg_${String(i).padStart(4, '0')}`,
-      webhook_id: 'hook',
-      event: 'record.created',
-      payload: '{}',
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_ms: nowMs - 1000,
-      claim_token: null,
-      claimed_until_ms: null,
-      last_status: null,
-      last_latency_ms: null,
-      last_error: null,
-      created_ms: nowMs,
-      updated_ms: nowMs,
-    }));
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      pendingDelivery({
+        id: `msg_${String(i).padStart(4, '0')}`,
+        webhookId: 'hook',
+        event: 'record.created',
+        payload: '{}',
+        dueMs: nowMs - 1000,
+        nowMs,
+      }),
+    );
     for (let i = 0; i < rows.length; i += 100)
       await db
         .insertInto('webhook_deliveries')

@@ -11,6 +11,33 @@ export interface AttemptOutcome {
   nowMs: number;
 }
 
+/** A queued delivery as it is first written: pending, due at `dueMs`, nothing tried yet. */
+export function pendingDelivery(fields: {
+  id: string;
+  webhookId: string;
+  event: string;
+  payload: string;
+  dueMs: number;
+  nowMs: number;
+}): WebhookDeliveriesTable {
+  return {
+    id: fields.id,
+    webhook_id: fields.webhookId,
+    event: fields.event,
+    payload: fields.payload,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_ms: fields.dueMs,
+    claim_token: null,
+    claimed_until_ms: null,
+    last_status: null,
+    last_latency_ms: null,
+    last_error: null,
+    created_ms: fields.nowMs,
+    updated_ms: fields.nowMs,
+  };
+}
+
 /** SQL of webhooks and their delivery queue; nothing else touches these tables. */
 export function createWebhooksRepo(db: Kysely<DatabaseTables>) {
   return {

@@ -5,7 +5,7 @@ import { appError } from '../../errors/index.js';
 import type { OutboundClient, OutboundError } from '../../lib/net/outbound-types.js';
 import { isSubscribed, unknownEventProblems, type WebhookEvent } from './webhook-events.js';
 import { generateWebhookSecret, type SecretBox, secretKeyBytes } from './webhook-secret.js';
-import type { WebhooksRepo } from './webhooks-repo.js';
+import { pendingDelivery, type WebhooksRepo } from './webhooks-repo.js';
 
 export interface WebhookInput {
   url: string;
@@ -71,22 +71,8 @@ export function createWebhooksService(deps: {
 
   const deliveryRow = (webhookId: string, event: WebhookEvent, data: object): WebhookDeliveriesTable => {
     const nowMs = now();
-    return {
-      id: newMessageId(),
-      webhook_id: webhookId,
-      event,
-      payload: JSON.stringify({ type: event, timestamp: iso(nowMs), data }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_ms: nowMs,
-      claim_token: null,
-      claimed_until_ms: null,
-      last_status: null,
-      last_latency_ms: null,
-      last_error: null,
-      created_ms: nowMs,
-      updated_ms: nowMs,
-    };
+    const payload = JSON.stringify({ type: event, timestamp: iso(nowMs), data });
+    return pendingDelivery({ id: newMessageId(), webhookId, event, payload, dueMs: nowMs, nowMs });
   };
 
   return {
