@@ -58,10 +58,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   const log = program.command('log').description('audit log tools');
-  withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) => {
-    const { runLogVerify } = await import('./cli/log-verify.js');
-    setExit(await runLogVerify(flags, processOutput));
-  });
+  withCommon(log.command('verify').description('verify the hash chain of the audit log'))
+    .option('--against <file>', "also check a shipped copy (the syslog receiver's file) against the chain")
+    .action(async (flags) => {
+      const { runLogVerify } = await import('./cli/log-verify.js');
+      setExit(await runLogVerify(flags, processOutput));
+    });
   return program;
 }
 

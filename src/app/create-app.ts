@@ -15,6 +15,7 @@ import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
+import { createShipper, loadSyslogTarget } from './audit-shipping.js';
 import { type Core, openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
@@ -62,6 +63,7 @@ export interface BulwarkApp {
 export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> {
   const { config } = options;
   const logger = createLogger(config.log.level, options.logStream);
+  const syslogTarget = loadSyslogTarget(config);
   const redis = await createRedisStateIfConfigured(config, logger);
   const core = await openCore(config, {
     postgresSchema: options.postgresSchema,
@@ -131,6 +133,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     },
   });
   registerSetupPage(http);
+  const shipper = syslogTarget ? createShipper(config, syslogTarget, core, logger) : null;
 
   let stopped = false;
   return {
@@ -167,6 +170,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
         details: { version: BULWARK_VERSION, url, dialect: database.dialect, tls: Boolean(config.tls.cert) },
       });
       webhooks.start();
+      shipper?.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -178,6 +182,8 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await webhooks.stop();
       await files.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
+      // After `server.stop`, so it is shipped too; before the database closes.
+      await shipper?.stop();
       await core.close();
       await redis?.close();
     },

@@ -267,6 +267,21 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'raise files.scan.maxStreamBytes (and clamd’s StreamMaxLength) to files.maxUploadBytes, or lower files.maxUploadBytes',
   },
   {
+    // The audit log is evidence: off this machine it must not be readable or forgeable on the way.
+    id: 'audit-syslog-plain-tcp',
+    severity: 'high',
+    test: (c) => c.audit.syslog.url?.startsWith('tcp://') === true && !isLoopbackHost(hostOf(c.audit.syslog.url)),
+    message: 'the audit log would be shipped to a syslog receiver off this machine over plain TCP',
+    fix: 'use a syslog+tls:// URL in audit.syslog.url (BULWARK_AUDIT_SYSLOG_URL), with audit.syslog.caFile naming the receiver’s CA',
+  },
+  {
+    id: 'audit-syslog-client-cert-half',
+    severity: 'high',
+    test: (c) => Boolean(c.audit.syslog.certFile) !== Boolean(c.audit.syslog.keyFile),
+    message: 'only one of audit.syslog.certFile and audit.syslog.keyFile is set',
+    fix: 'set both (the client certificate and its key) or neither',
+  },
+  {
     // clamd speaks no TLS: over TCP the whole file travels in clear.
     id: 'files-scan-remote-clamd',
     severity: 'medium',

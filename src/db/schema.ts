@@ -16,6 +16,15 @@ export interface AuditLogTable {
   chain_version: number;
 }
 
+/** Shipping of the audit log to one syslog receiver: its cursor and the lease of the shipping instance. */
+export interface AuditShippingTable {
+  target: string;
+  shipped_seq: number;
+  holder: string | null;
+  lease_until_ms: number | null;
+  updated_ms: number;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -254,6 +263,7 @@ export interface DatabaseTables {
   collections: CollectionsTable;
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
+  audit_shipping: AuditShippingTable;
   users: UsersTable;
   sessions: SessionsTable;
   access_tokens: AccessTokensTable;

@@ -4,6 +4,8 @@ export type { AuditListener, AuditLog, AuditLogOptions } from './audit-service.j
 export { createAuditLog } from './audit-service.js';
 export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';
 export { CHAIN_VERSION_KEYED, isEntryHashedWith } from './hash-entry.js';
+export type { AuditShipper, CopyFinding, CopyFindingKind, CopyVerdict, SyslogTarget } from './shipping/index.js';
+export { createDatabaseShipper, findShippedThrough, parseSyslogUrl, verifyShippedCopy } from './shipping/index.js';
 export type { ChainVerdict } from './verify-chain.js';
 export { verifyAuditChain } from './verify-chain.js';
 export type { LogFinding, LogFindingKind, LogVerdict } from './verify-log.js';
