@@ -27,6 +27,8 @@ missing_packages() {
   # ClamAV's daemon for the malware-scan tests, which start their own clamd with a database
   # they write (no signatures are downloaded).
   [ -x /usr/sbin/clamd ] || { echo clamav-daemon; echo clamav; }
+  # promtool checks the /metrics text and tests the alert rules (Debian's prometheus package).
+  command -v promtool >/dev/null 2>&1 || echo prometheus
 }
 
 install_missing() {
