@@ -31,6 +31,8 @@ missing_packages() {
   # rsyslogd receiving RFC 5425 syslog over TLS on loopback.
   [ -x /usr/sbin/rsyslogd ] || echo rsyslog
   ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || echo rsyslog-gnutls
+  # promtool checks the /metrics text and tests the alert rules (Debian's prometheus package).
+  command -v promtool >/dev/null 2>&1 || echo prometheus
 }
 
 install_missing() {

@@ -7,7 +7,7 @@ import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
-import { registerOpsRoutes } from '../features/ops/index.js';
+import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '../features/ops/index.js';
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -16,6 +16,7 @@ import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
 import { createShipper, loadSyslogTarget } from './audit-shipping.js';
+import { countAuditEvents, wireMetrics } from './metrics.js';
 import { type Core, openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
@@ -48,6 +49,8 @@ export interface BulwarkApp {
   state: SharedState;
   /** The SSRF guard every outbound request goes through (webhooks, OIDC discovery). */
   outbound: OutboundClient;
+  /** This app's series (`GET /metrics`), in its own registry. */
+  metrics: MetricsRegistry;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
   createSetupLink: (baseUrl: string) => Promise<string | null>;
@@ -65,16 +68,19 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   const logger = createLogger(config.log.level, options.logStream);
   const syslogTarget = loadSyslogTarget(config);
   const redis = await createRedisStateIfConfigured(config, logger);
+  const metrics = createMetricsRegistry();
   const core = await openCore(config, {
     postgresSchema: options.postgresSchema,
     ...(redis ? { state: redis } : {}),
     onAuditProblem: (message) => logger.error(message),
     holdDataDir: options.holdDataDir ?? false,
+    onOutboundBlocked: (reason) => metrics.counters.outboundBlocked.inc({ reason }),
   }).catch(async (error: unknown) => {
     await redis?.close();
     throw error;
   });
   const { findings, database, audit, auth, state } = core;
+  countAuditEvents(metrics, audit, config);
   if (core.overriddenKeyFile) {
     // Two keys in reach and one ignored: say which one signs and encrypts, so a key that
     // does not match later is not a mystery.
@@ -93,11 +99,12 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     logger,
     version: BULWARK_VERSION,
     onSecurityEvent: (event) => void recordSafely({ ...event, actor: 'system' }),
+    metrics: metrics.http,
     ...(options.tlsWatchIntervalMs ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
   });
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
-  const webhooks = createAppWebhooks(core, logger);
+  const webhooks = createAppWebhooks(core, logger, metrics);
   webhooks.registerRoutes(http);
   const collections = createCollectionsFeature({
     database,
@@ -106,6 +113,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
     onRecordChange: webhooks.onRecordChange,
+    onRuleDenial: (action) => metrics.counters.ruleDenials.inc({ action }),
     maxUploadBytes: config.files.maxUploadBytes,
   });
   collections.registerRoutes(http);
@@ -119,11 +127,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   });
   await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
+  const probe = async () => ({
+    ...(await probeDependencies(database, state, files.store)),
+    ...(await files.probeScanner()),
+  });
+  const chainKey = core.deriveKey('audit-chain');
   registerOpsRoutes(http, {
-    probe: async () => ({
-      ...(await probeDependencies(database, state, files.store)),
-      ...(await files.probeScanner()),
-    }),
+    probe,
     bans: {
       bans: state.bans,
       audit,
@@ -131,6 +141,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       ipv6PrefixLength: config.abuse.ipv6PrefixLength,
       now: Date.now,
     },
+    metrics: wireMetrics(metrics, { config, database, state, probe, chainKey }),
   });
   registerSetupPage(http);
   const shipper = syslogTarget ? createShipper(config, syslogTarget, core, logger) : null;
@@ -147,6 +158,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     files,
     state,
     outbound: core.outbound,
+    metrics,
     deriveKey: core.deriveKey,
     async createSetupLink(baseUrl) {
       const token = await auth.createSetupToken();
@@ -195,7 +207,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
  * events (the user events), delivering through the core's outbound guard; deliveries start with
  * `start()` and stop before the database closes.
  */
-function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
+function createAppWebhooks(core: Core, logger: Logger, metrics: MetricsRegistry): WebhooksFeature {
   const webhooks = createWebhooksFeature({
     database: core.database,
     audit: core.audit,
@@ -204,6 +216,7 @@ function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
     policy: core.config.webhooks,
     stepUpWindowSeconds: core.config.auth.stepUpWindowSeconds,
     onError: (error) => logger.error({ err: error }, 'webhook delivery round failed'),
+    onDeliveryAttempt: (outcome) => metrics.counters.webhookDeliveries.inc({ outcome }),
   });
   core.audit.onRecorded(webhooks.onAuditEvent);
   return webhooks;

@@ -168,10 +168,15 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     id: 'invalid-address-list',
     severity: 'high',
     test: (c) =>
-      [...c.server.trustedProxies, ...c.abuse.allowList, ...c.abuse.denyList, ...c.abuse.adminAllowList].some(
-        (entry) => !isValidCidr(entry),
-      ),
-    message: 'an entry of server.trustedProxies or an abuse allow/deny list is not an IP address or CIDR',
+      [
+        ...c.server.trustedProxies,
+        ...c.abuse.allowList,
+        ...c.abuse.denyList,
+        ...c.abuse.adminAllowList,
+        ...c.metrics.allowedCidrs,
+      ].some((entry) => !isValidCidr(entry)),
+    message:
+      'an entry of server.trustedProxies, an abuse allow/deny list or metrics.allowedCidrs is not an IP address or CIDR',
     fix: 'write entries like 10.0.0.0/8, 203.0.113.7 or 2001:db8::/32',
   },
   {

@@ -445,6 +445,21 @@ const RedisSchema = Type.Object(
   strict,
 );
 
+const MetricsSchema = Type.Object(
+  {
+    token: Type.Optional(
+      Type.String({
+        minLength: 32,
+        maxLength: 512,
+        description:
+          'Bearer token Prometheus sends to scrape `GET /metrics` (at least 32 characters; prefer `BULWARK_METRICS_TOKEN`). Unset, and without `metrics.allowedCidrs`, `/metrics` answers 404 to everyone.',
+      }),
+    ),
+    allowedCidrs: cidrList('Addresses or CIDRs that may scrape `GET /metrics` without the token (your Prometheus).'),
+  },
+  strict,
+);
+
 const WebhooksSchema = Type.Object(
   {
     pollIntervalMs: Type.Integer({
@@ -691,6 +706,7 @@ export const ConfigSchema = Type.Object(
     webhooks: WebhooksSchema,
     files: FilesSchema,
     audit: AuditSchema,
+    metrics: MetricsSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

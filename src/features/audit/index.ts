@@ -7,6 +7,6 @@ export { CHAIN_VERSION_KEYED, isEntryHashedWith } from './hash-entry.js';
 export type { AuditShipper, CopyFinding, CopyFindingKind, CopyVerdict, SyslogTarget } from './shipping/index.js';
 export { createDatabaseShipper, findShippedThrough, parseSyslogUrl, verifyShippedCopy } from './shipping/index.js';
 export type { ChainVerdict } from './verify-chain.js';
-export { verifyAuditChain } from './verify-chain.js';
+export { verifyAuditChain, verifyNewestAuditEntries } from './verify-chain.js';
 export type { LogFinding, LogFindingKind, LogVerdict } from './verify-log.js';
 export { verifyAuditLog } from './verify-log.js';

@@ -70,3 +70,28 @@ function findProblem(row: AuditLogTable, at: ChainPosition): string | null {
 function versionOf(row: AuditLogTable): number {
   return (row as Partial<AuditLogTable>).chain_version ?? CHAIN_VERSION_SHA256;
 }
+
+/**
+ * Checks only the newest `count` entries: each one's hash over its own content and link, each
+ * link to the entry before, and no gap in between. Cheap enough for every scrape (one indexed
+ * read); it catches a recent entry changed, removed or re-linked, not an old one (the full walk
+ * of `verifyAuditChain` and `bulwark log verify` does that).
+ */
+export async function verifyNewestAuditEntries(database: Database, chainKey: Buffer, count: number): Promise<boolean> {
+  const rows = (await createAuditRepo(database.db).listRecent(count)).reverse();
+  let highestVersion = CHAIN_VERSION_SHA256;
+  for (const [index, row] of rows.entries()) {
+    const previous = rows[index - 1];
+    const version = versionOf(row);
+    const position = {
+      expectedSeq: previous ? Number(previous.seq) + 1 : Number(row.seq),
+      prevHash: previous ? previous.hash : row.prev_hash,
+      highestVersion,
+      version,
+      chainKey,
+    };
+    if (findProblem(row, position) !== null) return false;
+    highestVersion = version;
+  }
+  return true;
+}

@@ -25,6 +25,8 @@ export interface WebhooksFeatureOptions {
   stepUpWindowSeconds: number;
   /** Where a failed round of the worker is reported (the server's log). */
   onError: (error: unknown) => void;
+  /** Told of each recorded delivery attempt's outcome (metrics). */
+  onDeliveryAttempt?: (outcome: 'succeeded' | 'failed' | 'dead') => void;
   now?: () => number;
 }
 
@@ -48,6 +50,7 @@ export function createWebhooksFeature(options: WebhooksFeatureOptions) {
     audit: options.audit,
     policy: options.policy,
     onError: options.onError,
+    onAttempt: options.onDeliveryAttempt,
     now,
   });
   const routeDeps = { audit: options.audit, stepUpWindowSeconds: options.stepUpWindowSeconds, now };
