@@ -7,7 +7,8 @@
 #       stops the two servers of $BULWARK_SERVICES_DIR (by the pid files in it) and removes that
 #       folder; nothing else. A folder `start` did not make (no marker file) is left alone.
 # Two runs at once never share a port or a folder, so one run's `stop` cannot end another's
-# servers. PostgreSQL, Redis, Chromium (browser tests) and ClamAV's clamd (scan tests) are
+# servers. PostgreSQL, Redis, Chromium (browser tests), ClamAV's clamd (scan tests) and promtool
+# (alert-rule tests) are
 # installed from Debian's packages only when missing, as root: the script names the packages
 # first, never upgrades a package that is already installed, and refuses (naming them) if
 # installing would need to.
@@ -27,6 +28,8 @@ missing_packages() {
   # ClamAV's daemon for the malware-scan tests, which start their own clamd with a database
   # they write (no signatures are downloaded).
   [ -x /usr/sbin/clamd ] || { echo clamav-daemon; echo clamav; }
+  # promtool (Debian ships it in `prometheus`) for the alert-rule unit tests of deploy/prometheus.
+  command -v promtool >/dev/null 2>&1 || echo prometheus
 }
 
 install_missing() {
