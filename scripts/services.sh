@@ -7,10 +7,11 @@
 #       stops the two servers of $BULWARK_SERVICES_DIR (by the pid files in it) and removes that
 #       folder; nothing else. A folder `start` did not make (no marker file) is left alone.
 # Two runs at once never share a port or a folder, so one run's `stop` cannot end another's
-# servers. PostgreSQL, Redis, Chromium (browser tests), ClamAV's clamd (scan tests) and rsyslog
-# with GnuTLS (audit shipping tests) are installed from Debian's packages only when missing, as
-# root: the script names the packages first, never upgrades a package that is already installed,
-# and refuses (naming them) if installing would need to.
+# servers. PostgreSQL, Redis, Chromium (browser tests), ClamAV's clamd (scan tests), rsyslog
+# with GnuTLS (audit shipping tests) and promtool (metrics and alert-rule tests) are installed
+# from Debian's packages only when missing, as root: the script names the packages first, never
+# upgrades a package that is already installed, and refuses (naming them) if installing would
+# need to.
 # PostgreSQL refuses to run as root, so under root it runs as the `postgres` user.
 set -euo pipefail
 

@@ -3,6 +3,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type { Finding, FrozenConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
+import type { AlertsFeature } from '../features/alerts/index.js';
 import type { AuditLog } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
@@ -15,6 +16,7 @@ import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
+import { createAppAlerts } from './alerts.js';
 import { createShipper, loadSyslogTarget } from './audit-shipping.js';
 import { countAuditEvents, wireMetrics } from './metrics.js';
 import { type Core, openCore } from './open-core.js';
@@ -35,6 +37,8 @@ export interface CreateAppOptions {
   holdDataDir?: boolean;
   /** A malware scanner for uploads: new files stay `pending` (not served) until it finds them clean. */
   malwareScanner?: MalwareScanner;
+  /** The clock of the in-process alerts' windows and cool-downs; tests move it forward. */
+  alertsNow?: () => number;
 }
 
 export interface BulwarkApp {
@@ -47,6 +51,8 @@ export interface BulwarkApp {
   auth: AuthFeature;
   files: FilesFeature;
   state: SharedState;
+  /** The in-process alerts, or null when no alert channel is configured. */
+  alerts: AlertsFeature | null;
   /** The SSRF guard every outbound request goes through (webhooks, OIDC discovery). */
   outbound: OutboundClient;
   /** This app's series (`GET /metrics`), in its own registry. */
@@ -105,6 +111,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
   const webhooks = createAppWebhooks(core, logger, metrics);
+  const alerts = createAppAlerts(core, logger, options.alertsNow);
   webhooks.registerRoutes(http);
   const collections = createCollectionsFeature({
     database,
@@ -157,6 +164,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     auth,
     files,
     state,
+    alerts,
     outbound: core.outbound,
     metrics,
     deriveKey: core.deriveKey,
@@ -183,6 +191,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       });
       webhooks.start();
       shipper?.start();
+      alerts?.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -192,6 +201,8 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await http.close();
       // Then the deliveries under way: each is recorded before the database and the guard close.
       await webhooks.stop();
+      // Alerts under way are recorded and sent before the audit log and the guard close.
+      await alerts?.stop();
       await files.close();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       // After `server.stop`, so it is shipped too; before the database closes.

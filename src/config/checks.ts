@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../lib/net/ip.js';
 import { isValidDnsServer } from '../lib/net/outbound-resolve.js';
 import { OutboundError } from '../lib/net/outbound-types.js';
 import { checkParsedUrl } from '../lib/net/outbound-url.js';
+import { ALERT_CHECKS } from './alert-checks.js';
 import type { FrozenConfig } from './load.js';
 
 export type Severity = 'high' | 'medium' | 'low';
@@ -294,6 +295,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     message: 'uploads are sent to a clamd on another machine, unencrypted (clamd has no TLS)',
     fix: 'run clamd on this machine and use its unix socket or a loopback address in files.scan.clamdSocket',
   },
+  ...ALERT_CHECKS,
 ];
 
 const usesS3 = (config: FrozenConfig): boolean => config.files.storage === 's3';

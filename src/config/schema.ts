@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AlertsSchema } from './alerts-schema.js';
 
 /**
  * The one configuration schema. Every key has a literal default (or is optional) and a
@@ -707,6 +708,7 @@ export const ConfigSchema = Type.Object(
     files: FilesSchema,
     audit: AuditSchema,
     metrics: MetricsSchema,
+    alerts: AlertsSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

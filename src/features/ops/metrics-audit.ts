@@ -43,6 +43,9 @@ export function createDistinctWindow(now: () => number, windowMs = FAILURE_WINDO
  * and outbound refusals) or never records (throttled and rate-limited requests) are counted at
  * their source instead.
  */
+/** The shape of an in-process alert's name (`sign_in_failure_spike`): the only label values taken. */
+const ALERT_LABEL = /^[a-z][a-z_]{0,39}$/;
+
 export function createAuditMetrics(metrics: MetricsRegistry, options: { ipv6PrefixLength: number; now: () => number }) {
   const { counters } = metrics;
   const failedAccounts = createDistinctWindow(options.now);
@@ -85,6 +88,11 @@ export function createAuditMetrics(metrics: MetricsRegistry, options: { ipv6Pref
         return void counters.bansIssued.inc();
       case 'file.infected':
         return void counters.fileUploadsRefused.inc({ reason: 'infected' });
+      case 'alert.fired':
+        // The label is one of the alert catalog's names; anything else is not counted (bounded labels).
+        if (typeof details.alert === 'string' && ALERT_LABEL.test(details.alert))
+          counters.alertsFired.inc({ alert: details.alert });
+        return;
     }
   };
 

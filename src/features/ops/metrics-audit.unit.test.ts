@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDistinctWindow } from './metrics-audit.js';
+import { createMetricsRegistry } from './metrics.js';
+import { createAuditMetrics, createDistinctWindow } from './metrics-audit.js';
 
 /** The distinct-failure gauges' memory: keys counted once, forgotten after the window, bounded. */
 describe('createDistinctWindow', () => {
@@ -26,5 +27,24 @@ describe('createDistinctWindow', () => {
       window.add(`guess-${i}@example.com`);
     }
     expect(window.size()).toBe(1000);
+  });
+});
+
+/** In-process alerts show up as `bulwark_alerts_fired_total{alert}`, and only under their own names. */
+describe('createAuditMetrics: alerts fired', () => {
+  it('counts an alert.fired entry under its alert name, and ignores a name that is not an alert name', async () => {
+    const metrics = createMetricsRegistry();
+    const count = createAuditMetrics(metrics, { ipv6PrefixLength: 64, now: Date.now });
+    const fired = (alert: unknown) => count({ type: 'alert.fired', actor: 'system', details: { alert } });
+    await fired('sign_in_failure_spike');
+    await fired('sign_in_failure_spike');
+    await fired('ban_wave');
+    await fired('alice@example.com');
+    await fired(42);
+    const values = (await metrics.registry.getSingleMetric('bulwark_alerts_fired_total')?.get())?.values ?? [];
+    expect(values.map(({ labels, value }) => [labels.alert, value])).toEqual([
+      ['sign_in_failure_spike', 2],
+      ['ban_wave', 1],
+    ]);
   });
 });

@@ -13,6 +13,8 @@ import { createWebhooksRepo } from './webhooks-repo.js';
 import { createWebhooksService } from './webhooks-service.js';
 
 export { WEBHOOK_EVENTS } from './webhook-events.js';
+export { secretKeyBytes } from './webhook-secret.js';
+export { signDelivery } from './webhook-signer.js';
 
 export interface WebhooksFeatureOptions {
   database: Database;
