@@ -3,7 +3,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type { Finding, FrozenConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
-import type { AuditLog } from '../features/audit/index.js';
+import { type AuditLog, type AuditRetention, createAuditRetention } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
@@ -40,6 +40,8 @@ export interface BulwarkApp {
   http: HttpApp;
   database: Database;
   audit: AuditLog;
+  /** Pruning by `audit.retentionDays` (nothing when 0): at start, then daily. */
+  auditRetention: AuditRetention;
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
@@ -129,8 +131,18 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       ipv6PrefixLength: config.abuse.ipv6PrefixLength,
       now: Date.now,
     },
+    database,
   });
   registerSetupPage(http);
+  const auditRetention = createAuditRetention({
+    database,
+    audit,
+    retentionDays: config.audit.retentionDays,
+    chainKey: core.deriveKey('audit-chain'),
+    retentionKey: core.deriveKey('audit-retention'),
+    now: Date.now,
+    onProblem: (message) => logger.error(message),
+  });
 
   let stopped = false;
   return {
@@ -138,6 +150,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     http,
     database,
     audit,
+    auditRetention,
     logger,
     findings,
     auth,
@@ -167,6 +180,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
         details: { version: BULWARK_VERSION, url, dialect: database.dialect, tls: Boolean(config.tls.cert) },
       });
       webhooks.start();
+      auditRetention.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -177,6 +191,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       // Then the deliveries under way: each is recorded before the database and the guard close.
       await webhooks.stop();
       await files.close();
+      await auditRetention.stop();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       await core.close();
       await redis?.close();

@@ -496,6 +496,24 @@ const WebhooksSchema = Type.Object(
   strict,
 );
 
+/**
+ * The audit log. Retention defaults to 0 (keep forever): deleting security evidence is the
+ * operator's decision (legal retention periods differ, from months to ten years), and an
+ * upgrade must never start deleting an existing installation's history on its own.
+ */
+const AuditSchema = Type.Object(
+  {
+    retentionDays: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 36_500,
+      description:
+        'Entries older than this many days are deleted at start and daily, behind a signed retention anchor so `bulwark log verify` still proves the rest. 0: keep every entry.',
+    }),
+  },
+  strict,
+);
+
 /** Where file bytes go when `files.storage` is `s3`: an S3-compatible bucket (AWS S3, MinIO, R2, Ceph…). */
 const FilesS3Schema = Type.Object(
   {
@@ -624,6 +642,7 @@ export const ConfigSchema = Type.Object(
     redis: RedisSchema,
     webhooks: WebhooksSchema,
     files: FilesSchema,
+    audit: AuditSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

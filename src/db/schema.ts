@@ -16,6 +16,17 @@ export interface AuditLogTable {
   chain_version: number;
 }
 
+/** A signed retention anchor: the last entry a pruning deleted (migration 0010). */
+export interface AuditRetentionTable {
+  through_seq: number;
+  through_hash: string;
+  through_at_ms: number;
+  chain_version: number;
+  pruned_at_ms: number;
+  retention_days: number;
+  mac: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -254,6 +265,7 @@ export interface DatabaseTables {
   collections: CollectionsTable;
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
+  audit_retention: AuditRetentionTable;
   users: UsersTable;
   sessions: SessionsTable;
   access_tokens: AccessTokensTable;

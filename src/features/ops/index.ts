@@ -1,12 +1,20 @@
 import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/index.js';
+import { registerAuditSearchRoute } from './routes/audit-search.js';
 import { type BanRouteDeps, registerBanRoutes } from './routes/bans.js';
 import { registerHealthRoute } from './routes/health.js';
 import { type ReadinessProbe, registerReadyRoute } from './routes/ready.js';
+import { registerSecuritySummaryRoute } from './routes/security-summary.js';
 
 export type { DependencyState, ReadinessProbe } from './routes/ready.js';
 
-export function registerOpsRoutes(app: FastifyInstance, deps: { probe: ReadinessProbe; bans: BanRouteDeps }): void {
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  deps: { probe: ReadinessProbe; bans: BanRouteDeps; database: Database },
+): void {
   registerHealthRoute(app);
   registerReadyRoute(app, deps.probe);
   registerBanRoutes(app, deps.bans);
+  registerAuditSearchRoute(app, deps.database);
+  registerSecuritySummaryRoute(app, { database: deps.database, now: deps.bans.now });
 }
