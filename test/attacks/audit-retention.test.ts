@@ -84,6 +84,16 @@ describe('pruning', () => {
     expect(await prune()).toEqual({ ok: true, deleted: 0, throughSeq: null });
   });
 
+  it('runs when the server starts', async () => {
+    await app.start();
+    // `stop` waits for the pruning under way, so this reads its outcome, not a race.
+    await app.auditRetention.stop();
+    await app.audit.flush();
+    expect((await seqs())[0]).toBe(OLD_ENTRIES + 1);
+    expect(await auditEntries(app, 'audit.retention.prune')).toHaveLength(1);
+    expect((await verify()).ok).toBe(true);
+  });
+
   it('keeps every entry when retentionDays is 0 (the default)', async () => {
     await app.close();
     app = await createTestApp({ logLevel: 'silent' });
