@@ -4,7 +4,7 @@ import type { Finding, FrozenConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
 import type { AlertsFeature } from '../features/alerts/index.js';
-import type { AuditLog } from '../features/audit/index.js';
+import { type AuditLog, type AuditRetention, createAuditRetention } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
@@ -46,6 +46,8 @@ export interface BulwarkApp {
   http: HttpApp;
   database: Database;
   audit: AuditLog;
+  /** Pruning by `audit.retentionDays` (nothing when 0): at start, then daily. */
+  auditRetention: AuditRetention;
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
@@ -149,9 +151,19 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       now: Date.now,
     },
     metrics: wireMetrics(metrics, { config, database, state, probe, chainKey }),
+    database,
   });
   registerSetupPage(http);
   const shipper = syslogTarget ? createShipper(config, syslogTarget, core, logger) : null;
+  const auditRetention = createAuditRetention({
+    database,
+    audit,
+    retentionDays: config.audit.retentionDays,
+    chainKey: core.deriveKey('audit-chain'),
+    retentionKey: core.deriveKey('audit-retention'),
+    now: Date.now,
+    onProblem: (message) => logger.error(message),
+  });
 
   let stopped = false;
   return {
@@ -159,6 +171,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     http,
     database,
     audit,
+    auditRetention,
     logger,
     findings,
     auth,
@@ -192,6 +205,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       webhooks.start();
       shipper?.start();
       alerts?.start();
+      auditRetention.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -204,6 +218,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       // Alerts under way are recorded and sent before the audit log and the guard close.
       await alerts?.stop();
       await files.close();
+      await auditRetention.stop();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       // After `server.stop`, so it is shipped too; before the database closes.
       await shipper?.stop();

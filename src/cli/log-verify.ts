@@ -19,6 +19,7 @@ const FINDING_LABELS = {
   'tail-truncated': 'tail truncated',
   'checkpoint-missing': 'checkpoint missing',
   'checkpoint-invalid': 'checkpoint forged or invalid',
+  'retention-anchor-invalid': 'retention anchor forged or invalid',
 } as const;
 
 /**
@@ -46,6 +47,7 @@ export async function runLogVerify(flags: CommonFlags & { against?: string }, ou
       database,
       chainKey,
       checkpoint: { path: checkpointPath(config.dataDir), key: deriveKey(masterKey, 'audit-checkpoint') },
+      retentionKey: deriveKey(masterKey, 'audit-retention'),
     });
     report(verdict, out);
     if (flags.against === undefined) return verdict.ok ? 0 : EXIT_FINDINGS;
@@ -77,13 +79,19 @@ function report(verdict: LogVerdict, out: Output): void {
     out.line(`audit log NOT verified: ${counted(verdict.findings.length, 'finding')}`);
     return;
   }
-  const { checked, unkeyed, checkpoint } = verdict;
+  const { checked, unkeyed, checkpoint, retention } = verdict;
   const older = unkeyed > 0 ? ` (${unkeyed} from before keyed hashing, plain SHA-256)` : '';
   out.line(`audit log intact: ${counted(checked, 'entry', 'entries')} verified${older}`);
-  if (checkpoint) {
-    const at = new Date(checkpoint.writtenAtMs).toISOString();
+  const prunedThrough = retention?.through_seq ?? 0;
+  if (retention) {
+    const at = new Date(retention.pruned_at_ms).toISOString();
     out.line(
-      `checkpoint of ${at} matches entry ${checkpoint.seq}; ${counted(checked - checkpoint.seq, 'entry', 'entries')} after it`,
+      `entries 1 to ${prunedThrough} were pruned at ${at} (retention ${retention.retention_days} days); the signed anchor matches the chain after them`,
     );
+  }
+  if (checkpoint && checkpoint.seq >= prunedThrough) {
+    const at = new Date(checkpoint.writtenAtMs).toISOString();
+    const after = prunedThrough + checked - checkpoint.seq;
+    out.line(`checkpoint of ${at} matches entry ${checkpoint.seq}; ${counted(after, 'entry', 'entries')} after it`);
   }
 }

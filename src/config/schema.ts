@@ -679,7 +679,24 @@ const AuditSyslogSchema = Type.Object(
   strict,
 );
 
-const AuditSchema = Type.Object({ syslog: AuditSyslogSchema }, strict);
+/**
+ * The audit log. Retention defaults to 0 (keep forever): deleting security evidence is the
+ * operator's decision (legal retention periods differ, from months to ten years), and an
+ * upgrade must never start deleting an existing installation's history on its own.
+ */
+const AuditSchema = Type.Object(
+  {
+    retentionDays: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 36_500,
+      description:
+        'Entries older than this many days are deleted at start and daily, behind a signed retention anchor so `bulwark log verify` still proves the rest. 0: keep every entry.',
+    }),
+    syslog: AuditSyslogSchema,
+  },
+  strict,
+);
 
 export const ConfigSchema = Type.Object(
   {

@@ -25,6 +25,17 @@ export interface AuditShippingTable {
   updated_ms: number;
 }
 
+/** A signed retention anchor: the last entry a pruning deleted (migration 0010). */
+export interface AuditRetentionTable {
+  through_seq: number;
+  through_hash: string;
+  through_at_ms: number;
+  chain_version: number;
+  pruned_at_ms: number;
+  retention_days: number;
+  mac: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -264,6 +275,7 @@ export interface DatabaseTables {
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
   audit_shipping: AuditShippingTable;
+  audit_retention: AuditRetentionTable;
   users: UsersTable;
   sessions: SessionsTable;
   access_tokens: AccessTokensTable;

@@ -1,9 +1,15 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
 export { createAuditThinner } from './audit-rate-limit.js';
+export type { PruneResult } from './audit-retention.js';
+export { pruneAuditLog } from './audit-retention.js';
+export type { AuditPage, AuditQuery, AuditTypeFilter } from './audit-search.js';
+export { countAuditRange, countAuditTypes, readAuditRange, searchAuditLog } from './audit-search.js';
 export type { AuditListener, AuditLog, AuditLogOptions } from './audit-service.js';
 export { createAuditLog } from './audit-service.js';
 export { CHECKPOINT_FILE, checkpointPath } from './chain-checkpoint.js';
 export { CHAIN_VERSION_KEYED, isEntryHashedWith } from './hash-entry.js';
+export type { AuditRetention } from './retention-schedule.js';
+export { createAuditRetention } from './retention-schedule.js';
 export type { AuditShipper, CopyFinding, CopyFindingKind, CopyVerdict, SyslogTarget } from './shipping/index.js';
 export { createDatabaseShipper, findShippedThrough, parseSyslogUrl, verifyShippedCopy } from './shipping/index.js';
 export type { ChainVerdict } from './verify-chain.js';

@@ -1,7 +1,8 @@
 import type { AuditLogTable, Database } from '../../db/index.js';
 import { createAuditRepo } from './audit-repo.js';
 import type { ChainHead } from './chain-checkpoint.js';
-import { CHAIN_VERSION_SHA256, expectedHash, GENESIS_HASH, hashableFromRow } from './hash-entry.js';
+import { CHAIN_VERSION_SHA256, expectedHash, hashableFromRow } from './hash-entry.js';
+import { type ChainStart, GENESIS_START } from './retention-anchor.js';
 
 export type ChainVerdict =
   | { ok: true; checked: number; unkeyed: number; head: ChainHead | null }
@@ -14,23 +15,25 @@ const PAGE_SIZE = 1000;
  * Walks the whole chain and names the first entry that does not follow: a changed entry or one
  * re-hashed without the key (hash mismatch), a removed one (sequence gap), a re-linked one
  * (previous hash mismatch) or a keyed entry turned back into a plain one (version going down).
- * `onEntry` sees each verified entry, so a caller can compare one with its checkpoint.
+ * `onEntry` sees each verified entry, so a caller can compare one with its checkpoint. After a
+ * pruning, `start` is the retention anchor: the walk begins right after the last deleted entry.
  */
 export async function verifyAuditChain(
   database: Database,
   chainKey: Buffer,
   onEntry: (head: ChainHead) => void = () => {},
+  start: ChainStart = GENESIS_START,
 ): Promise<ChainVerdict> {
   const repo = createAuditRepo(database.db);
-  let prevHash = GENESIS_HASH;
-  let highestVersion = CHAIN_VERSION_SHA256;
-  let expectedSeq = 1;
+  let prevHash = start.hash;
+  let highestVersion = Math.max(CHAIN_VERSION_SHA256, start.chainVersion);
+  let expectedSeq = start.seq + 1;
   let checked = 0;
   let unkeyed = 0;
   for (;;) {
     const rows = await repo.listAfter(expectedSeq - 1, PAGE_SIZE);
     if (rows.length === 0) {
-      const head = checked === 0 ? null : { seq: expectedSeq - 1, hash: prevHash };
+      const head = expectedSeq === 1 ? null : { seq: expectedSeq - 1, hash: prevHash };
       return { ok: true, checked, unkeyed, head };
     }
     for (const row of rows) {
