@@ -2,5 +2,6 @@ export type { Database, DatabaseOptions } from './create-database.js';
 export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
 export { migrateToLatest } from './migrate.js';
+export { isMissingTable } from './missing-table.js';
 export type * from './schema.js';
 export { isUniqueViolation } from './unique-violation.js';
