@@ -200,11 +200,14 @@ export function createRecordsService(deps: {
     const condition = ruleCondition('view', ctx, loaded);
     const row = await bounded((handle) => selectVisible(handle, table, id, condition));
     if (row) return row;
-    const exists = await db
-      .selectFrom(table)
-      .select('id')
-      .where(sql.ref(`${table}.id`), '=', id)
-      .executeTakeFirst();
+    // Through the runner too: a collection dropped meanwhile is a 404, not a database error.
+    const exists = await bounded((handle) =>
+      handle
+        .selectFrom(table)
+        .select('id')
+        .where(sql.ref(`${table}.id`), '=', id)
+        .executeTakeFirst(),
+    );
     if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
     throw appError('REC_NOT_FOUND');
   };
