@@ -7,10 +7,11 @@
 #       stops the two servers of $BULWARK_SERVICES_DIR (by the pid files in it) and removes that
 #       folder; nothing else. A folder `start` did not make (no marker file) is left alone.
 # Two runs at once never share a port or a folder, so one run's `stop` cannot end another's
-# servers. PostgreSQL, Redis, Chromium (browser tests) and ClamAV's clamd (scan tests) are
-# installed from Debian's packages only when missing, as root: the script names the packages
-# first, never upgrades a package that is already installed, and refuses (naming them) if
-# installing would need to.
+# servers. PostgreSQL, Redis, Chromium (browser tests), ClamAV's clamd (scan tests), rsyslog
+# with GnuTLS (audit shipping tests) and promtool (metrics and alert-rule tests) are installed
+# from Debian's packages only when missing, as root: the script names the packages first, never
+# upgrades a package that is already installed, and refuses (naming them) if installing would
+# need to.
 # PostgreSQL refuses to run as root, so under root it runs as the `postgres` user.
 set -euo pipefail
 
@@ -27,6 +28,12 @@ missing_packages() {
   # ClamAV's daemon for the malware-scan tests, which start their own clamd with a database
   # they write (no signatures are downloaded).
   [ -x /usr/sbin/clamd ] || { echo clamav-daemon; echo clamav; }
+  # rsyslog with its GnuTLS stream driver for the audit-shipping tests, which start their own
+  # rsyslogd receiving RFC 5425 syslog over TLS on loopback.
+  [ -x /usr/sbin/rsyslogd ] || echo rsyslog
+  ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || echo rsyslog-gnutls
+  # promtool checks the /metrics text and tests the alert rules (Debian's prometheus package).
+  command -v promtool >/dev/null 2>&1 || echo prometheus
 }
 
 install_missing() {

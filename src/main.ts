@@ -58,10 +58,21 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   const log = program.command('log').description('audit log tools');
-  withCommon(log.command('verify').description('verify the hash chain of the audit log')).action(async (flags) => {
-    const { runLogVerify } = await import('./cli/log-verify.js');
-    setExit(await runLogVerify(flags, processOutput));
-  });
+  withCommon(log.command('verify').description('verify the hash chain of the audit log'))
+    .option('--against <file>', "also check a shipped copy (the syslog receiver's file) against the chain")
+    .action(async (flags) => {
+      const { runLogVerify } = await import('./cli/log-verify.js');
+      setExit(await runLogVerify(flags, processOutput));
+    });
+  withCommon(log.command('export').description('export audit entries of a time range as JSON lines'))
+    .requiredOption('--since <when>', 'ISO-8601 instant, or a span back from now: 90m, 24h, 7d')
+    .option('--until <when>', 'end of the range, same forms (default: none)')
+    .option('--format <format>', 'output format: jsonl', 'jsonl')
+    .option('--output <file>', 'write to a new file (mode 0600) instead of standard output')
+    .action(async (flags) => {
+      const { runLogExport } = await import('./cli/log-export.js');
+      setExit(await runLogExport(flags, { stdout: process.stdout, stderr: process.stderr }));
+    });
   return program;
 }
 

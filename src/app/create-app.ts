@@ -3,11 +3,12 @@ import type { DestinationStream, Logger } from 'pino';
 import type { Finding, FrozenConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
-import type { AuditLog } from '../features/audit/index.js';
+import type { AlertsFeature } from '../features/alerts/index.js';
+import { type AuditLog, type AuditRetention, createAuditRetention } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
-import { registerOpsRoutes } from '../features/ops/index.js';
+import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '../features/ops/index.js';
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -15,6 +16,9 @@ import { createLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
+import { createAppAlerts } from './alerts.js';
+import { createShipper, loadSyslogTarget } from './audit-shipping.js';
+import { countAuditEvents, wireMetrics } from './metrics.js';
 import { type Core, openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
 
@@ -33,6 +37,8 @@ export interface CreateAppOptions {
   holdDataDir?: boolean;
   /** A malware scanner for uploads: new files stay `pending` (not served) until it finds them clean. */
   malwareScanner?: MalwareScanner;
+  /** The clock of the in-process alerts' windows and cool-downs; tests move it forward. */
+  alertsNow?: () => number;
 }
 
 export interface BulwarkApp {
@@ -40,13 +46,19 @@ export interface BulwarkApp {
   http: HttpApp;
   database: Database;
   audit: AuditLog;
+  /** Pruning by `audit.retentionDays` (nothing when 0): at start, then daily. */
+  auditRetention: AuditRetention;
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
   files: FilesFeature;
   state: SharedState;
+  /** The in-process alerts, or null when no alert channel is configured. */
+  alerts: AlertsFeature | null;
   /** The SSRF guard every outbound request goes through (webhooks, OIDC discovery). */
   outbound: OutboundClient;
+  /** This app's series (`GET /metrics`), in its own registry. */
+  metrics: MetricsRegistry;
   deriveKey: (purpose: KeyPurpose) => Buffer;
   /** The one-time first-administrator link (`<base>/_/setup#<token>`), or null once one exists. */
   createSetupLink: (baseUrl: string) => Promise<string | null>;
@@ -62,17 +74,21 @@ export interface BulwarkApp {
 export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> {
   const { config } = options;
   const logger = createLogger(config.log.level, options.logStream);
+  const syslogTarget = loadSyslogTarget(config);
   const redis = await createRedisStateIfConfigured(config, logger);
+  const metrics = createMetricsRegistry();
   const core = await openCore(config, {
     postgresSchema: options.postgresSchema,
     ...(redis ? { state: redis } : {}),
     onAuditProblem: (message) => logger.error(message),
     holdDataDir: options.holdDataDir ?? false,
+    onOutboundBlocked: (reason) => metrics.counters.outboundBlocked.inc({ reason }),
   }).catch(async (error: unknown) => {
     await redis?.close();
     throw error;
   });
   const { findings, database, audit, auth, state } = core;
+  countAuditEvents(metrics, audit, config);
   if (core.overriddenKeyFile) {
     // Two keys in reach and one ignored: say which one signs and encrypts, so a key that
     // does not match later is not a mystery.
@@ -91,11 +107,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     logger,
     version: BULWARK_VERSION,
     onSecurityEvent: (event) => void recordSafely({ ...event, actor: 'system' }),
+    metrics: metrics.http,
     ...(options.tlsWatchIntervalMs ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
   });
   registerAbuseGuard(http, config, state);
   await auth.registerRoutes(http);
-  const webhooks = createAppWebhooks(core, logger);
+  const webhooks = createAppWebhooks(core, logger, metrics);
+  const alerts = createAppAlerts(core, logger, options.alertsNow);
   webhooks.registerRoutes(http);
   const collections = createCollectionsFeature({
     database,
@@ -104,6 +122,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
     onRecordChange: webhooks.onRecordChange,
+    onRuleDenial: (action) => metrics.counters.ruleDenials.inc({ action }),
     maxUploadBytes: config.files.maxUploadBytes,
   });
   collections.registerRoutes(http);
@@ -117,11 +136,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   });
   await files.registerRoutes(http);
   void auth.warmUp().catch((error: unknown) => logger.error({ err: error }, 'breached-password list failed to load'));
+  const probe = async () => ({
+    ...(await probeDependencies(database, state, files.store)),
+    ...(await files.probeScanner()),
+  });
+  const chainKey = core.deriveKey('audit-chain');
   registerOpsRoutes(http, {
-    probe: async () => ({
-      ...(await probeDependencies(database, state, files.store)),
-      ...(await files.probeScanner()),
-    }),
+    probe,
     bans: {
       bans: state.bans,
       audit,
@@ -129,8 +150,20 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       ipv6PrefixLength: config.abuse.ipv6PrefixLength,
       now: Date.now,
     },
+    metrics: wireMetrics(metrics, { config, database, state, probe, chainKey }),
+    database,
   });
   registerSetupPage(http);
+  const shipper = syslogTarget ? createShipper(config, syslogTarget, core, logger) : null;
+  const auditRetention = createAuditRetention({
+    database,
+    audit,
+    retentionDays: config.audit.retentionDays,
+    chainKey: core.deriveKey('audit-chain'),
+    retentionKey: core.deriveKey('audit-retention'),
+    now: Date.now,
+    onProblem: (message) => logger.error(message),
+  });
 
   let stopped = false;
   return {
@@ -138,12 +171,15 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     http,
     database,
     audit,
+    auditRetention,
     logger,
     findings,
     auth,
     files,
     state,
+    alerts,
     outbound: core.outbound,
+    metrics,
     deriveKey: core.deriveKey,
     async createSetupLink(baseUrl) {
       const token = await auth.createSetupToken();
@@ -167,6 +203,9 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
         details: { version: BULWARK_VERSION, url, dialect: database.dialect, tls: Boolean(config.tls.cert) },
       });
       webhooks.start();
+      shipper?.start();
+      alerts?.start();
+      auditRetention.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -176,8 +215,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await http.close();
       // Then the deliveries under way: each is recorded before the database and the guard close.
       await webhooks.stop();
+      // Alerts under way are recorded and sent before the audit log and the guard close.
+      await alerts?.stop();
       await files.close();
+      await auditRetention.stop();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
+      // After `server.stop`, so it is shipped too; before the database closes.
+      await shipper?.stop();
       await core.close();
       await redis?.close();
     },
@@ -189,7 +233,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
  * events (the user events), delivering through the core's outbound guard; deliveries start with
  * `start()` and stop before the database closes.
  */
-function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
+function createAppWebhooks(core: Core, logger: Logger, metrics: MetricsRegistry): WebhooksFeature {
   const webhooks = createWebhooksFeature({
     database: core.database,
     audit: core.audit,
@@ -198,6 +242,7 @@ function createAppWebhooks(core: Core, logger: Logger): WebhooksFeature {
     policy: core.config.webhooks,
     stepUpWindowSeconds: core.config.auth.stepUpWindowSeconds,
     onError: (error) => logger.error({ err: error }, 'webhook delivery round failed'),
+    onDeliveryAttempt: (outcome) => metrics.counters.webhookDeliveries.inc({ outcome }),
   });
   core.audit.onRecorded(webhooks.onAuditEvent);
   return webhooks;

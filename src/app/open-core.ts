@@ -6,7 +6,7 @@ import { createDatabase, type Database, migrateToLatest } from '../db/index.js';
 import { type AuditLog, checkpointPath, createAuditLog } from '../features/audit/index.js';
 import { type AuthFeature, createAuthFeature } from '../features/auth/index.js';
 import { deriveKey, type KeyPurpose } from '../lib/crypto/derive-key.js';
-import type { OutboundClient } from '../lib/net/outbound-types.js';
+import type { OutboundClient, OutboundFailureReason } from '../lib/net/outbound-types.js';
 import { createDatabaseState, type SharedState } from '../stores/index.js';
 import { holdDataDir } from './data-dir-lock.js';
 import { describeData, unlockMasterKey } from './key-check.js';
@@ -51,6 +51,8 @@ export async function openCore(
      * Commands that run beside a server (`admin create`, `sessions revoke`) do not take it.
      */
     holdDataDir?: boolean;
+    /** Told of every outbound request the guard refuses, before the audit log thins them (metrics). */
+    onOutboundBlocked?: (reason: OutboundFailureReason) => void;
   } = {},
 ): Promise<Core> {
   const findings = checkDeployment(config);
@@ -74,7 +76,7 @@ export async function openCore(
       await database.close();
       throw error;
     }));
-  const outbound = createAuditedOutboundClient(config, audit, onAuditProblem);
+  const outbound = createAuditedOutboundClient(config, audit, onAuditProblem, options.onOutboundBlocked);
   const auth = createAuthFeature({ config, database, audit, deriveKey: derive, state, outbound });
   return {
     config,

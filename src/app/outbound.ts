@@ -1,7 +1,7 @@
 import type { FrozenConfig } from '../config/index.js';
 import { type AuditSink, createAuditThinner } from '../features/audit/index.js';
 import { createOutboundClient } from '../lib/net/outbound-guard.js';
-import type { OutboundClient } from '../lib/net/outbound-types.js';
+import type { OutboundClient, OutboundFailureReason } from '../lib/net/outbound-types.js';
 
 /**
  * Refusals of one URL for one reason recorded per minute; the rest are counted into the next
@@ -20,11 +20,14 @@ export function createAuditedOutboundClient(
   config: FrozenConfig,
   audit: AuditSink,
   onAuditProblem: (message: string) => void,
+  onBlocked: (reason: OutboundFailureReason) => void = () => {},
   now: () => number = Date.now,
 ): OutboundClient {
   const thinner = createAuditThinner({ perWindow: BLOCKED_PER_MINUTE, windowMs: 60_000 });
   return createOutboundClient(config.outbound, {
     onBlocked: (event) => {
+      // Counted before thinning: the metric sees every refusal, the log a bounded sample.
+      onBlocked(event.reason);
       const { record, heldBack } = thinner.admit(`${event.reason}|${event.url}`, now());
       if (!record) return;
       audit

@@ -10,6 +10,7 @@ import { checkpointPath, type LogVerdict, verifyAuditLog } from '../features/aud
 import { deriveKey } from '../lib/crypto/derive-key.js';
 import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
+import { reportCopy, verifyCopyFile } from './log-verify-copy.js';
 import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';
 
 /** How each finding is named on its line, so an operator can tell them apart at a glance. */
@@ -18,13 +19,15 @@ const FINDING_LABELS = {
   'tail-truncated': 'tail truncated',
   'checkpoint-missing': 'checkpoint missing',
   'checkpoint-invalid': 'checkpoint forged or invalid',
+  'retention-anchor-invalid': 'retention anchor forged or invalid',
 } as const;
 
 /**
  * `bulwark log verify`: checks the keyed chain and holds its head against the signed checkpoint
- * in the data folder. Exit 0 when both hold, 1 with one line per finding.
+ * in the data folder; with `--against FILE`, also holds a shipped copy against the chain. Exit 0
+ * when all hold, 1 with one line per finding.
  */
-export async function runLogVerify(flags: CommonFlags, out: Output): Promise<number> {
+export async function runLogVerify(flags: CommonFlags & { against?: string }, out: Output): Promise<number> {
   const config = loadCliConfig(flags);
   await requireInstallation(config);
   const sqlitePath = join(config.dataDir, 'bulwark.db');
@@ -39,13 +42,18 @@ export async function runLogVerify(flags: CommonFlags, out: Output): Promise<num
       if (!(error instanceof StartRefusedError)) throw error;
       throw new CliError(refusalLines(error));
     });
+    const chainKey = deriveKey(masterKey, 'audit-chain');
     const verdict = await verifyAuditLog({
       database,
-      chainKey: deriveKey(masterKey, 'audit-chain'),
+      chainKey,
       checkpoint: { path: checkpointPath(config.dataDir), key: deriveKey(masterKey, 'audit-checkpoint') },
+      retentionKey: deriveKey(masterKey, 'audit-retention'),
     });
     report(verdict, out);
-    return verdict.ok ? 0 : EXIT_FINDINGS;
+    if (flags.against === undefined) return verdict.ok ? 0 : EXIT_FINDINGS;
+    const copy = await verifyCopyFile(flags.against, { config, database, chainKey });
+    reportCopy(flags.against, copy, out);
+    return verdict.ok && copy.ok ? 0 : EXIT_FINDINGS;
   } finally {
     await database.close();
   }
@@ -71,13 +79,19 @@ function report(verdict: LogVerdict, out: Output): void {
     out.line(`audit log NOT verified: ${counted(verdict.findings.length, 'finding')}`);
     return;
   }
-  const { checked, unkeyed, checkpoint } = verdict;
+  const { checked, unkeyed, checkpoint, retention } = verdict;
   const older = unkeyed > 0 ? ` (${unkeyed} from before keyed hashing, plain SHA-256)` : '';
   out.line(`audit log intact: ${counted(checked, 'entry', 'entries')} verified${older}`);
-  if (checkpoint) {
-    const at = new Date(checkpoint.writtenAtMs).toISOString();
+  const prunedThrough = retention?.through_seq ?? 0;
+  if (retention) {
+    const at = new Date(retention.pruned_at_ms).toISOString();
     out.line(
-      `checkpoint of ${at} matches entry ${checkpoint.seq}; ${counted(checked - checkpoint.seq, 'entry', 'entries')} after it`,
+      `entries 1 to ${prunedThrough} were pruned at ${at} (retention ${retention.retention_days} days); the signed anchor matches the chain after them`,
     );
+  }
+  if (checkpoint && checkpoint.seq >= prunedThrough) {
+    const at = new Date(checkpoint.writtenAtMs).toISOString();
+    const after = prunedThrough + checked - checkpoint.seq;
+    out.line(`checkpoint of ${at} matches entry ${checkpoint.seq}; ${counted(after, 'entry', 'entries')} after it`);
   }
 }

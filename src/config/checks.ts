@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../lib/net/ip.js';
 import { isValidDnsServer } from '../lib/net/outbound-resolve.js';
 import { OutboundError } from '../lib/net/outbound-types.js';
 import { checkParsedUrl } from '../lib/net/outbound-url.js';
+import { ALERT_CHECKS } from './alert-checks.js';
 import type { FrozenConfig } from './load.js';
 
 export type Severity = 'high' | 'medium' | 'low';
@@ -168,10 +169,15 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     id: 'invalid-address-list',
     severity: 'high',
     test: (c) =>
-      [...c.server.trustedProxies, ...c.abuse.allowList, ...c.abuse.denyList, ...c.abuse.adminAllowList].some(
-        (entry) => !isValidCidr(entry),
-      ),
-    message: 'an entry of server.trustedProxies or an abuse allow/deny list is not an IP address or CIDR',
+      [
+        ...c.server.trustedProxies,
+        ...c.abuse.allowList,
+        ...c.abuse.denyList,
+        ...c.abuse.adminAllowList,
+        ...c.metrics.allowedCidrs,
+      ].some((entry) => !isValidCidr(entry)),
+    message:
+      'an entry of server.trustedProxies, an abuse allow/deny list or metrics.allowedCidrs is not an IP address or CIDR',
     fix: 'write entries like 10.0.0.0/8, 203.0.113.7 or 2001:db8::/32',
   },
   {
@@ -267,6 +273,21 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     fix: 'raise files.scan.maxStreamBytes (and clamd’s StreamMaxLength) to files.maxUploadBytes, or lower files.maxUploadBytes',
   },
   {
+    // The audit log is evidence: off this machine it must not be readable or forgeable on the way.
+    id: 'audit-syslog-plain-tcp',
+    severity: 'high',
+    test: (c) => c.audit.syslog.url?.startsWith('tcp://') === true && !isLoopbackHost(hostOf(c.audit.syslog.url)),
+    message: 'the audit log would be shipped to a syslog receiver off this machine over plain TCP',
+    fix: 'use a syslog+tls:// URL in audit.syslog.url (BULWARK_AUDIT_SYSLOG_URL), with audit.syslog.caFile naming the receiver’s CA',
+  },
+  {
+    id: 'audit-syslog-client-cert-half',
+    severity: 'high',
+    test: (c) => Boolean(c.audit.syslog.certFile) !== Boolean(c.audit.syslog.keyFile),
+    message: 'only one of audit.syslog.certFile and audit.syslog.keyFile is set',
+    fix: 'set both (the client certificate and its key) or neither',
+  },
+  {
     // clamd speaks no TLS: over TCP the whole file travels in clear.
     id: 'files-scan-remote-clamd',
     severity: 'medium',
@@ -274,6 +295,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
     message: 'uploads are sent to a clamd on another machine, unencrypted (clamd has no TLS)',
     fix: 'run clamd on this machine and use its unix socket or a loopback address in files.scan.clamdSocket',
   },
+  ...ALERT_CHECKS,
 ];
 
 const usesS3 = (config: FrozenConfig): boolean => config.files.storage === 's3';

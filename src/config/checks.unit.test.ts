@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DeploymentFacts, loadConfig, runConfigChecks } from './index.js';
+import { type ConfigError, type DeploymentFacts, loadConfig, runConfigChecks } from './index.js';
 
 const NOW = Date.parse('2026-11-25T00:00:00Z');
 const DAY = 86_400_000;
@@ -172,6 +172,26 @@ describe('named configuration checks', () => {
     expect(ids({ BULWARK_FILES_SCAN_CLAMD_SOCKET: 'clamav.internal:3310' })).toEqual([
       'medium:files-scan-remote-clamd',
     ]);
+  });
+
+  it('refuses shipping the audit log over plain TCP off loopback, or with half a client certificate', () => {
+    expect(ids({ BULWARK_AUDIT_SYSLOG_URL: 'syslog+tls://logs.example.com:6514' })).toEqual([]);
+    expect(ids({ BULWARK_AUDIT_SYSLOG_URL: 'tcp://127.0.0.1:514' })).toEqual([]);
+    expect(ids({ BULWARK_AUDIT_SYSLOG_URL: 'tcp://[::1]:514' })).toEqual([]);
+    expect(ids({ BULWARK_AUDIT_SYSLOG_URL: 'tcp://logs.example.com:514' })).toEqual(['high:audit-syslog-plain-tcp']);
+    expect(ids({ BULWARK_AUDIT_SYSLOG_CERT_FILE: '/etc/bulwark/client.pem' })).toEqual([
+      'high:audit-syslog-client-cert-half',
+    ]);
+    const refusedPaths = (url: string) => {
+      try {
+        loadConfig({ cwd: '/tmp', env: { BULWARK_AUDIT_SYSLOG_URL: url } });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((problem) => problem.path);
+      }
+    };
+    expect(refusedPaths('udp://logs.example.com:514')).toEqual(['audit.syslog.url']);
+    expect(refusedPaths('syslog+tls://user@logs.example.com:6514')).toEqual(['audit.syslog.url']);
   });
 
   it('lists high findings first', () => {

@@ -4,5 +4,5 @@ export type { ConfigProblem } from './errors.js';
 export { ConfigError, formatProblem } from './errors.js';
 export type { FrozenConfig, LoadConfigOptions } from './load.js';
 export { loadConfig } from './load.js';
-export type { Config } from './schema.js';
-export { ConfigSchema, envNameFor, listConfigLeaves } from './schema.js';
+export type { Config, SyslogFacility } from './schema.js';
+export { ConfigSchema, envNameFor, listConfigLeaves, SYSLOG_FACILITIES } from './schema.js';

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AlertsSchema } from './alerts-schema.js';
 
 /**
  * The one configuration schema. Every key has a literal default (or is optional) and a
@@ -445,6 +446,21 @@ const RedisSchema = Type.Object(
   strict,
 );
 
+const MetricsSchema = Type.Object(
+  {
+    token: Type.Optional(
+      Type.String({
+        minLength: 32,
+        maxLength: 512,
+        description:
+          'Bearer token Prometheus sends to scrape `GET /metrics` (at least 32 characters; prefer `BULWARK_METRICS_TOKEN`). Unset, and without `metrics.allowedCidrs`, `/metrics` answers 404 to everyone.',
+      }),
+    ),
+    allowedCidrs: cidrList('Addresses or CIDRs that may scrape `GET /metrics` without the token (your Prometheus).'),
+  },
+  strict,
+);
+
 const WebhooksSchema = Type.Object(
   {
     pollIntervalMs: Type.Integer({
@@ -599,6 +615,89 @@ const FilesSchema = Type.Object(
   strict,
 );
 
+/** Syslog facilities an audit shipper may use (RFC 5424 §6.2.1), by name. */
+export const SYSLOG_FACILITIES = {
+  user: 1,
+  auth: 4,
+  authpriv: 10,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
+} as const;
+export type SyslogFacility = keyof typeof SYSLOG_FACILITIES;
+
+/** Shipping the audit log to a central syslog receiver (RFC 5424 over TLS, RFC 5425). */
+const AuditSyslogSchema = Type.Object(
+  {
+    url: Type.Optional(
+      Type.String({
+        pattern: '^(syslog\\+tls|tcp)://[^/?#@]+:[0-9]{1,5}$',
+        description:
+          'Receiver of the shipped audit log: `syslog+tls://host:6514` (RFC 5425, certificate verified), or `tcp://127.0.0.1:514` (plain, loopback only). Unset: no shipping.',
+      }),
+    ),
+    caFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'PEM file of the CA(s) that sign the receiver’s certificate. Unset: the system’s trusted CAs.',
+      }),
+    ),
+    certFile: Type.Optional(
+      Type.String({ minLength: 1, description: 'PEM client certificate, for a receiver that authenticates senders.' }),
+    ),
+    keyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of `certFile`.' })),
+    appName: Type.String({
+      default: 'bulwark',
+      pattern: '^[!-~]{1,48}$',
+      description: 'APP-NAME of every shipped message (printable ASCII, at most 48 characters).',
+    }),
+    facility: Type.Unsafe<SyslogFacility>({
+      type: 'string',
+      enum: Object.keys(SYSLOG_FACILITIES),
+      default: 'authpriv',
+      description: 'Syslog facility of the shipped messages (`authpriv` is 10, security/authorization messages).',
+    }),
+    hostname: Type.Optional(
+      Type.String({
+        pattern: '^[!-~]{1,255}$',
+        description: 'HOSTNAME of every shipped message. Unset: this machine’s host name.',
+      }),
+    ),
+    reconnectMaxMs: Type.Integer({
+      default: 30_000,
+      minimum: 100,
+      maximum: 600_000,
+      description:
+        'Longest wait between two attempts to reach a receiver that is down (exponential backoff from 250 ms, with jitter).',
+    }),
+  },
+  strict,
+);
+
+/**
+ * The audit log. Retention defaults to 0 (keep forever): deleting security evidence is the
+ * operator's decision (legal retention periods differ, from months to ten years), and an
+ * upgrade must never start deleting an existing installation's history on its own.
+ */
+const AuditSchema = Type.Object(
+  {
+    retentionDays: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 36_500,
+      description:
+        'Entries older than this many days are deleted at start and daily, behind a signed retention anchor so `bulwark log verify` still proves the rest. 0: keep every entry.',
+    }),
+    syslog: AuditSyslogSchema,
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({
@@ -624,6 +723,9 @@ export const ConfigSchema = Type.Object(
     redis: RedisSchema,
     webhooks: WebhooksSchema,
     files: FilesSchema,
+    audit: AuditSchema,
+    metrics: MetricsSchema,
+    alerts: AlertsSchema,
     publicUrl: Type.Optional(
       Type.String({
         pattern: '^https?://',

@@ -1,6 +1,7 @@
 export type { Database, DatabaseOptions } from './create-database.js';
 export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
+export { isForeignKeyViolation } from './foreign-key-violation.js';
 export { migrateToLatest } from './migrate.js';
 export { isMissingTable } from './missing-table.js';
 export type * from './schema.js';

@@ -11,6 +11,8 @@ import * as keyCheck from './migrations/0006-key-check.js';
 import * as abuseState from './migrations/0007-abuse-state.js';
 import * as files from './migrations/0008-files.js';
 import * as webhooks from './migrations/0009-webhooks.js';
+import * as auditSearch from './migrations/0010-audit-search.js';
+import * as auditShipping from './migrations/0011-audit-shipping.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -25,6 +27,8 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0007-abuse-state', abuseState],
   ['0008-files', files],
   ['0009-webhooks', webhooks],
+  ['0010-audit-search', auditSearch],
+  ['0011-audit-shipping', auditShipping],
 ];
 
 /**

@@ -16,6 +16,26 @@ export interface AuditLogTable {
   chain_version: number;
 }
 
+/** Shipping of the audit log to one syslog receiver: its cursor and the lease of the shipping instance. */
+export interface AuditShippingTable {
+  target: string;
+  shipped_seq: number;
+  holder: string | null;
+  lease_until_ms: number | null;
+  updated_ms: number;
+}
+
+/** A signed retention anchor: the last entry a pruning deleted (migration 0010). */
+export interface AuditRetentionTable {
+  through_seq: number;
+  through_hash: string;
+  through_at_ms: number;
+  chain_version: number;
+  pruned_at_ms: number;
+  retention_days: number;
+  mac: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -254,6 +274,8 @@ export interface DatabaseTables {
   collections: CollectionsTable;
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
+  audit_shipping: AuditShippingTable;
+  audit_retention: AuditRetentionTable;
   users: UsersTable;
   sessions: SessionsTable;
   access_tokens: AccessTokensTable;

@@ -15,6 +15,7 @@ import { capConnectionsPerAddress } from './connection-cap.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { redactUrl } from './logger.js';
 import { trackRouteMethods } from './method-not-allowed.js';
+import { type HttpMetricsSink, registerHttpMetrics } from './metrics-hooks.js';
 import { registerNulGuard } from './nul-guard.js';
 import { registerOpenApi } from './openapi.js';
 import { handleError, sendProblem, toAppError } from './problem.js';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   logger: Logger;
   version: string;
   onSecurityEvent?: (event: HttpSecurityEvent) => void;
+  /** Told of every answer and of the refusals with their own series (GET /metrics). */
+  metrics?: HttpMetricsSink;
   /** How often certificate files are polled for changes. */
   tlsWatchIntervalMs?: number;
 }
@@ -157,6 +160,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   registerClientAddress(app, config.abuse.ipv6PrefixLength);
   registerStrictQueryValues(app);
   registerNulGuard(app);
+  if (options.metrics) registerHttpMetrics(app, options.metrics);
 
   // Hooks on the hot path are callback-style: cheaper than async ones in Fastify.
   app.addHook('onRequest', (request, reply, done) => {
@@ -223,16 +227,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // until everything times out.
   await app.register(underPressure, {
     maxEventLoopDelay: config.abuse.maxEventLoopDelayMs,
-    pressureHandler: (_request, _reply, type, value) =>
-      isMeasuredOverload(type, value)
-        ? Promise.reject(
-            appError('HTTP_UNAVAILABLE', {
-              detail: 'The server is overloaded; retry shortly.',
-              expose: true,
-              headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
-            }),
-          )
-        : undefined,
+    pressureHandler: (_request, _reply, type, value) => {
+      if (!isMeasuredOverload(type, value)) return undefined;
+      options.metrics?.observeRefusal({ kind: 'load_shed' });
+      return Promise.reject(
+        appError('HTTP_UNAVAILABLE', {
+          detail: 'The server is overloaded; retry shortly.',
+          expose: true,
+          headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
+        }),
+      );
+    },
   });
   await registerOpenApi(app, options.version);
   return app;

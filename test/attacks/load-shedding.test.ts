@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMeasuredOverload } from '../../src/http/create-server.js';
+import { Scrape } from '../helpers/metrics-scrape.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent', env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '50' } });
+  app = await createTestApp({
+    logLevel: 'silent',
+    env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '50', BULWARK_METRICS_ALLOWED_CIDRS: '127.0.0.1' },
+  });
   await app.http.ready();
 });
 afterAll(() => app.close());
@@ -17,14 +21,24 @@ function blockEventLoop(ms: number): void {
   }
 }
 
+/** Every answer of the test, so the shed ones can be counted against the metric. */
+let shedCount = 0;
+async function get(url: string) {
+  const response = await app.http.inject({ url });
+  if (response.statusCode === 503 && response.json().detail === 'The server is overloaded; retry shortly.') {
+    shedCount += 1;
+  }
+  return response;
+}
+
 describe('load shedding', () => {
   it('answers 503 with Retry-After while the event loop lags, never crashes, and recovers', async () => {
-    expect((await app.http.inject({ url: '/api/health' })).statusCode).toBe(200);
+    expect((await get('/api/health')).statusCode).toBe(200);
     let shed: Awaited<ReturnType<typeof app.http.inject>> | undefined;
     for (let attempt = 0; attempt < 10 && !shed; attempt++) {
       blockEventLoop(400);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const response = await app.http.inject({ url: '/api/health' });
+      const response = await get('/api/health');
       if (response.statusCode === 503) shed = response;
     }
     expect(shed?.statusCode).toBe(503);
@@ -37,9 +51,21 @@ describe('load shedding', () => {
     let recovered = false;
     for (let attempt = 0; attempt < 40 && !recovered; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      recovered = (await app.http.inject({ url: '/api/health' })).statusCode === 200;
+      recovered = (await get('/api/health')).statusCode === 200;
     }
     expect(recovered).toBe(true);
+  });
+
+  it('counts each shed request once in bulwark_load_shed_total', async () => {
+    // A scrape may itself be shed while the loop still lags: that one is counted too.
+    let scrape = await get('/metrics');
+    for (let attempt = 0; attempt < 40 && scrape.statusCode !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      scrape = await get('/metrics');
+    }
+    expect(scrape.statusCode).toBe(200);
+    expect(shedCount).toBeGreaterThan(0);
+    expect(new Scrape(scrape.body).value('bulwark_load_shed_total')).toBe(shedCount);
   });
 });
 

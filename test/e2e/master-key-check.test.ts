@@ -75,6 +75,8 @@ const TABLES_SINCE_KEY_CHECK: Readonly<Record<string, readonly string[]>> = {
   '0007-abuse-state': ['abuse_counters', 'abuse_bans'],
   '0008-files': ['files'],
   '0009-webhooks': ['webhook_deliveries', 'webhooks'],
+  '0010-audit-search': ['audit_retention'],
+  '0011-audit-shipping': ['audit_shipping'],
 };
 
 /** Turns the data back into what a version before the key check left: no `key_check` table. */

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TestCertificate {
@@ -81,4 +81,95 @@ export function opensslHandshake(port: number, args: readonly string[]): Promise
     );
     child.stdin?.end();
   });
+}
+
+export interface TestCertificateAuthority {
+  certPath: string;
+  keyPath: string;
+  /** A server certificate for CN=localhost (127.0.0.1, localhost) signed by this CA. */
+  issue: (name: string) => TestCertificate;
+}
+
+/**
+ * A throwaway certificate authority (RSA 2048, CA:TRUE, keyCertSign) made by the openssl CLI in
+ * `dir`, for receivers that must present a chain a client verifies against a CA file, as a real
+ * deployment's would. Never commit the output.
+ */
+export function createTestCertificateAuthority(dir: string, name = 'test-ca'): TestCertificateAuthority {
+  const certPath = join(dir, `${name}.crt`);
+  const keyPath = join(dir, `${name}.key`);
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore', timeout: 30_000 });
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '30',
+    '-subj',
+    `/CN=Bulwark test CA ${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+  ]);
+  return {
+    certPath,
+    keyPath,
+    issue(leaf) {
+      const leafCert = join(dir, `${leaf}.crt`);
+      const leafKey = join(dir, `${leaf}.key`);
+      const request = join(dir, `${leaf}.csr`);
+      const extensions = join(dir, `${leaf}.ext`);
+      writeFileSync(
+        extensions,
+        'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+      );
+      openssl([
+        'req',
+        '-new',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        leafKey,
+        '-out',
+        request,
+      ]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        request,
+        '-CA',
+        certPath,
+        '-CAkey',
+        keyPath,
+        '-CAcreateserial',
+        '-days',
+        '30',
+        '-sha256',
+        '-extfile',
+        extensions,
+        '-out',
+        leafCert,
+      ]);
+      const cert = readFileSync(leafCert);
+      return {
+        certPath: leafCert,
+        keyPath: leafKey,
+        cert,
+        key: readFileSync(leafKey),
+        fingerprint256: new X509Certificate(cert).fingerprint256,
+      };
+    },
+  };
 }

@@ -54,6 +54,8 @@ export interface TestAppOptions {
   logLevel?: string;
   /** Given to createApp: uploads are scanned by it. */
   malwareScanner?: MalwareScanner;
+  /** Given to createApp: the clock of the in-process alerts (windows and cool-downs). */
+  alertsNow?: () => number;
 }
 
 /**
@@ -115,6 +117,7 @@ async function openTestApp(
     logStream: logs,
     ...(postgres ? { postgresSchema: postgres.schema } : {}),
     ...(options.malwareScanner ? { malwareScanner: options.malwareScanner } : {}),
+    ...(options.alertsNow ? { alertsNow: options.alertsNow } : {}),
   });
   return Object.assign(app, {
     logs,

@@ -11,6 +11,17 @@ export function createAuditRepo(db: Kysely<DatabaseTables>) {
     findHash: async (seq: number) =>
       (await db.selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash,
 
+    /** The last entry deleted by pruning (0 when none): the newest retention anchor's seq. */
+    findPrunedThrough: async () =>
+      (
+        await db
+          .selectFrom('audit_retention')
+          .select('through_seq')
+          .orderBy('through_seq', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      )?.through_seq ?? 0,
+
     insert: (row: AuditLogTable, trx: Kysely<DatabaseTables> = db) => trx.insertInto('audit_log').values(row).execute(),
 
     /** Entries after `afterSeq` in order, a page at a time, so verifying never loads the whole log. */

@@ -8,7 +8,7 @@ import { createCheckpointAnchor } from './checkpoint-anchor.js';
 import { CHAIN_VERSION_KEYED, GENESIS_HASH, type HashableEntry, hashableFromRow, macEntry } from './hash-entry.js';
 
 /** Arbitrary constant naming the audit append lock among PostgreSQL advisory locks. */
-const AUDIT_APPEND_LOCK_KEY = 0x6275_6c77;
+export const AUDIT_APPEND_LOCK_KEY = 0x6275_6c77;
 
 export interface AuditLog extends AuditSink {
   listRecent: (limit: number, type?: string) => Promise<AuditEntry[]>;
@@ -46,7 +46,13 @@ export function createAuditLog(database: Database, options: AuditLogOptions): Au
   const repo = createAuditRepo(database.db);
   const now = options.now ?? Date.now;
   const onProblem = options.onProblem ?? (() => {});
-  const anchor = createCheckpointAnchor({ ...options.checkpoint, findHash: repo.findHash, now, onProblem });
+  const anchor = createCheckpointAnchor({
+    ...options.checkpoint,
+    findHash: repo.findHash,
+    findPrunedThrough: repo.findPrunedThrough,
+    now,
+    onProblem,
+  });
   let tail: Promise<void> = Promise.resolve();
   let queued = 0;
   let newest: ChainHead | null = null;

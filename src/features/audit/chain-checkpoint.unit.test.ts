@@ -64,6 +64,7 @@ describe('the checkpoint anchor', () => {
       path,
       key,
       findHash: async (seq) => stored.get(seq),
+      findPrunedThrough: async () => 0,
       now: () => 1_800_000_000_000,
       onProblem: (message) => problems.push(message),
     });

@@ -5,6 +5,8 @@ export interface CheckpointAnchorOptions {
   key: Buffer;
   /** The stored hash of entry `seq`, or undefined when there is no such entry. */
   findHash: (seq: number) => Promise<string | undefined>;
+  /** The last entry pruning deleted behind a signed anchor (which `log verify` checks), 0 when none. */
+  findPrunedThrough: () => Promise<number>;
   now: () => number;
   /** Told once when the checkpoint stops moving, and on each failed write. */
   onProblem: (message: string) => void;
@@ -40,6 +42,8 @@ export function createCheckpointAnchor(options: CheckpointAnchorOptions) {
   async function checkStillAnchored(last: ChainHead, head: ChainHead): Promise<string | null> {
     if (head.seq < last.seq) return `the log ends at entry ${head.seq} but entry ${last.seq} was anchored`;
     const stored = head.seq === last.seq ? head.hash : await options.findHash(last.seq);
+    // Another instance's pruning may have passed an entry this one anchored long ago.
+    if (stored === undefined && last.seq <= (await options.findPrunedThrough())) return null;
     if (stored === undefined) return `anchored entry ${last.seq} is gone`;
     if (stored !== last.hash) return `anchored entry ${last.seq} was replaced`;
     return null;

@@ -57,5 +57,11 @@ declare module 'fastify' {
     setsSessionCookie?: boolean;
     /** Restricted sign-ins (second factor owed, or enrolment required) this route serves. */
     allowStages?: ReadonlyArray<Exclude<SessionStage, 'full'>>;
+    /**
+     * True when the request carries the route's own credential (the metrics token on
+     * `GET /metrics`): sign-in resolution leaves its Authorization header alone. Any other
+     * header is resolved as everywhere, so a wrong token is answered as on any other route.
+     */
+    ownsCredential?: (request: FastifyRequest) => boolean;
   }
 }

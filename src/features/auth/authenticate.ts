@@ -38,6 +38,7 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
   app.addHook('onRequest', async (request) => {
     const isUnsafe = UNSAFE_METHODS.has(request.method);
     const config = request.routeOptions.config;
+    if (config.ownsCredential?.(request) === true) return;
     if (isUnsafe) {
       // Cookies ride along on cross-site requests; only origins trusted with credentials may
       // send them or obtain one. Without a cookie, any origin CORS allows may call.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables, SessionsTable, UsersTable } from '../../db/index.js';
+import { type DatabaseTables, isForeignKeyViolation, type SessionsTable, type UsersTable } from '../../db/index.js';
+import { appError } from '../../errors/index.js';
 
 /** The user's columns, read in the same query as the session on every authenticated request. */
 const USER_COLUMNS = [
@@ -34,7 +35,16 @@ export function userFromJoin(userId: string, row: UserColumns): UsersTable {
 /** SQL for sessions, bearer token families and their tokens. */
 export function createSessionsRepo(db: Kysely<DatabaseTables>) {
   return {
-    insert: (session: SessionsTable) => db.insertInto('sessions').values(session).execute(),
+    /** A user deleted while signing in has no session to get: the sign-in fails like any other. */
+    insert: (session: SessionsTable) =>
+      db
+        .insertInto('sessions')
+        .values(session)
+        .execute()
+        .catch((error: unknown) => {
+          if (isForeignKeyViolation(error)) throw appError('AUTH_INVALID_CREDENTIALS', { cause: error });
+          throw error;
+        }),
     findByTokenHash: (tokenHash: string) =>
       db
         .selectFrom('sessions')

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../../db/index.js';
+import { type DialectName, isMissingTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 
 /** PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`. */
@@ -21,22 +21,29 @@ export function createBoundedRunner<Db>(deps: { db: Kysely<Db>; dialect: Dialect
   // SET takes no bind parameter; the value is the configured integer, never request input.
   const timeout = sql.raw(String(Math.max(1, Math.trunc(deps.timeoutMs))));
   return async function bounded<T>(work: (db: Kysely<Db>) => Promise<T>): Promise<T> {
-    if (deps.dialect !== 'postgres') return work(deps.db);
     try {
+      if (deps.dialect !== 'postgres') return await work(deps.db);
       return await deps.db.transaction().execute(async (trx) => {
         await sql`set local statement_timeout = ${timeout}`.execute(trx);
         return work(trx);
       });
     } catch (error) {
-      if ((error as { code?: unknown }).code === QUERY_CANCELED) {
-        throw appError('REC_QUERY_TIMEOUT', {
-          detail: 'This query took too long and was stopped; narrow the filter.',
-          expose: true,
-          headers: { 'retry-after': '1' },
-          cause: error,
-        });
-      }
-      throw error;
+      throw translate(error);
     }
   };
+}
+
+/** A cancelled statement is a 503 to retry; a table dropped meanwhile is the collection gone (404). */
+function translate(error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code === QUERY_CANCELED) {
+    return appError('REC_QUERY_TIMEOUT', {
+      detail: 'This query took too long and was stopped; narrow the filter.',
+      expose: true,
+      headers: { 'retry-after': '1' },
+      cause: error,
+    });
+  }
+  // The definition was read, then the collection was dropped before its table was queried.
+  if (isMissingTable(error)) return appError('REC_NOT_FOUND', { detail: 'No such collection.', cause: error });
+  return error;
 }

@@ -3,7 +3,7 @@ import type { Database } from '../../db/index.js';
 import { type FieldError, isAppError } from '../../errors/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
-import { type CollectionDefinition, RULE_ACTIONS } from './collection-definition.js';
+import { type CollectionDefinition, RULE_ACTIONS, type RuleAction } from './collection-definition.js';
 import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
@@ -29,6 +29,8 @@ export interface CollectionsFeatureOptions {
   ruleQueryTimeoutMs?: number;
   /** Told of every successful record write (webhooks queue `record.*` events from it). */
   onRecordChange?: RecordChangeListener;
+  /** Told of every record operation a rule refused (metrics). */
+  onRuleDenial?: (action: RuleAction) => void;
   /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
   maxUploadBytes: number;
   now?: () => number;
@@ -79,6 +81,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     removals,
     ...(options.ruleQueryTimeoutMs === undefined ? {} : { ruleQueryTimeoutMs: options.ruleQueryTimeoutMs }),
     onRecordChange: options.onRecordChange,
+    onRuleDenial: options.onRuleDenial,
     now,
   });
 

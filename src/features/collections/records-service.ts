@@ -78,6 +78,8 @@ export function createRecordsService(deps: {
   /** Statement timeout for rule-shaped queries on PostgreSQL. */
   ruleQueryTimeoutMs?: number;
   onRecordChange?: RecordChangeListener | undefined;
+  /** Told of every operation a rule refused, before the audit log thins denied reads (metrics). */
+  onRuleDenial?: ((action: RuleAction) => void) | undefined;
   now?: () => number;
 }) {
   const db = deps.db as unknown as AnyDb;
@@ -115,7 +117,11 @@ export function createRecordsService(deps: {
 
   const deniedReads = createAuditThinner({ perWindow: DENIED_READS_PER_MINUTE, windowMs: 60_000 });
   /** A read the rules refused (ASVS V16.3.2), thinned so probing cannot flood the log. */
-  const auditDeniedRead = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
+  const auditDeniedRead = async (
+    ctx: RecordsContext,
+    details: { collection: string; id?: string; action: 'list' | 'view' },
+  ) => {
+    deps.onRuleDenial?.(details.action);
     const actor = ctx.caller.id || `guest:${ctx.clientKey ?? ctx.ip ?? ''}`;
     const { record, heldBack } = deniedReads.admit(`${actor}|${details.collection}`, now());
     if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
@@ -169,7 +175,8 @@ export function createRecordsService(deps: {
     !ctx.isAdmin && definition.rules[action] === null;
 
   /** A write the rule refused: audited, and 404 so ids are not confirmed to strangers. */
-  const refuseWrite = async (ctx: RecordsContext, details: { collection: string; id?: string; action: string }) => {
+  const refuseWrite = async (ctx: RecordsContext, details: { collection: string; id?: string; action: RuleAction }) => {
+    deps.onRuleDenial?.(details.action);
     await audit('records.write.denied', ctx, details);
     return appError(details.action === 'create' ? 'REC_FORBIDDEN' : 'REC_NOT_FOUND');
   };
@@ -193,11 +200,14 @@ export function createRecordsService(deps: {
     const condition = ruleCondition('view', ctx, loaded);
     const row = await bounded((handle) => selectVisible(handle, table, id, condition));
     if (row) return row;
-    const exists = await db
-      .selectFrom(table)
-      .select('id')
-      .where(sql.ref(`${table}.id`), '=', id)
-      .executeTakeFirst();
+    // Through the runner too: a collection dropped meanwhile is a 404, not a database error.
+    const exists = await bounded((handle) =>
+      handle
+        .selectFrom(table)
+        .select('id')
+        .where(sql.ref(`${table}.id`), '=', id)
+        .executeTakeFirst(),
+    );
     if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
     throw appError('REC_NOT_FOUND');
   };

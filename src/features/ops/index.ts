@@ -1,12 +1,27 @@
 import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/index.js';
+import { registerAuditSearchRoute } from './routes/audit-search.js';
 import { type BanRouteDeps, registerBanRoutes } from './routes/bans.js';
 import { registerHealthRoute } from './routes/health.js';
+import { type MetricsRouteDeps, registerMetricsRoute } from './routes/metrics.js';
 import { type ReadinessProbe, registerReadyRoute } from './routes/ready.js';
+import { registerSecuritySummaryRoute } from './routes/security-summary.js';
 
+export { METRIC_NAMES, type MetricName, type MetricSpec } from './metric-names.js';
+export { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
+export { createAuditMetrics } from './metrics-audit.js';
+export { registerScrapeGauges, type ScrapeSources } from './metrics-gauges.js';
+export type { MetricsRouteDeps } from './routes/metrics.js';
 export type { DependencyState, ReadinessProbe } from './routes/ready.js';
 
-export function registerOpsRoutes(app: FastifyInstance, deps: { probe: ReadinessProbe; bans: BanRouteDeps }): void {
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  deps: { probe: ReadinessProbe; bans: BanRouteDeps; metrics: MetricsRouteDeps; database: Database },
+): void {
   registerHealthRoute(app);
   registerReadyRoute(app, deps.probe);
   registerBanRoutes(app, deps.bans);
+  registerMetricsRoute(app, deps.metrics);
+  registerAuditSearchRoute(app, deps.database);
+  registerSecuritySummaryRoute(app, { database: deps.database, now: deps.bans.now });
 }

@@ -34,6 +34,8 @@ export function createDeliveryWorker(deps: {
   audit: AuditSink;
   policy: DeliveryPolicy;
   onError: (error: unknown) => void;
+  /** Told of each recorded attempt: succeeded, failed (retried or refused) or dead (metrics). */
+  onAttempt?: ((outcome: 'succeeded' | 'failed' | 'dead') => void) | undefined;
   now: () => number;
 }) {
   const { repo, policy, now } = deps;
@@ -58,6 +60,8 @@ export function createDeliveryWorker(deps: {
       policy,
     );
     const isRecorded = await repo.finishAttempt(delivery.id, token, outcome);
+    // Only the instance whose attempt was recorded counts it (another may have taken the lease).
+    if (isRecorded) deps.onAttempt?.(outcome.status === 'pending' ? 'failed' : outcome.status);
     // Given up, or a sealed secret that no longer opens (tampered with in the database).
     const auditType =
       outcome.status === 'dead'

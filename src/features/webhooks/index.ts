@@ -13,6 +13,8 @@ import { createWebhooksRepo } from './webhooks-repo.js';
 import { createWebhooksService } from './webhooks-service.js';
 
 export { WEBHOOK_EVENTS } from './webhook-events.js';
+export { secretKeyBytes } from './webhook-secret.js';
+export { signDelivery } from './webhook-signer.js';
 
 export interface WebhooksFeatureOptions {
   database: Database;
@@ -25,6 +27,8 @@ export interface WebhooksFeatureOptions {
   stepUpWindowSeconds: number;
   /** Where a failed round of the worker is reported (the server's log). */
   onError: (error: unknown) => void;
+  /** Told of each recorded delivery attempt's outcome (metrics). */
+  onDeliveryAttempt?: (outcome: 'succeeded' | 'failed' | 'dead') => void;
   now?: () => number;
 }
 
@@ -48,6 +52,7 @@ export function createWebhooksFeature(options: WebhooksFeatureOptions) {
     audit: options.audit,
     policy: options.policy,
     onError: options.onError,
+    onAttempt: options.onDeliveryAttempt,
     now,
   });
   const routeDeps = { audit: options.audit, stepUpWindowSeconds: options.stepUpWindowSeconds, now };

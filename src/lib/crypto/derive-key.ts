@@ -11,6 +11,7 @@ export type KeyPurpose =
   | 'totp'
   | 'audit-chain'
   | 'audit-checkpoint'
+  | 'audit-retention'
   | 'key-check'
   | 'webhook-secrets'
   | 'file-links';

@@ -61,3 +61,14 @@ export function describeClientAddress(text: string, ipv6PrefixLength: number): C
   if (ipv6PrefixLength >= IPV6_BITS) return { address, key: address };
   return { address, key: `${networkOf(ipv6, ipv6PrefixLength).toRFC5952String()}/${ipv6PrefixLength}` };
 }
+
+/**
+ * The canonical spelling of `text` (as `describeClientAddress` gives it) when it is an IP
+ * address, else null: a search by address must match what entries store, however it is spelt.
+ *
+ * @example
+ * canonicalAddress('2001:0DB8::0:1') // '2001:db8::1'
+ */
+export function canonicalAddress(text: string): string | null {
+  return parse(text) ? describeClientAddress(text, IPV6_BITS).address : null;
+}
