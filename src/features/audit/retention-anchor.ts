@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AuditRetentionTable, Database } from '../../db/index.js';
+import { type AuditRetentionTable, type Database, isMissingTable } from '../../db/index.js';
 import { canonicalJson } from '../../lib/encoding/canonical-json.js';
 import { GENESIS_HASH } from './hash-entry.js';
 
@@ -45,12 +45,6 @@ export const startOf = (row: AuditRetentionTable): ChainStart => ({
   hash: row.through_hash,
   chainVersion: row.chain_version,
 });
-
-/** SQLite's and PostgreSQL's (42P01) ways of saying a table does not exist. */
-function isMissingTable(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '42P01' || (typeof message === 'string' && message.startsWith('no such table'));
-}
 
 /**
  * Every anchor, newest (highest seq) first; there is one per pruning round, a few per day at
