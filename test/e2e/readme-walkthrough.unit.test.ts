@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,10 @@ describe('README data walkthrough', () => {
   it('runs as written against a fresh server, and every command prints what the README says', async () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     expect(readme, 'the walkthrough must name the default address').toContain(`\n${BASE_LINE}\n`);
+    // `npx bulwark` runs the package's bin file itself: the build must leave it executable,
+    // whatever npm's own cache happens to have done to it before.
+    const binMode = statSync(join(REPO_ROOT, 'dist/main.js')).mode;
+    expect(binMode & 0o111, 'npm run build leaves dist/main.js executable').not.toBe(0);
 
     // What `npm start` gives a new user, on a free port and in a folder of its own; the CLI
     // commands in the walkthrough find the same folder through the environment.
