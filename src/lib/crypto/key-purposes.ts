@@ -70,7 +70,13 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
   'audit-chain': {
     protects: 'The keyed hash chain of the audit log: each entry is an HMAC over the previous hash and the entry.',
     algorithm: 'HMAC-SHA256',
-    derivedIn: ['src/app/alerts.ts', 'src/app/create-app.ts', 'src/app/key-check.ts', 'src/cli/log-verify.ts'],
+    derivedIn: [
+      'src/app/alerts.ts',
+      'src/app/create-app.ts',
+      'src/app/key-check.ts',
+      'src/app/open-core.ts',
+      'src/cli/log-verify.ts',
+    ],
     rotation:
       'Follows the master key; entries written under an older key verify only with it, so the old key is kept for verification.',
   },

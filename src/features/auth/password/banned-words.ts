@@ -32,10 +32,10 @@ const LEET_COMMON: Readonly<Record<string, string>> = {
   '+': 't',
   '2': 'z',
 };
-const LEET_READINGS = [
+const LEET_READINGS: ReadonlyArray<Readonly<Record<string, string>>> = [
   { ...LEET_COMMON, '1': 'i', '|': 'i' },
   { ...LEET_COMMON, '1': 'l', '|': 'l' },
-] as const;
+];
 
 /** A banned word as shown to the user, with its folded spellings. */
 export interface BannedWord {
