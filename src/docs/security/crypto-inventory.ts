@@ -44,6 +44,12 @@ function otherKeys(): string[][] {
       'Each backup has its own salt; a new passphrase applies to new backups.',
     ],
     [
+      'Plain SHA-256 (no key, not for secrets)',
+      'SHA-256',
+      'the digest of each upload (`files.sha256`); audit entries from before the keyed chain (`chain_version` 1); in-memory account fingerprints of the credential-stuffing alert',
+      'Nothing to rotate.',
+    ],
+    [
       'TLS (inbound)',
       `${TLS_MIN_VERSION} and later; TLS 1.2 suites ${code(INTERMEDIATE_CIPHERS)}; groups ${code(TLS_ECDH_CURVES)} (Mozilla intermediate)`,
       '`tls.cert`, `tls.key` (PEM files)',
@@ -51,7 +57,7 @@ function otherKeys(): string[][] {
     ],
     [
       'TLS (outbound)',
-      'TLS 1.2 and later, certificates verified against the host name: PostgreSQL (`sslmode=verify-full`), Redis (`rediss://`), SMTP, syslog, OIDC, webhooks, S3',
+      'TLS 1.2 and later (Node.js defaults; SMTP and syslog set it explicitly), certificates verified against the host name: PostgreSQL (`sslmode=verify-full`), Redis (`rediss://`), SMTP, syslog, OIDC, webhooks, S3',
       "the system's trust store, or the configured CA file",
       'Follows the peer.',
     ],
