@@ -3,9 +3,15 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPathways, DEPENDENCY_POLICY_FILES, renderSecurityDocs } from '../src/docs/security/index.js';
-import { AUDIT_EVENT_TYPES, type AuditEvent } from '../src/features/audit/index.js';
+import {
+  AUDIT_EVENT_TYPES,
+  type AuditEvent,
+  type AuditEventType,
+  type AuditEventTypeInfo,
+} from '../src/features/audit/index.js';
 import type { KeyPurpose } from '../src/lib/crypto/derive-key.js';
 import { KEY_PURPOSES } from '../src/lib/crypto/key-purposes.js';
+import { login, OTHER_PASSWORD, PASSWORD, register, signIn, uniqueEmail } from './helpers/auth-client.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -82,7 +88,7 @@ describe('the registries the documents come from are true to the source', () => 
   });
 });
 
-describe('V6.1.3: the authentication pathways cover the route table', () => {
+describe('the route table and the audit log agree with the documents', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp({ logLevel: 'silent' });
@@ -90,7 +96,7 @@ describe('V6.1.3: the authentication pathways cover the route table', () => {
   });
   afterAll(() => app.close());
 
-  it('lists every authentication route of the OpenAPI document, and no route the server lacks', async () => {
+  it('V6.1.3: the pathways list every authentication route of the OpenAPI document, and no route the server lacks', async () => {
     const doc = (await app.http.inject({ url: '/api/openapi.json' })).json() as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -108,5 +114,41 @@ describe('V6.1.3: the authentication pathways cover the route table', () => {
     expect(served.length).toBeGreaterThan(30);
     expect(served.filter((route) => !listed.includes(route)).sort()).toEqual([]);
     expect(listed.filter((route) => !served.includes(route)).sort()).toEqual([]);
+  });
+
+  it('V16.1.1: stored entries hold only the details keys the logging inventory declares', async () => {
+    const email = uniqueEmail('inventory');
+    await register(app, email);
+    await login(app, email, 'not the password at all 123');
+    await login(app, uniqueEmail('nobody'), PASSWORD);
+    const session = await signIn(app, email);
+    const headers = { cookie: session.cookie, 'x-csrf-token': session.csrf };
+    const change = (currentPassword: string) =>
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/password/change',
+        headers,
+        payload: { currentPassword, newPassword: OTHER_PASSWORD },
+      });
+    expect((await change('not the password at all 123')).statusCode).toBe(401);
+    expect((await change(PASSWORD)).statusCode).toBe(204);
+    const forged = `bwa_${'x'.repeat(43)}`;
+    expect(
+      (await app.http.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${forged}` } })).statusCode,
+    ).toBe(401);
+    expect((await app.http.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(204);
+
+    const rows = await app.database.db.selectFrom('audit_log').select(['type', 'details']).execute();
+    const registry: Readonly<Record<string, AuditEventTypeInfo>> = AUDIT_EVENT_TYPES;
+    const undeclared = rows.flatMap((row) => {
+      const info = registry[row.type as AuditEventType];
+      if (!info) return [`${row.type} is not in the registry`];
+      const details = (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as object;
+      return Object.keys(details)
+        .filter((key) => !info.details.includes(key))
+        .map((key) => `${row.type}: ${key}`);
+    });
+    expect(new Set(rows.map((row) => row.type)).size).toBeGreaterThanOrEqual(6);
+    expect(undeclared).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
-import { AUDIT_EVENT_TYPES } from '../../features/audit/index.js';
+import { AUDIT_EVENT_TYPES, type AuditEventTypeInfo } from '../../features/audit/index.js';
 import { BULWARK_TOKEN, CREDENTIAL_VALUE, SECRET_KEY, SECRET_QUERY_KEY } from '../../http/logger.js';
 import { code, configDefault, header, table } from './markdown.js';
 
 /** docs/security/logging-inventory.md: every audit event type and the application log's redaction. */
 export function renderLoggingInventory(): string {
-  const events = Object.entries(AUDIT_EVENT_TYPES).map(([type, info]) => [code(type), info.when, info.holds]);
+  const events = Object.entries(AUDIT_EVENT_TYPES).map(([type, info]: [string, AuditEventTypeInfo]) => {
+    const keys = info.details.length > 0 ? info.details.map(code).join(', ') : '(none)';
+    return [code(type), info.when, info.note ? `${keys}: ${info.note}` : keys];
+  });
   const retentionDays = configDefault('audit.retentionDays');
   return [
     ...header(
