@@ -1,6 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigDoc, renderErrorsDoc } from '../src/docs/render-docs.js';
+import { renderSecurityDocs } from '../src/docs/security/index.js';
 
-writeFileSync(new URL('../docs/config.md', import.meta.url), renderConfigDoc());
-writeFileSync(new URL('../docs/errors.md', import.meta.url), renderErrorsDoc());
-process.stdout.write('wrote docs/config.md and docs/errors.md\n');
+const root = new URL('../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+
+writeFileSync(new URL('docs/config.md', root), renderConfigDoc());
+writeFileSync(new URL('docs/errors.md', root), renderErrorsDoc());
+const security = renderSecurityDocs({ readme: read('README.md'), packageJson: JSON.parse(read('package.json')) });
+for (const [path, text] of Object.entries(security)) writeFileSync(new URL(path, root), text);
+process.stdout.write(`wrote docs/config.md, docs/errors.md and ${Object.keys(security).join(', ')}\n`);

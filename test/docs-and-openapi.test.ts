@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listConfigLeaves } from '../src/config/schema.js';
 import { renderConfigDoc, renderErrorsDoc } from '../src/docs/render-docs.js';
+import { NETWORK_MODULES } from '../src/docs/security/network-modules.js';
 import { ERROR_CODES } from '../src/errors/index.js';
 import { API_KEY_SCOPES } from '../src/features/auth/api-key-service.js';
 import { RULE_ACTIONS } from '../src/features/collections/collection-definition.js';
@@ -131,20 +132,6 @@ describe('the README names what the ASVS mapping says it documents', () => {
   });
 
   it('V13.1.1: every network client the server code imports belongs to a listed connection', () => {
-    /** Network modules, each with the key of the Connections row it belongs to. */
-    const NETWORK_MODULES: Record<string, string> = {
-      pg: 'database.url',
-      ioredis: 'redis.url',
-      nodemailer: 'smtp.url',
-      'openid-client': 'auth.oidc.providers',
-      '@aws-sdk/client-s3': 'files.s3.endpoint',
-      'node:http': 'server.port',
-      'node:https': 'tls.cert',
-      'node:net': 'server.port',
-      'node:tls': 'tls.cert',
-      undici: 'outbound.allowedCidrs',
-      'node:dns/promises': 'outbound.dnsServers',
-    };
     /** Modules that open connections and are not in the list above: adding one needs a row. */
     const UNLISTED =
       /^(node:)?(http2|dgram|dns)$|^(axios|got|node-fetch|ws|socket\.io|ssh2|ftp|mqtt|kafkajs|amqplib|mongodb|mysql2?)$/;

@@ -130,6 +130,12 @@ const AuthSchema = Type.Object(
       maximum: 64,
       description: 'Shortest password accepted (NIST SP 800-63B; never below 8).',
     }),
+    passwordBannedWords: Type.Array(Type.String({ minLength: 3, maxLength: 64 }), {
+      default: [],
+      maxItems: 200,
+      description:
+        'Extra words no password may contain, in any case or common leetspeak (ASVS V6.1.2), besides the product name, `name` and the host of `publicUrl`: your company, brand and product names.',
+    }),
     argon2: Type.Object(
       {
         memoryKib: Type.Integer({
@@ -700,6 +706,14 @@ const AuditSchema = Type.Object(
 
 export const ConfigSchema = Type.Object(
   {
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          'The deployment’s own name (`Acme Shop`): no password may contain it or its words of 4+ letters (docs/security/banned-password-words.md).',
+      }),
+    ),
     dataDir: Type.String({
       default: './bulwark_data',
       minLength: 1,

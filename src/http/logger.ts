@@ -1,10 +1,10 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Keys whose values are secrets wherever they appear, at any depth. */
-const SECRET_KEY =
+export const SECRET_KEY =
   /pass(word|wd|phrase)?|secret|token|cookie|authori[sz]ation|api[-_]?key|session|credential|private[-_]?key|otp|recovery|csrf|signature|master[-_]?key/i;
 /** A whole value that is a credential whatever its key: an Authorization header's value. */
-const CREDENTIAL_VALUE = /^(bearer|basic)\s+\S+/i;
+export const CREDENTIAL_VALUE = /^(bearer|basic)\s+\S+/i;
 /**
  * Our own tokens (TOKEN_PREFIX in features/auth: `bwa_` access, `bwr_` refresh, `bwk_` API key)
  * wherever they appear: inside a message, a URL path or query, after `=`, `:`, a quote or a
@@ -12,7 +12,7 @@ const CREDENTIAL_VALUE = /^(bearer|basic)\s+\S+/i;
  * base64url and, to be safe, the characters of standard base64 and percent-encoding, so a
  * mangled copy loses its whole secret part, not only its first characters.
  */
-const BULWARK_TOKEN = /bw[akr]_[A-Za-z0-9_\-+/=%]{10,}/gi;
+export const BULWARK_TOKEN = /bw[akr]_[A-Za-z0-9_\-+/=%]{10,}/gi;
 export const REDACTED = '[REDACTED]';
 
 /** `text` with every one of our tokens in it replaced; a credential header value goes whole. */
@@ -41,7 +41,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
  * OAuth and OIDC parameters that are secrets in a URL (an authorization code can be redeemed,
  * a state or nonce forged into a flow) but are ordinary words as object keys (an error `code`).
  */
-const SECRET_QUERY_KEY = /^(code|state|nonce|code_verifier|id_token_hint)$/i;
+export const SECRET_QUERY_KEY = /^(code|state|nonce|code_verifier|id_token_hint)$/i;
 
 /** Query parameters named like secrets keep their name, lose their value. */
 export function redactUrl(url: string): string {

@@ -18,6 +18,11 @@ export const INTERMEDIATE_CIPHERS = [
   'DHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
+/** Oldest protocol offered: TLS 1.0 and 1.1 are deprecated (RFC 8996). */
+export const TLS_MIN_VERSION = 'TLSv1.2';
+/** Key-exchange groups, in the intermediate profile's order. */
+export const TLS_ECDH_CURVES = 'X25519:prime256v1:secp384r1';
+
 export interface TlsFiles {
   cert: string;
   key: string;
@@ -27,9 +32,9 @@ export function readTlsOptions(files: TlsFiles): SecureContextOptions {
   return {
     cert: readFileSync(files.cert),
     key: readFileSync(files.key),
-    minVersion: 'TLSv1.2',
+    minVersion: TLS_MIN_VERSION,
     ciphers: INTERMEDIATE_CIPHERS,
-    ecdhCurve: 'X25519:prime256v1:secp384r1',
+    ecdhCurve: TLS_ECDH_CURVES,
     // Intermediate profile: clients choose, since every offered suite is strong.
     honorCipherOrder: false,
   };

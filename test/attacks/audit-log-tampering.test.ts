@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createDatabase, type Database } from '../../src/db/index.js';
 import { hashableFromRow, hashEntry } from '../../src/features/audit/hash-entry.js';
 import { canonicalJson } from '../../src/lib/encoding/canonical-json.js';
+import { foreignAuditType } from '../helpers/foreign-audit-type.js';
 import { runCli } from '../helpers/run-cli.js';
 import { LogCapture, testDialect } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -49,7 +50,7 @@ async function startApp(dataDir = folder(), extraEnv: Record<string, string> = {
 
 async function recordEvents(app: BulwarkApp, count: number, label = 'event') {
   for (let i = 1; i <= count; i++)
-    await app.audit.record({ type: 'test.event', actor: `${label}-${i}`, details: { i } });
+    await app.audit.record({ type: foreignAuditType('test.event'), actor: `${label}-${i}`, details: { i } });
 }
 
 /** A running server's log of `count` events plus its start and stop entries; returns the last seq. */

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointPath, createAuditLog, verifyAuditLog } from '../../src/features/audit/index.js';
 import { auditEntries } from '../helpers/collections-client.js';
+import { foreignAuditType } from '../helpers/foreign-audit-type.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -20,7 +21,8 @@ let app: TestApp;
 beforeEach(async () => {
   app = await createTestApp({ logLevel: 'silent', env: { BULWARK_AUDIT_RETENTION_DAYS: String(RETENTION_DAYS) } });
   await writeEntries(OLD_ENTRIES, Date.now() - (RETENTION_DAYS + 10) * DAY_MS);
-  for (let i = 0; i < NEW_ENTRIES; i++) await app.audit.record({ type: 'test.recent', actor: `user-${i}` });
+  for (let i = 0; i < NEW_ENTRIES; i++)
+    await app.audit.record({ type: foreignAuditType('test.recent'), actor: `user-${i}` });
   await app.audit.flush();
 });
 afterEach(() => app.close());
@@ -32,7 +34,7 @@ async function writeEntries(count: number, atMs: number): Promise<void> {
     checkpoint: { path: checkpointPath(app.dataDir), key: app.deriveKey('audit-checkpoint') },
     now: () => atMs,
   });
-  for (let i = 0; i < count; i++) await oldLog.record({ type: 'test.old', details: { i } });
+  for (let i = 0; i < count; i++) await oldLog.record({ type: foreignAuditType('test.old'), details: { i } });
   await oldLog.close();
 }
 
@@ -98,7 +100,7 @@ describe('pruning', () => {
     await app.close();
     app = await createTestApp({ logLevel: 'silent' });
     await writeEntries(2, Date.now() - 4000 * DAY_MS);
-    await app.audit.record({ type: 'test.recent' });
+    await app.audit.record({ type: foreignAuditType('test.recent') });
     expect(app.config.audit.retentionDays).toBe(0);
     expect(await prune()).toBeNull();
     expect(await seqs()).toEqual([1, 2, 3]);

@@ -131,6 +131,25 @@ describe('bulwark admin create: the address and password the API accepts (issue 
     // Not even the data folder: a refused password leaves the machine as it was.
     expect(existsSync(dataDir)).toBe(false);
   });
+
+  it('refuses a password holding a word tied to the deployment, naming the word (ASVS V6.1.2)', async () => {
+    const words = [
+      ['lantern Bu1wark orbit velvet', 'bulwark'],
+      ['lantern ACME orbit velvet', 'acme'],
+    ] as const;
+    for (const [password, word] of words) {
+      const refused = await create('ops@example.com', {
+        args: ['--init'],
+        input: `${password}\n`,
+        extraEnv: { BULWARK_NAME: 'Acme Shop' },
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        new RegExp(`^bulwark: password not accepted: This password contains "${word}", [^\\n]+; fix: [^\\n]+\\n$`),
+      );
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
 });
 
 describe('bulwark admin create: which installation (issue 14 item 3)', { timeout: SPAWNING_TEST_TIMEOUT_MS }, () => {

@@ -7,6 +7,7 @@ import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSyslogConnection, parseSyslogUrl } from '../../src/features/audit/shipping/syslog-connection.js';
 import { createTestCertificateAuthority } from '../helpers/certificates.js';
+import { foreignAuditType } from '../helpers/foreign-audit-type.js';
 import { RSYSLOGD, type RsyslogServer, startRsyslog } from '../helpers/rsyslog-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { LogCapture } from '../helpers/test-app.js';
@@ -103,7 +104,8 @@ const firstAppearances = (seqs: number[]) => [...new Set(seqs)];
 describe('shipping the audit log to rsyslog over TLS', () => {
   it('sends every entry over TLS in order, as RFC 5424 with the entry in MSG', async () => {
     const audit = running().audit;
-    for (let i = 1; i <= 4; i++) await audit.record({ type: 'test.event', actor: `user-${i}`, details: { i } });
+    for (let i = 1; i <= 4; i++)
+      await audit.record({ type: foreignAuditType('test.event'), actor: `user-${i}`, details: { i } });
     await audit.record({
       type: 'auth.login.failure',
       actor: 'we"ird] \\ actor',
@@ -140,7 +142,7 @@ describe('shipping the audit log to rsyslog over TLS', () => {
     const beforeOutage = await localSeqs();
     await rsyslog.stop();
     const audit = running().audit;
-    for (let i = 1; i <= 5; i++) await audit.record({ type: 'test.during-outage', details: { i } });
+    for (let i = 1; i <= 5; i++) await audit.record({ type: foreignAuditType('test.during-outage'), details: { i } });
     await waitUntil(
       () => running().logs.text.includes(`audit shipping to syslog+tls://127.0.0.1:${rsyslog.port} failed`),
       'the shipper reports the receiver down',

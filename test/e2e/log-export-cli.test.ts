@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
+import { foreignAuditType } from '../helpers/foreign-audit-type.js';
 import { cleanEnv, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { LogCapture } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   });
   app = await createApp({ config, logStream: new LogCapture() });
   for (let i = 0; i < 1200; i++)
-    await app.audit.record({ type: 'test.export', actor: `user-${i % 7}`, details: { i } });
+    await app.audit.record({ type: foreignAuditType('test.export'), actor: `user-${i % 7}`, details: { i } });
   await app.audit.flush();
 });
 afterAll(async () => {

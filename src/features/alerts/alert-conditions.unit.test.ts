@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../audit/index.js';
 import { createAlertConditions } from './alert-conditions.js';
 
 const T0 = 1_700_000_000_000;
@@ -10,12 +11,12 @@ const THRESHOLDS = {
   ruleDenials: 3,
   noSuccessFailures: 100,
 };
-const failure = { type: 'auth.login.failure', ip: '203.0.113.9', details: { email: 'a@example.com' } };
+const failure: AuditEvent = { type: 'auth.login.failure', ip: '203.0.113.9', details: { email: 'a@example.com' } };
 
 describe('alert conditions', () => {
   it('the alerts’ own audit events never feed a condition, so an alert cannot trigger itself', () => {
     const conditions = createAlertConditions(THRESHOLDS, T0);
-    for (const type of ['alert.fired', 'alert.delivery.failed', 'outbound.blocked', 'server.start']) {
+    for (const type of ['alert.fired', 'alert.delivery.failed', 'outbound.blocked', 'server.start'] as const) {
       for (let i = 0; i < 10; i++) {
         expect(conditions.observe({ type, details: { alert: 'sign_in_failure_spike' } }, T0)).toEqual([]);
       }

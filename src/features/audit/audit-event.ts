@@ -1,7 +1,9 @@
+import type { AuditEventType } from './audit-event-types.js';
+
 /** A security event as features report it. Never put a password, token or secret in `details`. */
 export interface AuditEvent {
-  /** Dotted name, e.g. `server.start`, `auth.login.failure`. */
-  type: string;
+  /** Dotted name from the closed registry `AUDIT_EVENT_TYPES`, e.g. `auth.login.failure`. */
+  type: AuditEventType;
   /** User id, `system`, or a CLI command name. */
   actor?: string | undefined;
   ip?: string | undefined;

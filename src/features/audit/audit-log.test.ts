@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { foreignAuditType } from '../../../test/helpers/foreign-audit-type.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { hashableFromRow, hashEntry, macEntry } from './hash-entry.js';
 import { verifyAuditChain } from './index.js';
@@ -27,7 +28,7 @@ async function dropAppendOnlyGuard(): Promise<void> {
 async function recordMany(count: number): Promise<void> {
   for (let i = 1; i <= count; i++) {
     await app.audit.record({
-      type: 'test.event',
+      type: foreignAuditType('test.event'),
       actor: `user-${i}`,
       ip: '127.0.0.1',
       details: { i, b: [1, { z: 2 }] },
@@ -114,13 +115,15 @@ describe('the keyed hash-chained audit log', () => {
 
   it('keeps one unbroken chain under 40 concurrent appends', async () => {
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => app.audit.record({ type: 'test.concurrent', details: { i } })),
+      Array.from({ length: 40 }, (_, i) =>
+        app.audit.record({ type: foreignAuditType('test.concurrent'), details: { i } }),
+      ),
     );
     expect(await verify()).toMatchObject({ ok: true, checked: 40 });
   });
 
   it('stores details in canonical form so the same event hashes the same on every dialect', async () => {
-    await app.audit.record({ type: 'x', details: { b: 1, a: 2 } });
+    await app.audit.record({ type: foreignAuditType('x'), details: { b: 1, a: 2 } });
     const [stored] = await app.database.db.selectFrom('audit_log').select('details').execute();
     expect(stored?.details).toBe('{"a":2,"b":1}');
   });

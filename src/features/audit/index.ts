@@ -1,4 +1,6 @@
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
+export type { AuditEventType, AuditEventTypeInfo } from './audit-event-types.js';
+export { AUDIT_EVENT_TYPES } from './audit-event-types.js';
 export { createAuditThinner } from './audit-rate-limit.js';
 export type { PruneResult } from './audit-retention.js';
 export { pruneAuditLog } from './audit-retention.js';

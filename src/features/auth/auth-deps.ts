@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
 import { requestOrigin } from '../../http/request-origin.js';
-import type { AuditSink } from '../audit/index.js';
+import type { AuditEventType, AuditSink } from '../audit/index.js';
 import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-key-service.js';
 import { SESSION_COOKIE } from './authenticate.js';
@@ -45,7 +45,7 @@ export function baseUrlFor(deps: AuthDeps, request: FastifyRequest): string {
 export function auditEvent(
   deps: AuthDeps,
   request: FastifyRequest,
-  type: string,
+  type: AuditEventType,
   actor: string | undefined,
   details?: Record<string, unknown>,
 ): Promise<void> {

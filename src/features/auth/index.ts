@@ -13,6 +13,7 @@ import type { AuthDeps } from './auth-deps.js';
 import { registerAuthentication } from './authenticate.js';
 import { createSecondFactors } from './mfa/second-factors.js';
 import { createOidcService } from './oidc/oidc-service.js';
+import { contextBannedWords } from './password/banned-words.js';
 import { getBreachedPasswords } from './password/breached-passwords.js';
 import { createPasswordHasher } from './password/password-hasher.js';
 import { checkPassword } from './password/password-policy.js';
@@ -35,6 +36,7 @@ export { API_KEY_SCOPES } from './api-key-service.js';
 export type { AuthContext, PublicUser } from './auth-context.js';
 export { SESSION_COOKIE } from './authenticate.js';
 export { requireAdmin, requireRecentAuth, requireSession, requireUser } from './guards.js';
+export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
 
 export interface AuthFeatureOptions {
   config: FrozenConfig;
@@ -54,11 +56,17 @@ export interface AuthFeatureOptions {
  * checks before it touches the data folder.
  */
 export function createPasswordPolicyCheck(config: FrozenConfig): PasswordTools['check'] {
+  const bannedWords = contextBannedWords({
+    name: config.name,
+    publicUrl: config.publicUrl,
+    extraWords: config.auth.passwordBannedWords,
+  });
   return async (password, email) => {
     const verdict = checkPassword(password, {
       email,
       minLength: config.auth.passwordMinLength,
       breached: await getBreachedPasswords(),
+      bannedWords,
     });
     return verdict.ok ? null : { reason: verdict.reason, message: verdict.message };
   };

@@ -3,7 +3,7 @@ import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type DatabaseTables, type DialectName, isUniqueViolation } from '../../db/index.js';
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
-import type { AuditSink } from '../audit/index.js';
+import type { AuditEventType, AuditSink } from '../audit/index.js';
 import { compileRule, compileSort } from '../rules/index.js';
 import { createBoundedRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
@@ -112,7 +112,7 @@ export function createRecordsService(deps: {
     return compileRule(rule, createRecordResolver({ ...base, mode: 'rule', caller: ctx.caller }), deps.dialect);
   };
 
-  const audit = (type: string, ctx: RecordsContext, details: Record<string, unknown>) =>
+  const audit = (type: AuditEventType, ctx: RecordsContext, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor: ctx.caller.id || 'guest', ip: ctx.ip, requestId: ctx.requestId, details });
 
   const deniedReads = createAuditThinner({ perWindow: DENIED_READS_PER_MINUTE, windowMs: 60_000 });

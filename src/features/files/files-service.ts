@@ -4,7 +4,7 @@ import { fileTypeFromFile } from 'file-type';
 import type { Kysely } from 'kysely';
 import type { DatabaseTables } from '../../db/index.js';
 import { appError, isAppError } from '../../errors/index.js';
-import { type AuditSink, createAuditThinner } from '../audit/index.js';
+import { type AuditEventType, type AuditSink, createAuditThinner } from '../audit/index.js';
 import {
   type FieldDefinition,
   fileSizeLimitBytes,
@@ -70,10 +70,10 @@ export function createFilesService(deps: FilesServiceDeps) {
     : null;
   const refusals = createAuditThinner({ perWindow: REFUSALS_PER_MINUTE, windowMs: 60_000 });
 
-  const audit = (type: string, ctx: RecordsContext, details: Record<string, unknown>) =>
+  const audit = (type: AuditEventType, ctx: RecordsContext, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor: ctx.caller.id || 'guest', ip: ctx.ip, requestId: ctx.requestId, details });
   /** A refusal worth evidence but cheap to provoke: thinned per caller so probing cannot flood the log. */
-  const auditRefusal = async (type: string, ctx: RecordsContext, details: Record<string, unknown>) => {
+  const auditRefusal = async (type: AuditEventType, ctx: RecordsContext, details: Record<string, unknown>) => {
     const actor = ctx.caller.id || `guest:${ctx.clientKey ?? ctx.ip ?? ''}`;
     const { record, heldBack } = refusals.admit(`${type}|${actor}`, now());
     if (record) await audit(type, ctx, heldBack > 0 ? { ...details, heldBack } : details);

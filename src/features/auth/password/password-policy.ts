@@ -1,5 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { type BannedWord, findBannedWord } from './banned-words.js';
 import type { BreachedPasswordList } from './breached-passwords.js';
 import { normalizePassword } from './normalize-password.js';
 import { describeWeakPassword } from './strength-feedback.js';
@@ -35,7 +36,13 @@ const L33T_MAX_SUBSTITUTIONS = 10;
 const MIN_EMAIL_LOCAL_PART_CODE_POINTS = 4;
 
 /** Why a password was refused; stable codes for routes and tests to switch on. */
-export type PasswordRefusal = 'too_short' | 'too_long' | 'breached' | 'contains_email' | 'too_guessable';
+export type PasswordRefusal =
+  | 'too_short'
+  | 'too_long'
+  | 'breached'
+  | 'contains_email'
+  | 'contains_banned_word'
+  | 'too_guessable';
 
 /** The verdict on a new password. `message` is one sentence for the user and never contains the password. */
 export type PasswordVerdict =
@@ -49,6 +56,8 @@ export interface PasswordContext {
   /** Configured minimum length in code points; values under the floor are raised to it. */
   minLength: number;
   breached: BreachedPasswordList;
+  /** Context-specific words (product, deployment, operator's list) no password may contain. */
+  bannedWords?: readonly BannedWord[] | undefined;
 }
 
 let estimator: ZxcvbnFactory | undefined;
@@ -76,7 +85,8 @@ const refuse = (reason: PasswordRefusal, message: string): PasswordVerdict => ({
 
 /**
  * Checks a new password against NIST SP 800-63B §5.1.1.2, in this order: length in code points
- * after NFKC, the breached-password list, the account's email, then a zxcvbn strength estimate.
+ * after NFKC, the breached-password list, the account's email, the context-specific banned words
+ * (ASVS V6.1.2), then a zxcvbn strength estimate.
  * There are no composition rules (no "must contain a digit"): NIST advises against them.
  *
  * @example
@@ -107,6 +117,13 @@ export function checkPassword(password: string, context: PasswordContext): Passw
     return refuse(
       'contains_email',
       `This password contains "${localPart}", the part of your email address before the @; choose one that does not.`,
+    );
+  }
+  const banned = findBannedWord(normalized, context.bannedWords ?? []);
+  if (banned !== null) {
+    return refuse(
+      'contains_banned_word',
+      `This password contains "${banned}", a name tied to this service that attackers try first; choose one that does not.`,
     );
   }
   // Account details are known to an attacker, so zxcvbn counts them as cheap guesses.

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditSink } from '../../audit/index.js';
+import type { AuditEventType, AuditSink } from '../../audit/index.js';
 import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
 import { CollectionInputSchema, FieldSchema, RulesSchema } from '../collection-definition.js';
 import type { CollectionsService } from '../collections-service.js';
@@ -34,7 +34,7 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
     if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
     return auth;
   };
-  const audit = (request: FastifyRequest, actor: string, type: string, details: Record<string, unknown>) =>
+  const audit = (request: FastifyRequest, actor: string, type: AuditEventType, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor, ip: request.client.address, requestId: String(request.id), details });
 
   app.get(

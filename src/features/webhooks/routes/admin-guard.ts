@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditSink } from '../../audit/index.js';
+import type { AuditEventType, AuditSink } from '../../audit/index.js';
 import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
 
 export interface WebhookRouteDeps {
@@ -24,7 +24,7 @@ export function auditWebhookChange(
   deps: WebhookRouteDeps,
   request: FastifyRequest,
   actor: string,
-  type: string,
+  type: AuditEventType,
   details: Record<string, unknown>,
 ): Promise<void> {
   return deps.audit.record({ type, actor, ip: request.client.address, requestId: String(request.id), details });
