@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
 import { isWeakCertificateKey } from './certificate-facts.js';
+import { type AuditFacts, DEPLOYMENT_CHECKS, runAuditChecks } from './index.js';
 import { findRiskyFlags, splitNodeOptions } from './node-flags.js';
 import { judgeNodeVersion } from './node-release.js';
 import { formatSocket, isLoopbackAddress, parseProcNetTcp } from './proc-net.js';
@@ -88,5 +90,52 @@ describe('isWeakCertificateKey', () => {
     expect(isWeakCertificateKey({ keyType: 'ec', keyBits: 256 })).toBe(false);
     expect(isWeakCertificateKey({ keyType: 'dsa', keyBits: 2048 })).toBe(true);
     expect(isWeakCertificateKey({ keyType: 'ed25519', keyBits: undefined })).toBe(false);
+  });
+});
+
+describe('checks over gathered facts', () => {
+  const nowMs = at('2026-12-05');
+  const facts = (overrides: Partial<AuditFacts>): AuditFacts => ({
+    config: loadConfig({ env: { BULWARK_DATA_DIR: '/nonexistent/bulwark-data' } }),
+    nowMs,
+    nodeVersion: 'v24.1.0',
+    certificate: undefined,
+    exposedDataPaths: [],
+    auditor: { who: 'this shell', args: [], nodeOptions: undefined },
+    server: { state: 'none' },
+    accounts: { state: 'no-database' },
+    apiKeyMaxAgeDays: 90,
+    ...overrides,
+  });
+  const ids = (f: AuditFacts) => runAuditChecks(DEPLOYMENT_CHECKS, f).map((finding) => finding.id);
+
+  it('raises nothing on a deployment with nothing wrong', () => {
+    expect(ids(facts({}))).toEqual([]);
+  });
+
+  it('reports a certificate that is not valid yet', () => {
+    const certificate = {
+      notBeforeMs: nowMs + 86_400_000,
+      notAfterMs: nowMs + 90 * 86_400_000,
+      keyType: 'ec',
+      keyBits: 256,
+      isSelfSigned: false,
+    };
+    expect(ids(facts({ certificate }))).toEqual(['tls-cert-not-yet-valid']);
+  });
+
+  it('counts an API key as expiring inside 14 days and as old past the maximum age', () => {
+    const key = (createdDaysAgo: number, expiresInDays: number) => ({
+      name: 'k',
+      displayPrefix: 'bk_1234',
+      ownerEmail: 'o@example.com',
+      createdMs: nowMs - createdDaysAgo * 86_400_000,
+      expiresMs: nowMs + expiresInDays * 86_400_000,
+    });
+    const withKeys = (activeApiKeys: ReturnType<typeof key>[]) =>
+      ids(facts({ accounts: { state: 'read', adminsWithoutFactor: [], activeApiKeys } }));
+    expect(withKeys([key(10, 15)])).toEqual([]);
+    expect(withKeys([key(10, 13)])).toEqual(['api-key-expiring']);
+    expect(withKeys([key(91, 200)])).toEqual(['api-key-not-rotated']);
   });
 });
