@@ -28,6 +28,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   withCommon(program.command('audit').description('check configuration, deployment and dependencies'))
     .option('--json', 'print findings as JSON')
     .option('--advisory-registry <url>', 'registry to ask for dependency advisories')
+    .option('--api-key-max-age-days <days>', 'report active API keys older than this as not rotated (default 90)')
     .action(async (flags) => {
       const { runAudit } = await import('./cli/audit.js');
       setExit(await runAudit(flags, processOutput));

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../config/index.js';
 import { counted } from './output.js';
 
 export interface AdvisoryOptions {
-  /** Folder holding package.json and package-lock.json; defaults to Bulwark's own install. */
+  /** Folder holding package.json and a lockfile; defaults to Bulwark's own install. */
   cwd?: string;
   /** Registry to ask instead of the default (a mirror, or a local stand-in in tests). */
   registry?: string | undefined;
@@ -13,21 +15,44 @@ export interface AdvisoryOptions {
 
 type Counts = Record<'critical' | 'high' | 'moderate' | 'low' | 'info', number>;
 
-export type AdvisoryResult = { checked: true; counts: Counts } | { checked: false; reason: string };
+export type AdvisoryResult =
+  | { checked: true; counts: Counts }
+  | { checked: false; reason: string; isLockfileMissing?: boolean };
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** npm audit usually answers in a second or two; past this the service is treated as unreachable. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The lockfiles npm audit reads, in npm's own order of preference: an installed copy of Bulwark
+ * has the npm-shrinkwrap.json it was packed with (see scripts/write-shrinkwrap.mjs), a checkout
+ * has package-lock.json.
+ */
+export const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+
+/** The lockfile npm audit will read in `root`, or null when there is none. */
+export function findLockfile(root: string): (typeof LOCKFILES)[number] | null {
+  return LOCKFILES.find((name) => existsSync(join(root, name))) ?? null;
+}
+
 /** Asks npm's advisory service about the production dependencies; never throws. */
 export function checkDependencyAdvisories(options: AdvisoryOptions = {}): Promise<AdvisoryResult> {
+  const root = options.cwd ?? PACKAGE_ROOT;
+  if (findLockfile(root) === null) {
+    // Without a lockfile npm audit has no tree to ask about (ENOLOCK): say so plainly.
+    return Promise.resolve({
+      checked: false,
+      reason: `no ${LOCKFILES.join(' or ')} in ${root}`,
+      isLockfileMissing: true,
+    });
+  }
   const args = ['audit', '--omit=dev', '--json', ...(options.registry ? ['--registry', options.registry] : [])];
   return new Promise((resolve) => {
     execFile(
       'npm',
       args,
       {
-        cwd: options.cwd ?? PACKAGE_ROOT,
+        cwd: root,
         timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxBuffer: 32 * 1024 * 1024,
       },
@@ -76,7 +101,9 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
         id: 'advisories-not-checked',
         severity: 'medium',
         message: `dependency advisories not checked (${result.reason})`,
-        fix: 'run `bulwark audit` where the npm registry is reachable, or pass --advisory-registry',
+        fix: result.isLockfileMissing
+          ? 'install Bulwark from its package (it ships npm-shrinkwrap.json), or run `npm install` in a checkout'
+          : 'run `bulwark audit` where the npm registry is reachable, or pass --advisory-registry',
       },
     ];
   }

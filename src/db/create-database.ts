@@ -13,6 +13,11 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (default `public`); tests give each app its own. */
   schema?: string | undefined;
   maxConnections?: number;
+  /**
+   * Opens for reading only (`bulwark audit`): SQLite read-only, with no pragma that writes, and
+   * PostgreSQL sessions whose transactions are read-only, so an inspection can never change data.
+   */
+  readOnly?: boolean;
 }
 
 export interface Database {
@@ -28,7 +33,11 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 
 /** Opens the configured database: SQLite (WAL, foreign keys on) or a PostgreSQL pool. */
 export function createDatabase(options: DatabaseOptions): Database {
-  const db = options.url ? openPostgres(options) : openSqlite(options.sqlitePath);
+  const db = options.url
+    ? openPostgres(options)
+    : options.readOnly
+      ? openSqliteReadOnly(options.sqlitePath)
+      : openSqlite(options.sqlitePath);
   return {
     db,
     dialect: options.url ? 'postgres' : 'sqlite',
@@ -49,12 +58,18 @@ function openSqlite(path: string): Kysely<DatabaseTables> {
   return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
+function openSqliteReadOnly(path: string): Kysely<DatabaseTables> {
+  // The server may be writing: wait for its lock rather than fail, as the server itself does.
+  const database = new SqliteDatabase(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database }) });
+}
+
 function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     statement_timeout: STATEMENT_TIMEOUT_MS,
-    ...(options.schema ? { options: `-c search_path=${assertIdentifier(options.schema)}` } : {}),
+    ...sessionOptions(options),
     // bigint columns hold millisecond times and sequence numbers, all below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -66,6 +81,15 @@ function openPostgres(options: DatabaseOptions): Kysely<DatabaseTables> {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return new Kysely<DatabaseTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** libpq `options` for each session: the schema to work in, and read-only transactions when asked. */
+function sessionOptions(options: DatabaseOptions): { options?: string } {
+  const settings = [
+    ...(options.schema ? [`-c search_path=${assertIdentifier(options.schema)}`] : []),
+    ...(options.readOnly ? ['-c default_transaction_read_only=on'] : []),
+  ];
+  return settings.length > 0 ? { options: settings.join(' ') } : {};
 }
 
 /** Schema names come from configuration or tests, never from requests; still, refuse odd ones. */

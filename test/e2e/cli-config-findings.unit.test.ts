@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/config/index.js';
+import { expectedAuditExit, findingsOf, unavoidableAuditFindings } from '../helpers/audit-run.js';
 import { runCli } from '../helpers/run-cli.js';
 import { attemptServe } from '../helpers/serve-attempt.js';
 
@@ -68,7 +68,6 @@ describe('bulwark audit and mail transport', () => {
       BULWARK_PUBLIC_URL: 'https://api.example.com',
       ...extraEnv,
     });
-  const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: Finding[] }).findings;
 
   it('warns about smtp:// to another host without required TLS, and not when TLS is required', {
     timeout: 120_000,
@@ -77,8 +76,13 @@ describe('bulwark audit and mail transport', () => {
     expect(findingsOf(plain.stdout)).toContainEqual(
       expect.objectContaining({ id: 'mail-tls-not-required', severity: 'medium' }),
     );
-    // A warning, not a refusal: medium findings leave the exit code at 0.
-    expect(plain.code).toBe(0);
+    // A warning, not a refusal: medium findings leave the exit code as the other findings make it.
+    expect(plain.code).toBe(expectedAuditExit(findingsOf(plain.stdout)));
+    expect(
+      findingsOf(plain.stdout)
+        .filter((finding) => finding.severity === 'high')
+        .map((f) => f.id),
+    ).toEqual(unavoidableAuditFindings().filter((id) => id === 'node-end-of-life'));
 
     const required = await audit({ BULWARK_SMTP_URL: 'smtp://mail.example.com:587' });
     expect(findingsOf(required.stdout).map((finding) => finding.id)).not.toContain('mail-tls-not-required');

@@ -62,7 +62,8 @@ export function startServer(child: ChildProcess, timeoutMs = 20_000): Promise<Ru
     });
     child.stderr?.on('data', (chunk) => {
       stderr += chunk;
-      const match = /listening on (\S+)/.exec(stderr);
+      // The server's own line: a `--inspect` child prints "Debugger listening on ws://…" first.
+      const match = /Bulwark \S+ listening on (\S+)/.exec(stderr);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({
