@@ -37,7 +37,7 @@ export async function checkCors(context: ScanContext): Promise<void> {
         context,
         'cors-origin-reflected',
         response.url,
-        `${kind} with Origin ${foreign} answered Access-Control-Allow-Origin: ${allowed}${credentials ? ' and Allow-Credentials: true' : ''}`,
+        `${kind} echoed Origin ${foreign} in Access-Control-Allow-Origin${credentials ? ', with Allow-Credentials: true' : ''}`,
         credentials ? 'high' : undefined,
       );
     } else if (allowed.trim() === '*' && credentials) {

@@ -1,6 +1,6 @@
 import { BULWARK_VERSION } from '../../app/version.js';
 import { counted, formatTable } from '../output.js';
-import type { Finding } from './finding.js';
+import { clip, type Finding } from './finding.js';
 import type { Severity } from './rules.js';
 import { SCAN_RULES } from './rules.js';
 import type { ScanReport } from './run-scan.js';
@@ -13,7 +13,13 @@ export function formatScanTable(report: ScanReport): string {
     lines.push(
       formatTable(
         ['check', 'severity', 'finding', 'evidence'],
-        report.findings.map((f) => [f.id, f.severity, f.title, `${f.evidence} (${f.url})`]),
+        // The path only: a redirect probe's query is long; --json and --sarif keep the whole URL.
+        report.findings.map((f) => [
+          f.id,
+          f.severity,
+          f.title,
+          clip(`${f.evidence} (${new URL(f.url).pathname})`, 140),
+        ]),
       ),
     );
   }
