@@ -7,6 +7,9 @@ import { createTestCertificateAuthority } from '../helpers/certificates.js';
 import { runCli, spawnCli, startServer } from '../helpers/run-cli.js';
 import { useServeFixture } from '../helpers/serve-fixture.js';
 
+/** A start and a scan take seconds on a machine shared with other test runs. */
+const START_TIMEOUT_MS = 90_000;
+const TEST_TIMEOUT_MS = 120_000;
 const fixture = useServeFixture('bulwark-scan-self-');
 let tlsDir: string | undefined;
 afterEach(() => {
@@ -19,7 +22,9 @@ afterEach(() => {
  */
 const ACCEPTED_LOW: readonly string[] = [];
 
-it('finds nothing high or medium on Bulwark itself over TLS, sign-in throttling included', async () => {
+it('finds nothing high or medium on Bulwark itself over TLS, sign-in throttling included', {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
   tlsDir = mkdtempSync(join(tmpdir(), 'bulwark-scan-tls-'));
   const authority = createTestCertificateAuthority(tlsDir);
   // 90 days: a certificate within 30 days of its end is itself a medium finding.
@@ -31,6 +36,7 @@ it('finds nothing high or medium on Bulwark itself over TLS, sign-in throttling 
       BULWARK_TLS_CERT: leaf.certPath,
       BULWARK_TLS_KEY: leaf.keyPath,
     }),
+    START_TIMEOUT_MS,
   );
   fixture.running.push(server);
   expect(server.url).toMatch(/^https:\/\//);

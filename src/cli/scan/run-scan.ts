@@ -72,6 +72,12 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       break;
     }
   }
+  if (client.unanswered.length > 0) {
+    const [first] = client.unanswered;
+    context.notes.push(
+      `${client.unanswered.length} of ${client.requestsSent} requests got no answer, so what they probe was not judged (first: ${first})`,
+    );
+  }
   // Cookies come from every answer above: judged last, without requests of their own.
   checkCookies(context);
   return {

@@ -51,6 +51,8 @@ export class ScanClient {
   readonly cookies: Array<{ url: string; header: string }> = [];
   /** Why the last request got no answer (a Node error code such as ECONNREFUSED), if it did not. */
   lastFailure: string | undefined;
+  /** Every request that got no answer ("GET /x: ETIMEDOUT"): what it probed was not judged. */
+  readonly unanswered: string[] = [];
   private sent = 0;
   private nextAllowedAtMs = 0;
 
@@ -86,6 +88,7 @@ export class ScanClient {
       return response;
     } catch (error) {
       this.lastFailure = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.unanswered.push(`${spec.method ?? 'GET'} ${url.pathname}: ${this.lastFailure}`);
       return null;
     } finally {
       this.nextAllowedAtMs = Date.now() + this.limits.delayMs;
