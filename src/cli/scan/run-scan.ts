@@ -52,7 +52,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const normal = await client.send({ path: basePath(context) });
   if (!normal) throw new TargetUnreachableError(client.lastFailure ?? 'no answer');
 
-  const steps: Array<[string, () => Promise<void>]> = [
+  const steps: Step[] = [
     ['security headers and error bodies', () => checkHeadersAndErrors(context, normal)],
     ['CORS', () => checkCors(context)],
     ['exposed files', () => checkExposedFiles(context, normal)],
@@ -60,22 +60,10 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     ['HTTP methods', () => checkMethods(context)],
   ];
   if (context.signIn) steps.push(['sign-in rate limiting', () => checkSignIn(context)]);
-  for (const [index, [, step]] of steps.entries()) {
-    try {
-      await step();
-    } catch (error) {
-      if (!(error instanceof BudgetExhaustedError)) throw error;
-      const skipped = steps.slice(index).map(([label]) => label);
-      context.notes.push(
-        `request budget of ${options.limits.maxRequests} spent; not (fully) checked: ${skipped.join(', ')}`,
-      );
-      break;
-    }
-  }
+  await runSteps(context, steps, options.limits.maxRequests);
   if (client.unanswered.length > 0) {
-    const [first] = client.unanswered;
     context.notes.push(
-      `${client.unanswered.length} of ${client.requestsSent} requests got no answer, so what they probe was not judged (first: ${first})`,
+      `${client.unanswered.length} of ${client.requestsSent} requests got no answer, so what they probe was not judged (first: ${client.unanswered[0]})`,
     );
   }
   // Cookies come from every answer above: judged last, without requests of their own.
@@ -87,6 +75,22 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     requestsSent: client.requestsSent,
     maxRequests: options.limits.maxRequests,
   };
+}
+
+type Step = [label: string, run: () => Promise<void>];
+
+/** Runs the steps in order until the budget is spent, then names the ones that did not finish. */
+async function runSteps(context: ScanContext, steps: readonly Step[], maxRequests: number): Promise<void> {
+  for (const [index, [, run]] of steps.entries()) {
+    try {
+      await run();
+    } catch (error) {
+      if (!(error instanceof BudgetExhaustedError)) throw error;
+      const skipped = steps.slice(index).map(([label]) => label);
+      context.notes.push(`request budget of ${maxRequests} spent; not (fully) checked: ${skipped.join(', ')}`);
+      return;
+    }
+  }
 }
 
 async function checkHeadersAndErrors(context: ScanContext, normal: ScanResponse): Promise<void> {
