@@ -34,6 +34,24 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runAudit(flags, processOutput));
     });
 
+  program
+    .command('scan')
+    .description('black-box scan of a running HTTP backend (any, not only Bulwark); exit 1 on any high finding')
+    .argument('<url>', 'the origin (and base path) to scan; requests never leave this origin')
+    .option('--json', 'print the report as JSON')
+    .option('--sarif', 'print the report as SARIF 2.1.0')
+    .option('--max-requests <n>', 'HTTP requests sent at most (default 150)')
+    .option('--rate <n>', 'HTTP requests per second at most (default 5)')
+    .option('--timeout <seconds>', 'per request and per TLS handshake (default 10)')
+    .option('--ca <file>', 'also trust this CA certificate (PEM) when verifying the certificate')
+    .option('--check-sign-in <path>', 'opt-in: try failed sign-ins on this path and expect throttling')
+    .option('--sign-in-attempts <n>', 'failed sign-ins at most (default 30, at most 100)')
+    .option('--sign-in-field <name>', 'JSON field of the account name in the sign-in body (default email)')
+    .action(async (url: string, flags) => {
+      const { runScanCommand } = await import('./cli/scan.js');
+      setExit(await runScanCommand(url, flags, processOutput));
+    });
+
   const admin = program.command('admin').description('administrators');
   withCommon(
     admin.command('create').description('create an administrator; the password is read from a prompt or stdin'),

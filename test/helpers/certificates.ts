@@ -86,8 +86,8 @@ export function opensslHandshake(port: number, args: readonly string[]): Promise
 export interface TestCertificateAuthority {
   certPath: string;
   keyPath: string;
-  /** A server certificate for CN=localhost (127.0.0.1, localhost) signed by this CA. */
-  issue: (name: string) => TestCertificate;
+  /** A server certificate for CN=localhost (127.0.0.1, localhost) signed by this CA, valid `days` (30). */
+  issue: (name: string, days?: number) => TestCertificate;
 }
 
 /**
@@ -122,7 +122,7 @@ export function createTestCertificateAuthority(dir: string, name = 'test-ca'): T
   return {
     certPath,
     keyPath,
-    issue(leaf) {
+    issue(leaf, days = 30) {
       const leafCert = join(dir, `${leaf}.crt`);
       const leafKey = join(dir, `${leaf}.key`);
       const request = join(dir, `${leaf}.csr`);
@@ -155,7 +155,7 @@ export function createTestCertificateAuthority(dir: string, name = 'test-ca'): T
         keyPath,
         '-CAcreateserial',
         '-days',
-        '30',
+        String(days),
         '-sha256',
         '-extfile',
         extensions,
