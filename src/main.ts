@@ -67,7 +67,13 @@ function buildProgram(setExit: (code: number) => void): Command {
   )
     .option('--batch-size <n>', 'values re-encrypted per batch (default 500)')
     .option('--pause-ms <ms>', 'wait between batches, to spare a busy database (default 0)')
+    .option('--master', 'replace the master key instead (with BULWARK_MASTER_KEY set, the new key is read from stdin)')
     .action(async (flags) => {
+      if (flags.master === true) {
+        const { runKeysRotateMaster } = await import('./cli/keys/rotate-master.js');
+        setExit(await runKeysRotateMaster(flags, processOutput));
+        return;
+      }
       const { runKeysRotate } = await import('./cli/keys/rotate.js');
       setExit(await runKeysRotate(flags, processOutput));
     });
