@@ -139,6 +139,7 @@ describe('bulwark keys rotate', { timeout: 180_000 }, () => {
     expect(starts.map((entry) => entry.resumed)).toEqual([false, true]);
     expect(starts[1]).toEqual({ keyId: newKey, retiredKeys: [oldKey], values: left, resumed: true });
     const json = JSON.parse((await keysCli('status', '--json')).stdout) as { dataKeys: Array<Record<string, unknown>> };
+    expect(json).toEqual({ masterKeyVersion: 1, dataKeys: expect.any(Array) });
     expect(json.dataKeys).toEqual([
       { id: newKey, state: 'active', created: expect.any(String), retired: null, values: 40 },
     ]);

@@ -1,6 +1,6 @@
 // @module-tag slow (runs the real binary and restarts servers)
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../helpers/collections-client.js';
@@ -44,6 +44,16 @@ describe('bulwark keys rotate --master', { timeout: 180_000 }, () => {
     const { collection, user } = await vaultCollection(first);
     const expected = await createSecrets(first, collection, user, 5);
     const oldKey = readKey();
+    expect((await fixture.keysCli(['status'])).stdout).toMatch(/^master key version 1\n/);
+    // A new key left by a rotation stopped between its database write and its rename is never overwritten.
+    writeFileSync(`${keyFile()}.new`, 'left over\n', { mode: 0o600 });
+    const leftOver = await fixture.keysCli(['rotate', '--master']);
+    expect(leftOver.code).toBe(2);
+    expect(leftOver.stderr).toBe(
+      `bulwark: ${keyFile()}.new exists from an earlier master-key rotation; fix: if the server starts with ${keyFile()}, delete the .new file; if it is refused as replaced, move the .new file to ${keyFile()}\n`,
+    );
+    expect(readKey()).toBe(oldKey);
+    rmSync(`${keyFile()}.new`);
 
     const result = await fixture.keysCli(['rotate', '--master']);
     expect(result.stderr).toBe('');
@@ -52,6 +62,7 @@ describe('bulwark keys rotate --master', { timeout: 180_000 }, () => {
     expect(readKey()).not.toBe(oldKey);
     expect(statSync(keyFile()).mode & 0o777).toBe(0o600);
     expect(existsSync(`${keyFile()}.new`)).toBe(false);
+    expect((await fixture.keysCli(['status'])).stdout).toMatch(/^master key version 2\n/);
     // The running server holds derived keys, which did not change.
     await expectAllRead([first], collection, user, expected);
     expect(await me(first, user)).toBe(200);

@@ -1,3 +1,4 @@
+import { masterKeyVersion } from '../../app/root-key.js';
 import { type DataKeyUsage, dataKeyUsage } from '../../features/collections/index.js';
 import type { CommonFlags } from '../load-cli-config.js';
 import { counted, formatTable, type Output } from '../output.js';
@@ -8,16 +9,19 @@ export interface KeysStatusFlags extends CommonFlags {
 }
 
 /**
- * `bulwark keys status`: every data key of encrypted fields (id, state, dates; never key
- * material) and how many stored values each still holds, and whether a rotation is unfinished.
+ * `bulwark keys status`: the master key's version, every data key of encrypted fields (id,
+ * state, dates; never key material) and how many stored values each still holds, and whether
+ * a rotation is unfinished.
  */
 export async function runKeysStatus(flags: KeysStatusFlags, out: Output): Promise<number> {
   return withKeyRotation(flags, async (_rotation, core) => {
     const keys = await dataKeyUsage(core.database.db);
+    const master = await masterKeyVersion(core.database);
     if (flags.json) {
-      out.line(JSON.stringify({ dataKeys: keys.map(describe) }, null, 2));
+      out.line(JSON.stringify({ masterKeyVersion: master, dataKeys: keys.map(describe) }, null, 2));
       return 0;
     }
+    out.line(`master key version ${master}`);
     if (keys.length === 0) {
       out.line('no data keys yet: one is made when the first encrypted value is written');
       return 0;
