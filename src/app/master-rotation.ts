@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import { type Database, writeTransaction } from '../db/index.js';
 import { CHECK_NAME, keyCheckValue, RETIRED_CHECK_NAME } from './key-check.js';
 import { wrapRoot } from './root-key.js';
 
@@ -17,7 +17,7 @@ export async function replaceMasterKey(
   keys: { root: Buffer; oldMaster: Buffer; newMaster: Buffer },
   nowMs: number,
 ): Promise<number> {
-  return database.db.transaction().execute(async (trx) => {
+  return writeTransaction(database, async (trx) => {
     const newest = await trx
       .selectFrom('master_key_versions')
       .select('version')
