@@ -76,6 +76,33 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runSessionsRevoke(flags, processOutput));
     });
 
+  const keys = program.command('keys').description('data keys of encrypted fields');
+  withCommon(
+    keys
+      .command('rotate')
+      .description(
+        'make a new data key and re-encrypt every encrypted field under it, beside running servers; resumable',
+      ),
+  )
+    .option('--batch-size <n>', 'values re-encrypted per batch (default 500)')
+    .option('--pause-ms <ms>', 'wait between batches, to spare a busy database (default 0)')
+    .option('--master', 'replace the master key instead (with BULWARK_MASTER_KEY set, the new key is read from stdin)')
+    .action(async (flags) => {
+      if (flags.master === true) {
+        const { runKeysRotateMaster } = await import('./cli/keys/rotate-master.js');
+        setExit(await runKeysRotateMaster(flags, processOutput));
+        return;
+      }
+      const { runKeysRotate } = await import('./cli/keys/rotate.js');
+      setExit(await runKeysRotate(flags, processOutput));
+    });
+  withCommon(keys.command('status').description('data keys, their state and how many values each still holds'))
+    .option('--json', 'print as JSON')
+    .action(async (flags) => {
+      const { runKeysStatus } = await import('./cli/keys/status.js');
+      setExit(await runKeysStatus(flags, processOutput));
+    });
+
   const log = program.command('log').description('audit log tools');
   withCommon(log.command('verify').description('verify the hash chain of the audit log'))
     .option('--against <file>', "also check a shipped copy (the syslog receiver's file) against the chain")

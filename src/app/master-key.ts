@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MASTER_KEY_FILE } from '../config/index.js';
 import { AppError } from '../errors/index.js';
@@ -40,6 +40,36 @@ export function overriddenKeyFile(dataDir: string, fromConfig: string | undefine
 
 export function masterKeyPath(dataDir: string): string {
   return join(dataDir, MASTER_KEY_FILE);
+}
+
+/** Where `keys rotate --master` writes the new key before the database moves to it. */
+export function pendingMasterKeyPath(dataDir: string): string {
+  return `${masterKeyPath(dataDir)}.new`;
+}
+
+/**
+ * Writes a new master key beside the current one (mode 0600, `wx`: an earlier rotation's file
+ * is never overwritten) and flushes it to disk, so the key exists before the database needs it.
+ */
+export function writePendingMasterKey(dataDir: string, key: Buffer): void {
+  const path = pendingMasterKeyPath(dataDir);
+  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  syncPath(path);
+}
+
+/** Puts the pending key in place of the key file in one rename, and flushes the folder entry. */
+export function commitPendingMasterKey(dataDir: string): void {
+  renameSync(pendingMasterKeyPath(dataDir), masterKeyPath(dataDir));
+  syncPath(dataDir);
+}
+
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function requireStrong(key: Buffer | null, source: string): Buffer {

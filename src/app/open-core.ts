@@ -58,11 +58,13 @@ export async function openCore(
   const findings = checkDeployment(config);
   // Taken before anything in the folder is created or changed: the key, the database, the checkpoint.
   const lock = options.holdDataDir ? holdDataDir(config.dataDir) : null;
-  const { database, masterKey } = await openDatabase(config, options.postgresSchema).catch((error: unknown) => {
+  const { database, rootKey } = await openDatabase(config, options.postgresSchema).catch((error: unknown) => {
     lock?.release();
     throw error;
   });
-  const derive = (purpose: KeyPurpose) => deriveKey(masterKey, purpose);
+  // Every purpose key comes from the root the master key unlocks (see key-check.ts): rotating
+  // the master key re-wraps the root and changes none of them.
+  const derive = (purpose: KeyPurpose) => deriveKey(rootKey, purpose);
   const onAuditProblem = options.onAuditProblem ?? ((message: string) => console.error(`bulwark: ${message}`));
   const audit = createAuditLog(database, {
     chainKey: derive('audit-chain'),
@@ -101,11 +103,11 @@ export async function openCore(
   };
 }
 
-/** Opens and migrates the database, then unlocks the master key against it; closes it on refusal. */
+/** Opens and migrates the database, then unlocks the root key with the master key; closes it on refusal. */
 async function openDatabase(
   config: FrozenConfig,
   postgresSchema: string | undefined,
-): Promise<{ database: Database; masterKey: Buffer }> {
+): Promise<{ database: Database; rootKey: Buffer }> {
   const database = createDatabase({
     url: config.database.url,
     sqlitePath: join(config.dataDir, 'bulwark.db'),
@@ -113,8 +115,8 @@ async function openDatabase(
   });
   try {
     await migrateToLatest(database);
-    const masterKey = await unlockMasterKey(database, config, describeData(config, postgresSchema));
-    return { database, masterKey };
+    const rootKey = await unlockMasterKey(database, config, describeData(config, postgresSchema));
+    return { database, rootKey };
   } catch (error) {
     await database.close();
     throw error;

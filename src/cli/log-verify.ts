@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { assertMasterKeyFits, describeData } from '../app/key-check.js';
+import { describeData, unlockForReading } from '../app/key-check.js';
 import { loadMasterKey } from '../app/master-key.js';
 import { refusalLines, StartRefusedError } from '../app/start-refused.js';
 import type { FrozenConfig } from '../config/index.js';
@@ -38,16 +38,17 @@ export async function runLogVerify(flags: CommonFlags & { against?: string }, ou
       throw new CliError('this database has no audit log yet; fix: start the server once with this data folder');
     });
     // A wrong key would report every keyed entry as altered; name the real problem instead.
-    await assertMasterKeyFits(database, masterKey, config, describeData(config)).catch((error: unknown) => {
+    // Keys are derived from the root the master key unlocks (itself until a master-key rotation).
+    const root = await unlockForReading(database, masterKey, config, describeData(config)).catch((error: unknown) => {
       if (!(error instanceof StartRefusedError)) throw error;
       throw new CliError(refusalLines(error));
     });
-    const chainKey = deriveKey(masterKey, 'audit-chain');
+    const chainKey = deriveKey(root, 'audit-chain');
     const verdict = await verifyAuditLog({
       database,
       chainKey,
-      checkpoint: { path: checkpointPath(config.dataDir), key: deriveKey(masterKey, 'audit-checkpoint') },
-      retentionKey: deriveKey(masterKey, 'audit-retention'),
+      checkpoint: { path: checkpointPath(config.dataDir), key: deriveKey(root, 'audit-checkpoint') },
+      retentionKey: deriveKey(root, 'audit-retention'),
     });
     report(verdict, out);
     if (flags.against === undefined) return verdict.ok ? 0 : EXIT_FINDINGS;

@@ -6,3 +6,4 @@ export { migrateToLatest } from './migrate.js';
 export { isMissingTable } from './missing-table.js';
 export type * from './schema.js';
 export { isUniqueViolation } from './unique-violation.js';
+export { writeTransaction } from './write-transaction.js';

@@ -13,6 +13,7 @@ import * as files from './migrations/0008-files.js';
 import * as webhooks from './migrations/0009-webhooks.js';
 import * as auditSearch from './migrations/0010-audit-search.js';
 import * as auditShipping from './migrations/0011-audit-shipping.js';
+import * as keyVersions from './migrations/0012-key-versions.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0009-webhooks', webhooks],
   ['0010-audit-search', auditSearch],
   ['0011-audit-shipping', auditShipping],
+  ['0012-key-versions', keyVersions],
 ];
 
 /**

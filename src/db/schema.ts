@@ -188,6 +188,13 @@ export interface OidcFlowsTable {
 }
 
 /** The master key's check value (migration 0006): lets a start tell a wrong key from the right one. */
+/** The root secret wrapped under a master key version (migration 0012); only the newest is kept. */
+export interface MasterKeyVersionsTable {
+  version: number;
+  wrapped_root: string;
+  created_ms: number;
+}
+
 export interface KeyCheckTable {
   name: string;
   mac: string;
@@ -283,6 +290,7 @@ export interface DatabaseTables {
   one_time_tokens: OneTimeTokensTable;
   api_keys: ApiKeysTable;
   key_check: KeyCheckTable;
+  master_key_versions: MasterKeyVersionsTable;
   /** Kysely's own bookkeeping; listed so typed queries in tests can read it. */
   kysely_migration: { name: string; timestamp: string; id?: Generated<number> };
 }

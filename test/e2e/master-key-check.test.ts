@@ -77,6 +77,7 @@ const TABLES_SINCE_KEY_CHECK: Readonly<Record<string, readonly string[]>> = {
   '0009-webhooks': ['webhook_deliveries', 'webhooks'],
   '0010-audit-search': ['audit_retention'],
   '0011-audit-shipping': ['audit_shipping'],
+  '0012-key-versions': ['master_key_versions'],
 };
 
 /** Turns the data back into what a version before the key check left: no `key_check` table. */

@@ -195,6 +195,22 @@ export const AUDIT_EVENT_TYPES = {
     when: 'pruning was refused (the chain did not verify)',
     details: ['retentionDays', 'deleted', 'reason'],
   },
+  'keys.rotation.started': {
+    when: '`bulwark keys rotate` made a new data key active, or resumed an unfinished rotation',
+    details: ['keyId', 'retiredKeys', 'values', 'resumed'],
+  },
+  'keys.rotation.completed': {
+    when: '`bulwark keys rotate` re-encrypted every value and deleted the retired data keys',
+    details: ['keyId', 'reencrypted', 'changedMeanwhile', 'unreadable', 'keysDeleted', 'keysKept'],
+  },
+  'keys.rotation.incomplete': {
+    when: '`bulwark keys rotate` ended with values that do not decrypt, keeping their retired keys',
+    details: ['keyId', 'reencrypted', 'changedMeanwhile', 'unreadable', 'keysDeleted', 'keysKept'],
+  },
+  'keys.master.rotated': {
+    when: '`bulwark keys rotate --master` wrapped the root secret under a new master key',
+    details: ['version', 'keySource'],
+  },
 } as const satisfies Record<string, AuditEventTypeInfo>;
 
 /** An audit event type; free strings do not compile. */

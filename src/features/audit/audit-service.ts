@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AuditLogTable, Database } from '../../db/index.js';
+import { type AuditLogTable, type Database, writeTransaction } from '../../db/index.js';
 import { canonicalJson } from '../../lib/encoding/canonical-json.js';
 import type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
 import { createAuditRepo } from './audit-repo.js';
@@ -66,7 +66,8 @@ export function createAuditLog(database: Database, options: AuditLogOptions): Au
   };
 
   const append = (event: AuditEvent) =>
-    database.db.transaction().execute(async (trx): Promise<ChainHead> => {
+    // Read-then-write: immediate on SQLite, so a command appending beside a busy server waits its turn.
+    writeTransaction(database, async (trx): Promise<ChainHead> => {
       if (database.dialect === 'postgres') {
         await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY})`.execute(trx);
       }

@@ -5,7 +5,16 @@ import { AppError } from '../../errors/index.js';
 import { open, seal } from '../../lib/crypto/aead.js';
 
 /** Stored form of an encrypted value: `enc:v1:<keyId>:<base64 of iv‖ciphertext‖tag>`. */
-const PREFIX = 'enc:v1:';
+export const SEALED_PREFIX = 'enc:v1:';
+const SEALED_FORM = /^enc:v1:([0-9a-f-]{36}):([A-Za-z0-9+/=]+)$/;
+
+/**
+ * How long a process writes under the data key it last read as active. `bulwark keys rotate`
+ * activates a new key in the database; every running server (any number of them, on any
+ * instance) reads it within this time, and the rotation waits longer than this before it
+ * looks for values left under the retired keys.
+ */
+export const ACTIVE_KEY_MAX_AGE_MS = 2_000;
 
 export interface FieldCrypto {
   encrypt: (plaintext: string, context: ValueContext) => Promise<string>;
@@ -20,6 +29,10 @@ export interface ValueContext {
   field: string;
 }
 
+/** The wrapped form of a data key, bound to its id so a wrapped key cannot be swapped for another's. */
+export const wrapDataKey = (wrappingKey: Buffer, id: string, key: Buffer): string =>
+  seal(wrappingKey, key, Buffer.from(`data-key:${id}`)).toString('base64');
+
 /**
  * Envelope encryption for `encrypted` fields: values are sealed with AES-256-GCM under a data
  * key; data keys are stored wrapped (AES-256-GCM) under the key derived from the master key
@@ -32,7 +45,7 @@ export function createFieldCrypto(
   now: () => number = Date.now,
 ): FieldCrypto {
   const keys = new Map<string, Buffer>();
-  let activeKeyId: string | undefined;
+  let active: { id: string; readAtMs: number } | undefined;
 
   const unwrap = (id: string, wrapped: string): Buffer => {
     const key = open(wrappingKey, Buffer.from(wrapped, 'base64'), Buffer.from(`data-key:${id}`));
@@ -45,26 +58,33 @@ export function createFieldCrypto(
     return key;
   };
 
-  const activeKey = async (): Promise<[string, Buffer]> => {
-    if (activeKeyId) return [activeKeyId, keys.get(activeKeyId) as Buffer];
-    const row = await db
-      .selectFrom('data_keys')
-      .selectAll()
-      .where('retired_ms', 'is', null)
-      .orderBy('created_ms', 'desc')
-      .executeTakeFirst();
-    if (row) {
-      keys.set(row.id, unwrap(row.id, row.wrapped));
-      activeKeyId = row.id;
-      return [row.id, keys.get(row.id) as Buffer];
-    }
+  /** Creates the first data key; only when the database has none active. */
+  const createKey = async (): Promise<string> => {
     const id = newId();
     const key = randomBytes(32);
-    const wrapped = seal(wrappingKey, key, Buffer.from(`data-key:${id}`)).toString('base64');
-    await db.insertInto('data_keys').values({ id, wrapped, created_ms: now(), retired_ms: null }).execute();
+    await db
+      .insertInto('data_keys')
+      .values({ id, wrapped: wrapDataKey(wrappingKey, id, key), created_ms: now(), retired_ms: null })
+      .execute();
     keys.set(id, key);
-    activeKeyId = id;
-    return [id, key];
+    return id;
+  };
+
+  // Re-read after ACTIVE_KEY_MAX_AGE_MS (one indexed row; wrapped keys are unwrapped once), so a
+  // rotation run by another process takes effect here without a restart.
+  const activeKey = async (): Promise<[string, Buffer]> => {
+    if (!active || now() - active.readAtMs >= ACTIVE_KEY_MAX_AGE_MS) {
+      const readAtMs = now();
+      const row = await db
+        .selectFrom('data_keys')
+        .select(['id', 'wrapped'])
+        .where('retired_ms', 'is', null)
+        .orderBy('created_ms', 'desc')
+        .executeTakeFirst();
+      if (row && !keys.has(row.id)) keys.set(row.id, unwrap(row.id, row.wrapped));
+      active = { id: row?.id ?? (await createKey()), readAtMs };
+    }
+    return [active.id, keys.get(active.id) as Buffer];
   };
 
   const keyById = async (id: string): Promise<Buffer | null> => {
@@ -81,11 +101,11 @@ export function createFieldCrypto(
   return {
     async encrypt(plaintext, context) {
       const [id, key] = await activeKey();
-      return `${PREFIX}${id}:${seal(key, Buffer.from(plaintext, 'utf8'), aad(context)).toString('base64')}`;
+      return `${SEALED_PREFIX}${id}:${seal(key, Buffer.from(plaintext, 'utf8'), aad(context)).toString('base64')}`;
     },
     async decrypt(stored, context) {
       if (stored === '') return '';
-      const match = /^enc:v1:([0-9a-f-]{36}):([A-Za-z0-9+/=]+)$/.exec(stored);
+      const match = SEALED_FORM.exec(stored);
       const key = match?.[1] ? await keyById(match[1]) : null;
       const plain = key && match?.[2] ? open(key, Buffer.from(match[2], 'base64'), aad(context)) : null;
       if (!plain) {

@@ -13,7 +13,9 @@ import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.
 import { registerRecordRoutes } from './routes/record-routes.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
+export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
+export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS, type UnreadableValue } from './key-rotation.js';
 export { GUEST } from './record-resolver.js';
 export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';

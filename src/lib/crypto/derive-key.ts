@@ -13,6 +13,8 @@ export type KeyPurpose =
   | 'audit-checkpoint'
   | 'audit-retention'
   | 'key-check'
+  /** Derived from a master key version (not from the root): wraps the root under it. */
+  | 'root-wrap'
   | 'webhook-secrets'
   | 'file-links';
 

@@ -26,27 +26,29 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
     algorithm: 'HMAC-SHA256',
     derivedIn: ['src/features/auth/index.ts'],
     rotation:
-      'Follows the master key. Stored HMACs no longer match under a new key, so a rotation that re-derives it ends every session, token and API key.',
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is: sessions, tokens and API keys stay valid. A new root would end them all (stored HMACs would no longer match); revoke instead with `bulwark sessions revoke`.',
   },
   csrf: {
     protects:
       "The CSRF tokens of browser sessions: an HMAC of the current session cookie's stored hash (synchronizer token).",
     algorithm: 'HMAC-SHA256',
     derivedIn: ['src/features/auth/index.ts'],
-    rotation: 'Follows the master key; tokens are re-fetched per session, so a new key only ends open forms.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is. A new root would only end open forms: tokens are re-fetched per session.',
   },
   'data-encryption': {
     protects: 'Wraps the data keys of encrypted fields (table `data_keys`).',
     algorithm: 'AES-256-GCM, 96-bit random IV, AAD `data-key:<key id>`',
-    derivedIn: ['src/app/create-app.ts'],
+    derivedIn: ['src/app/create-app.ts', 'src/cli/keys/open-keys.ts'],
     rotation:
-      'Follows the master key. Data keys are wrapped, not derived, so rotating means re-wrapping each data key; values keep their key id.',
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is. The data keys it wraps are rotated by `bulwark keys rotate`: a new data key, every value re-encrypted under it in resumable batches, the retired key deleted once no value names it.',
   },
   backup: {
     protects: 'Encrypted backup files made without a passphrase (`bulwark backup`).',
     algorithm: 'AES-256-GCM in authenticated chunks',
     derivedIn: [],
-    rotation: 'Follows the master key; a backup opens with the master key it was made under.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is, so backups made before a master-key rotation still open.',
   },
   'signed-url': {
     protects: 'Reserved name; nothing uses it. Download links use `file-links`.',
@@ -65,7 +67,8 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
     protects: 'Seals TOTP secrets at rest, bound to the user id.',
     algorithm: 'AES-256-GCM, 96-bit random IV, AAD the user id',
     derivedIn: ['src/features/auth/index.ts'],
-    rotation: 'Follows the master key; rotating means re-sealing every TOTP secret, or users re-enrol.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; the sealed TOTP secrets stay readable.',
   },
   'audit-chain': {
     protects: 'The keyed hash chain of the audit log: each entry is an HMAC over the previous hash and the entry.',
@@ -78,37 +81,50 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
       'src/cli/log-verify.ts',
     ],
     rotation:
-      'Follows the master key; entries written under an older key verify only with it, so the old key is kept for verification.',
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; the chain goes on under the same key and every entry still verifies.',
   },
   'audit-checkpoint': {
     protects: 'The signed checkpoint file in the data folder holding the newest audit entry (truncation detection).',
     algorithm: 'HMAC-SHA256',
     derivedIn: ['src/app/open-core.ts', 'src/cli/log-verify.ts'],
-    rotation: 'Follows the master key; the checkpoint is re-signed at the next audit entry.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; the checkpoint is re-signed at every batch of audit entries.',
   },
   'audit-retention': {
     protects: 'The signed anchors that pruning the audit log leaves, so verification starts from them.',
     algorithm: 'HMAC-SHA256',
     derivedIn: ['src/app/create-app.ts', 'src/cli/log-verify.ts'],
-    rotation: 'Follows the master key; anchors signed under an older key verify only with it.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; existing anchors still verify.',
   },
   'key-check': {
     protects:
       'A check value in the database that tells whether the master key given is the one the data was written under.',
     algorithm: 'HMAC-SHA256 over a fixed label',
     derivedIn: ['src/app/key-check.ts'],
-    rotation: 'Rewritten when the master key changes.',
+    rotation:
+      "Derived from the master key itself (not the root): `bulwark keys rotate --master` writes the new key's check value and keeps the old one's, so a start with the replaced key is refused as replaced.",
   },
   'webhook-secrets': {
     protects: 'Seals each webhook signing secret at rest, bound to the webhook id.',
     algorithm: 'AES-256-GCM, 96-bit random IV, AAD the webhook id',
     derivedIn: ['src/app/create-app.ts'],
-    rotation: 'Follows the master key; rotating means re-sealing every webhook secret.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; the sealed webhook secrets stay readable.',
+  },
+  'root-wrap': {
+    protects:
+      'Wraps the root secret (table `master_key_versions`) from which every other purpose key is derived; until the first master-key rotation the root is the master key itself.',
+    algorithm: 'AES-256-GCM, 96-bit random IV, AAD the master key version',
+    derivedIn: ['src/app/root-key.ts'],
+    rotation:
+      'Derived from the master key itself: `bulwark keys rotate --master` wraps the same root under a new master key as the next version and deletes the older version in the same transaction.',
   },
   'file-links': {
     protects: 'Signed, short-lived download links for files (path and expiry).',
     algorithm: 'HMAC-SHA256, compared in constant time',
     derivedIn: ['src/app/create-app.ts'],
-    rotation: 'Follows the master key; links live minutes (`files.linkTtlSeconds`), so old links simply expire.',
+    rotation:
+      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; links live minutes (`files.linkTtlSeconds`) in any case.',
   },
 };

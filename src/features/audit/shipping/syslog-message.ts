@@ -25,7 +25,9 @@ const WARNING_PATTERN = /\.(failure|denied|blocked|refused|dead|throttled)$|^abu
 export function severityOf(type: string): number {
   if (ERROR_EVENTS.has(type)) return SEVERITY.err;
   if (WARNING_PATTERN.test(type)) return SEVERITY.warning;
-  if (type.startsWith('admin.') || type.startsWith('server.') || type === 'abuse.unban') return SEVERITY.notice;
+  // Key rotations are operator actions on the keys themselves: as visible as an admin action.
+  if (type.startsWith('admin.') || type.startsWith('server.') || type.startsWith('keys.') || type === 'abuse.unban')
+    return SEVERITY.notice;
   return SEVERITY.info;
 }
 

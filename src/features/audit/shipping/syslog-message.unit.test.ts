@@ -54,6 +54,7 @@ describe('RFC 5424 messages of audit entries', () => {
     expect(severityOf('access.denied')).toBe(4);
     expect(severityOf('abuse.ban')).toBe(4);
     expect(severityOf('admin.user.delete')).toBe(5);
+    expect(severityOf('keys.rotation.completed')).toBe(5);
     expect(severityOf('auth.login.success')).toBe(6);
   });
 });
