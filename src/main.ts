@@ -104,6 +104,14 @@ function buildProgram(setExit: (code: number) => void): Command {
 
 async function main(): Promise<void> {
   let exitCode = 0;
+  // A command whose work stops waiting on something that can never happen would otherwise
+  // end with exit 0 once Node has nothing left to do: never let that pass for success.
+  process.once('beforeExit', () => {
+    processOutput.error(
+      'bulwark: the command stopped before it finished; fix: run again with BULWARK_LOG_LEVEL=debug and report it',
+    );
+    process.exit(1);
+  });
   try {
     await buildProgram((code) => {
       exitCode = code;

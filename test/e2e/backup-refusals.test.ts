@@ -97,7 +97,7 @@ async function restoreRefused(bytes: Buffer, expected: RegExp, extraEnv: Record<
   const result = await runCli(args, { ...env, ...extraEnv }, input);
   expect(result.code, result.stderr).toBe(1);
   expect(result.stdout).toBe('');
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
   expect(result.stderr).toMatch(expected);
   expect(result.stderr).toContain('nothing was restored; fix: ');
   expect(await dataState()).toBe(before);

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { extract as createExtract } from 'tar-stream';
+import { extract as createExtract, type Extract } from 'tar-stream';
 import { createOpenStream, SealedStreamError } from '../../lib/crypto/sealed-stream.js';
 import { type BackupHeader, BackupHeaderError, decodeHeader, HEADER_BYTES, isKeyOfHeader } from './backup-header.js';
 import {
@@ -64,6 +64,7 @@ export async function unpackBackup(options: UnpackOptions): Promise<BackupManife
   const extract = createExtract();
   const read: ManifestEntry[] = [];
   let manifestText: string | null = null;
+  let consumeError: unknown = null;
   const consuming = (async () => {
     for await (const entry of extract) {
       const { name, type } = entry.header;
@@ -73,7 +74,13 @@ export async function unpackBackup(options: UnpackOptions): Promise<BackupManife
       if (name === MANIFEST_ENTRY) manifestText = await readBounded(entry);
       else read.push(await stageEntry(entry, name, options.stagingDir));
     }
-  })();
+  })().catch((error: unknown) => {
+    consumeError = error;
+    extract.destroy(error as Error);
+    source.destroy(error as Error);
+    throw error;
+  });
+  consuming.catch(() => undefined);
   options.progress?.setTotal((await stat(options.path)).size - HEADER_BYTES);
   const opener = createOpenStream({
     baseKey,
@@ -81,35 +88,68 @@ export async function unpackBackup(options: UnpackOptions): Promise<BackupManife
     header: header.bytes,
     chunkBytes: header.chunkBytes,
   });
-  const piping = pipeline(
+  // Node streams only: this settles whatever happens. tar-stream's extract (a streamx stream)
+  // is fed by hand and destroyed on failure; its side is awaited only when all of this held.
+  const piped = await pipeline(
     source,
     createByteTap((count) => options.progress?.advance(count)),
     opener,
-    extract,
+    feedInto(extract),
+  ).then(
+    () => null,
+    (error: unknown) => {
+      extract.destroy(error as Error);
+      return error;
+    },
   );
-  const [piped, consumed] = await Promise.allSettled([
-    piping,
-    consuming.catch((error: unknown) => {
-      source.destroy(error as Error);
-      throw error;
-    }),
-  ]);
-  throwFirstRefusal([piped, consumed]);
+  if (piped !== null) throw refusalOf(consumeError ?? piped);
+  await consuming.catch((error: unknown) => {
+    throw refusalOf(error);
+  });
   return checkManifest(manifestText, read);
 }
 
-function throwFirstRefusal(results: PromiseSettledResult<unknown>[]): void {
-  const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-  const sealed = errors.find((error) => error instanceof SealedStreamError);
-  if (sealed instanceof SealedStreamError) {
-    throw sealed.reason === 'truncated'
+/**
+ * A pipeline destination writing into the extract, waiting when it is full. A destroyed extract
+ * (its consumer failed) ends the wait too, so this never waits for a drain that cannot come.
+ */
+function feedInto(extract: Extract) {
+  return async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      if (!extract.write(chunk)) await drainOrClose(extract);
+      if (extract.destroyed) throw new Error('the archive reader stopped');
+    }
+    // streamx: end() takes no chunk here; typed as a Node Writable.
+    (extract as unknown as { end: () => void }).end();
+  };
+}
+
+/** Resolves at the next 'drain' or 'close' (a destroyed stream never drains), leaving no listener behind. */
+function drainOrClose(stream: Extract): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+/** Any failure while opening and unpacking, as the refusal an operator reads. */
+function refusalOf(error: unknown): BackupRefusedError {
+  if (error instanceof SealedStreamError) {
+    return error.reason === 'truncated'
       ? new BackupRefusedError('truncated', 'is incomplete: it ends before its last chunk')
-      : new BackupRefusedError('tampered', `was altered or damaged: chunk ${sealed.chunkIndex} does not authenticate`);
+      : new BackupRefusedError('tampered', `was altered or damaged: chunk ${error.chunkIndex} does not authenticate`);
   }
-  const refused = errors.find((error) => error instanceof BackupRefusedError);
-  if (refused) throw refused;
+  if (error instanceof BackupRefusedError) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  // A file system problem (space, permissions) is ours to report as such, not the file's fault.
+  if (typeof code === 'string' && code.startsWith('E') && code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   // Every chunk authenticated, so a malformed archive was sealed that way by someone with the key.
-  if (errors.length > 0) throw new BackupRefusedError('contents', 'its contents are not a well-formed archive');
+  return new BackupRefusedError('contents', 'its contents are not a well-formed archive');
 }
 
 function checkManifest(text: string | null, read: ManifestEntry[]): BackupManifest {
