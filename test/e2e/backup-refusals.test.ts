@@ -187,7 +187,11 @@ describe('bulwark backup', { timeout: 120_000 }, () => {
         /is not one; fix: pipe it with --passphrase-stdin/,
       ],
       [['backup', fresh, '--passphrase-stdin', '--data', dataDir], 'short\n', /shorter than 12 characters; fix: /],
-      [['backup', fresh, '--data', join(root, 'nowhere')], undefined, /^bulwark: no (database at|master key in) .*; fix: pass --data/],
+      [
+        ['backup', fresh, '--data', join(root, 'nowhere')],
+        undefined,
+        /^bulwark: no (database at|master key in) .*; fix: pass --data/,
+      ],
     ];
     for (const [args, input, message] of cases) {
       const result = await runCli(args, env, input);
