@@ -102,6 +102,31 @@ function buildProgram(setExit: (code: number) => void): Command {
       const { runKeysStatus } = await import('./cli/keys/status.js');
       setExit(await runKeysStatus(flags, processOutput));
     });
+  withCommon(
+    program
+      .command('backup')
+      .description('write an encrypted backup of the database, files and audit checkpoint while the server runs'),
+  )
+    .argument('[file]', 'the new backup file (created with mode 0600, never overwritten)')
+    .option('--out <file>', 'the new backup file, as an option')
+    .option('--passphrase', 'seal with a passphrase typed twice on the terminal (the master key is sealed inside)')
+    .option('--passphrase-stdin', 'seal with a passphrase read from the first line of standard input')
+    .action(async (file: string | undefined, flags) => {
+      const { runBackup } = await import('./cli/backup.js');
+      setExit(await runBackup(file, flags, processOutput));
+    });
+  withCommon(
+    program
+      .command('restore')
+      .description('verify a backup completely, then replace the data with it (the server must be stopped)'),
+  )
+    .argument('<file>', 'a file written by bulwark backup')
+    .option('--passphrase-stdin', 'read the passphrase from the first line of standard input instead of a prompt')
+    .option('--replace', 'replace existing data (without it, restore only into an empty data folder and database)')
+    .action(async (file: string, flags) => {
+      const { runRestore } = await import('./cli/restore.js');
+      setExit(await runRestore(file, flags, processOutput));
+    });
 
   const log = program.command('log').description('audit log tools');
   withCommon(log.command('verify').description('verify the hash chain of the audit log'))
@@ -124,6 +149,14 @@ function buildProgram(setExit: (code: number) => void): Command {
 
 async function main(): Promise<void> {
   let exitCode = 0;
+  // A command whose work stops waiting on something that can never happen would otherwise
+  // end with exit 0 once Node has nothing left to do: never let that pass for success.
+  process.once('beforeExit', () => {
+    processOutput.error(
+      'bulwark: the command stopped before it finished; fix: run again with BULWARK_LOG_LEVEL=debug and report it',
+    );
+    process.exit(1);
+  });
   try {
     await buildProgram((code) => {
       exitCode = code;

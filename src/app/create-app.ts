@@ -6,6 +6,7 @@ import { registerSetupPage } from '../features/admin/index.js';
 import type { AlertsFeature } from '../features/alerts/index.js';
 import { type AuditLog, type AuditRetention, createAuditRetention } from '../features/audit/index.js';
 import type { AuthFeature } from '../features/auth/index.js';
+import type { BackupSchedule } from '../features/backup/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
 import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '../features/ops/index.js';
@@ -17,6 +18,7 @@ import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
 import { createAppAlerts } from './alerts.js';
+import { createAppBackups } from './app-backups.js';
 import { createShipper, loadSyslogTarget } from './audit-shipping.js';
 import { countAuditEvents, wireMetrics } from './metrics.js';
 import { type Core, openCore } from './open-core.js';
@@ -48,6 +50,8 @@ export interface BulwarkApp {
   audit: AuditLog;
   /** Pruning by `audit.retentionDays` (nothing when 0): at start, then daily. */
   auditRetention: AuditRetention;
+  /** Backups by `backup.schedule` (nothing when empty), with `backup.keep` retention. */
+  backups: BackupSchedule;
   logger: Logger;
   findings: Finding[];
   auth: AuthFeature;
@@ -164,6 +168,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     now: Date.now,
     onProblem: (message) => logger.error(message),
   });
+  const backups = createAppBackups(core, logger);
 
   let stopped = false;
   return {
@@ -172,6 +177,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     database,
     audit,
     auditRetention,
+    backups,
     logger,
     findings,
     auth,
@@ -206,6 +212,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       shipper?.start();
       alerts?.start();
       auditRetention.start();
+      backups.start();
       return url;
     },
     async stop(reason = 'requested') {
@@ -219,6 +226,8 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await alerts?.stop();
       await files.close();
       await auditRetention.stop();
+      // A backup under way finishes (and is audited) before the database closes.
+      await backups.stop();
       await recordSafely({ type: 'server.stop', actor: 'system', details: { reason } });
       // After `server.stop`, so it is shipped too; before the database closes.
       await shipper?.stop();

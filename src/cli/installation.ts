@@ -48,7 +48,8 @@ export async function requireInstallation(config: FrozenConfig, alternative = ''
   if (missing !== null) throw new CliError(`${missing}${alternative}`);
 }
 
-async function postgresHasBulwarkTables(config: FrozenConfig): Promise<boolean> {
+/** True when the configured PostgreSQL database holds Bulwark's tables. */
+export async function postgresHasBulwarkTables(config: FrozenConfig): Promise<boolean> {
   const database = createDatabase({ url: config.database.url, sqlitePath: '', maxConnections: 1 });
   try {
     await sql`SELECT 1 FROM users LIMIT 1`.execute(database.db);

@@ -44,7 +44,10 @@ export function loadConfig(options: LoadConfigOptions = {}): FrozenConfig {
     throw new ConfigError((validate.errors ?? []).map((error) => describeAjvError(error, sources, configFile)));
   }
   const config = raw as Config;
-  const resolved = { ...config, dataDir: isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir) };
+  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir);
+  // Scheduled backups: an empty folder means `<dataDir>/backups`; a relative one is from cwd, like dataDir.
+  const backupDir = config.backup.dir === '' ? resolve(dataDir, 'backups') : resolve(cwd, config.backup.dir);
+  const resolved = { ...config, dataDir, backup: { ...config.backup, dir: backupDir } };
   return deepFreeze({ ...resolved, configFile });
 }
 

@@ -704,6 +704,34 @@ const AuditSchema = Type.Object(
   strict,
 );
 
+/**
+ * Backups the server writes on its own, sealed under the `backup` key derived from the master
+ * key (`bulwark backup --passphrase` writes the portable kind). Off by default: where backups
+ * go, and how many to keep, is the operator's decision.
+ */
+const BackupSchema = Type.Object(
+  {
+    schedule: Type.String({
+      default: '',
+      pattern: '^([1-9][0-9]{0,4}[mhd])?$',
+      description:
+        'How often the server writes a backup: `90m`, `6h`, `1d`. Empty: no scheduled backups (`bulwark backup` still works).',
+    }),
+    dir: Type.String({
+      default: '',
+      description:
+        'Folder for scheduled backups (created with mode 0700); put it on another disk. Empty: `<dataDir>/backups`.',
+    }),
+    keep: Type.Integer({
+      default: 7,
+      minimum: 1,
+      maximum: 10_000,
+      description: 'How many scheduled backups to keep; older ones are deleted after each new one is written.',
+    }),
+  },
+  strict,
+);
+
 export const ConfigSchema = Type.Object(
   {
     name: Type.Optional(
@@ -738,6 +766,7 @@ export const ConfigSchema = Type.Object(
     webhooks: WebhooksSchema,
     files: FilesSchema,
     audit: AuditSchema,
+    backup: BackupSchema,
     metrics: MetricsSchema,
     alerts: AlertsSchema,
     publicUrl: Type.Optional(

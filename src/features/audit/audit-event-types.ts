@@ -211,6 +211,18 @@ export const AUDIT_EVENT_TYPES = {
     when: '`bulwark keys rotate --master` wrapped the root secret under a new master key',
     details: ['version', 'keySource'],
   },
+  'backup.created': {
+    when: "`bulwark backup` or the server's schedule wrote an encrypted backup",
+    details: ['file', 'bytes', 'keyMode', 'files', 'scheduled', 'deletedOld'],
+  },
+  'backup.failed': {
+    when: "a backup could not be written (an error code only, never a tool's message)",
+    details: ['file', 'reason', 'scheduled'],
+  },
+  'backup.restored': {
+    when: '`bulwark restore` replaced the data with a verified backup',
+    details: ['file', 'createdAt', 'keyMode'],
+  },
 } as const satisfies Record<string, AuditEventTypeInfo>;
 
 /** An audit event type; free strings do not compile. */

@@ -70,6 +70,12 @@ export function createAuditLog(database: Database, options: AuditLogOptions): Au
     writeTransaction(database, async (trx): Promise<ChainHead> => {
       if (database.dialect === 'postgres') {
         await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY})`.execute(trx);
+      } else {
+        // SQLite: take the write lock before reading the head. A transaction that reads first
+        // and then writes fails at once (SQLITE_BUSY, busy_timeout does not apply) when another
+        // process appended in between: a command (`backup`, `sessions revoke`) beside the
+        // server. A write statement first waits for the lock instead; it changes no row.
+        await sql`UPDATE audit_log SET seq = seq WHERE 0`.execute(trx);
       }
       const last = await repo.findLast(trx);
       const entry: HashableEntry = {

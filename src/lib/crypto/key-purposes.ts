@@ -44,11 +44,12 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
       'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is. The data keys it wraps are rotated by `bulwark keys rotate`: a new data key, every value re-encrypted under it in resumable batches, the retired key deleted once no value names it.',
   },
   backup: {
-    protects: 'Encrypted backup files made without a passphrase (`bulwark backup`).',
-    algorithm: 'AES-256-GCM in authenticated chunks',
-    derivedIn: [],
+    protects:
+      "Encrypted backup files made without a passphrase (`bulwark backup`, scheduled backups): the base key from which each file's own key is derived with its random file id.",
+    algorithm: 'AES-256-GCM in 64 KiB authenticated chunks (STREAM: header, index and final flag bound into each)',
+    derivedIn: ['src/features/backup/backup-keys.ts'],
     rotation:
-      'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is, so backups made before a master-key rotation still open.',
+      'Derived from the master key itself, not the root: a restore on a new machine has only that key, and it is also the key that opens the data inside. A backup opens with the master key in use when it was written, so after `bulwark keys rotate --master` keep the replaced key as long as backups made under it; the server reads the key again before each scheduled backup, so it never seals under a replaced one. Passphrase backups (argon2id) carry the master key sealed inside.',
   },
   'signed-url': {
     protects: 'Reserved name; nothing uses it. Download links use `file-links`.',
