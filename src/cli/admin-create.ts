@@ -1,4 +1,5 @@
 import { openCore, StartRefusedError } from '../app/open-core.js';
+import { refusalLines } from '../app/start-refused.js';
 import { normaliseEmail } from '../features/auth/account-service.js';
 import { createPasswordPolicyCheck } from '../features/auth/index.js';
 import { checkAccountFields } from './account-fields.js';
@@ -40,7 +41,7 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
 
   const core = await openCore(config).catch((error: unknown) => {
     if (error instanceof StartRefusedError) {
-      throw new CliError(error.findings.map((f) => `${f.message} [${f.id}]; fix: ${f.fix}`).join('\n'), EXIT_FINDINGS);
+      throw new CliError(refusalLines(error), EXIT_FINDINGS);
     }
     throw error;
   });

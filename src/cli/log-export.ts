@@ -3,12 +3,14 @@ import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { openCore, StartRefusedError } from '../app/open-core.js';
+import { refusalLines } from '../app/start-refused.js';
 import type { AuditLogTable, Database } from '../db/index.js';
 import { countAuditRange, readAuditRange } from '../features/audit/index.js';
 import { parseIsoInstant } from '../lib/time/iso-instant.js';
 import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
 import { CliError, counted, EXIT_FINDINGS } from './output.js';
+import { type Progress, startProgress } from './progress.js';
 
 export interface LogExportFlags extends CommonFlags {
   since?: string;
@@ -19,13 +21,13 @@ export interface LogExportFlags extends CommonFlags {
 
 export interface ExportStreams {
   stdout: Writable;
-  stderr: Writable & { isTTY?: boolean };
+  /** The progress bar and the summary line; the bar only when it is a terminal. */
+  stderr: NodeJS.WriteStream;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const RELATIVE = /^(\d{1,6})([mhd])$/;
-const PROGRESS_WIDTH = 30;
-/** Redraw the bar every this many entries: often enough to move, rarely enough to cost nothing. */
+/** Advance the bar every this many entries: often enough to move, rarely enough to cost nothing. */
 const PROGRESS_EVERY_ENTRIES = 500;
 
 interface ExportRange {
@@ -73,24 +75,30 @@ async function openOutput(path: string) {
   }
 }
 
-/** Entries written while exporting count too: the bar never runs past full. */
-function drawProgress(stderr: Writable, done: number, counting: number): void {
-  const total = Math.max(counting, done);
-  const filled = total === 0 ? PROGRESS_WIDTH : Math.round((done / total) * PROGRESS_WIDTH);
-  stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(PROGRESS_WIDTH - filled)}] ${done}/${total}`);
+/** Writes the range's entries to `out` (waiting when it is full), with a progress bar on a terminal. */
+async function writeRange(database: Database, range: ExportRange, out: Writable, stderr: NodeJS.WriteStream) {
+  // Counting costs a query: only worth it when there is a bar to draw.
+  const total = stderr.isTTY ? await countAuditRange(database, range) : 0;
+  const progress = startProgress('export', 'entries', stderr);
+  progress.setTotal(total);
+  let written = 0;
+  try {
+    for await (const row of readAuditRange(database, range)) {
+      if (!out.write(toLine(row))) await once(out, 'drain');
+      written += 1;
+      // Entries appended while exporting count too: the bar never runs past full.
+      if (written % PROGRESS_EVERY_ENTRIES === 0) advance(progress, PROGRESS_EVERY_ENTRIES, written, total);
+    }
+    advance(progress, written % PROGRESS_EVERY_ENTRIES, written, total);
+  } finally {
+    progress.stop();
+  }
+  return written;
 }
 
-/** Writes the range's entries to `out` (waiting when it is full), drawing progress on a terminal. */
-async function writeRange(database: Database, range: ExportRange, out: Writable, stderr: ExportStreams['stderr']) {
-  const total = stderr.isTTY ? await countAuditRange(database, range) : null;
-  let written = 0;
-  for await (const row of readAuditRange(database, range)) {
-    if (!out.write(toLine(row))) await once(out, 'drain');
-    written += 1;
-    if (total !== null && written % PROGRESS_EVERY_ENTRIES === 0) drawProgress(stderr, written, total);
-  }
-  if (total !== null) drawProgress(stderr, written, total);
-  return { written, hasProgress: total !== null };
+function advance(progress: Progress, amount: number, written: number, total: number): void {
+  if (written > total) progress.setTotal(written);
+  progress.advance(amount);
 }
 
 /** The range the flags name; usage errors before anything is opened. */
@@ -122,11 +130,11 @@ export async function runLogExport(flags: LogExportFlags, streams: ExportStreams
   const core = await openCore(config).catch(async (error: unknown) => {
     await file?.close();
     if (!(error instanceof StartRefusedError)) throw error;
-    throw new CliError(error.findings.map((f) => `${f.message} [${f.id}]; fix: ${f.fix}`).join('\n'), EXIT_FINDINGS);
+    throw new CliError(refusalLines(error), EXIT_FINDINGS);
   });
   try {
     const out = file ? file.createWriteStream() : streams.stdout;
-    const { written, hasProgress } = await writeRange(core.database, range, out, streams.stderr);
+    const written = await writeRange(core.database, range, out, streams.stderr);
     if (file) {
       out.end();
       await finished(out);
@@ -138,7 +146,7 @@ export async function runLogExport(flags: LogExportFlags, streams: ExportStreams
       details: { since: iso(range.fromMs), until: iso(range.toMs), entries: written, to: flags.output ?? 'stdout' },
     });
     const where = flags.output ? ` to ${flags.output}` : '';
-    streams.stderr.write(`${hasProgress ? '\n' : ''}exported ${counted(written, 'entry', 'entries')}${where}\n`);
+    streams.stderr.write(`exported ${counted(written, 'entry', 'entries')}${where}\n`);
     return 0;
   } finally {
     await file?.close().catch(() => {});

@@ -26,15 +26,30 @@ export function startProgress(label: string, unit: string, stream: NodeJS.WriteS
     clearOnComplete: false,
     etaBuffer: 20,
   });
+  // Drawn from the first setTotal on: a bar started before the total is known would show
+  // 0/0 as 100%.
+  let started = false;
   let stopped = false;
-  bar.start(0, 0);
+  const ensureStarted = (total: number) => {
+    if (started) return;
+    started = true;
+    bar.start(total, 0);
+  };
   return {
-    setTotal: (total) => bar.setTotal(total),
-    advance: (amount) => bar.increment(amount),
+    setTotal: (total) => {
+      if (stopped) return;
+      if (started) bar.setTotal(total);
+      else ensureStarted(total);
+    },
+    advance: (amount) => {
+      if (stopped) return;
+      ensureStarted(0);
+      bar.increment(amount);
+    },
     stop: () => {
       if (stopped) return;
       stopped = true;
-      bar.stop();
+      if (started) bar.stop();
     },
   };
 }

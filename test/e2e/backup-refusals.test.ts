@@ -1,12 +1,11 @@
 // @module-tag slow (starts the real binary many times on one seeded installation)
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInstallation, seedInstallation } from '../helpers/backup-fixture.js';
-import { cleanEnv, REPO_ROOT, runCli, spawnCli, startServer } from '../helpers/run-cli.js';
+import { runCli, runOnTerminal, spawnCli, startServer } from '../helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase, withClient } from '../helpers/test-database.js';
 
 /**
@@ -204,15 +203,7 @@ describe('bulwark backup', { timeout: 120_000 }, () => {
 
   it('draws a progress bar on a terminal (and none when piped, as every other test shows)', async () => {
     const file = join(root, 'tty.bwb');
-    const command = `${process.execPath} dist/main.js backup ${file} --data ${dataDir}`;
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: REPO_ROOT, env: cleanEnv(env) });
-      let text = '';
-      child.stdout.on('data', (chunk) => {
-        text += chunk;
-      });
-      child.on('close', () => resolve(text));
-    });
+    const { output } = await runOnTerminal(['backup', file, '--data', dataDir], env);
     expect(output).toMatch(/backup \[[^\]]+\] 100% (\d+)\/\1 bytes/);
     expect(output).toContain(`backup written to ${file}`);
   });

@@ -1,5 +1,4 @@
 // @module-tag slow (starts the real binary: skipped by `npm run test:quick`)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { foreignAuditType } from '../helpers/foreign-audit-type.js';
-import { cleanEnv, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { runCli, runOnTerminal } from '../helpers/run-cli.js';
 import { LogCapture } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -108,16 +107,11 @@ describe('bulwark log export', () => {
 
   it('draws a progress bar on stderr when it is a terminal', async () => {
     const file = join(root, 'tty.jsonl');
-    const command = `${process.execPath} dist/main.js log export --since 24h --data ${dataDir} --output ${file}`;
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: REPO_ROOT, env: cleanEnv(env) });
-      let text = '';
-      child.stdout.on('data', (chunk) => {
-        text += chunk;
-      });
-      child.on('close', () => resolve(text));
-    });
-    expect(output).toMatch(/\[#{30}\] (\d+)\/\1/);
+    const { output } = await runOnTerminal(
+      ['log', 'export', '--since', '24h', '--data', dataDir, '--output', file],
+      env,
+    );
+    expect(output).toMatch(/export \[[^\]]+\] 100% (\d+)\/\1 entries/);
     expect(output).toMatch(/exported \d+ entries to /);
   });
 

@@ -9,6 +9,25 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+/**
+ * Runs the built binary on a real pseudo-terminal (`script`), as a person at a shell would, and
+ * gives everything it drew there (stdout and stderr together, as a terminal shows them).
+ */
+export function runOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const quoted = [process.execPath, 'dist/main.js', ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`);
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qefc', quoted.join(' '), '/dev/null'], { cwd: REPO_ROOT, env: cleanEnv(env) });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
