@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { openCore, StartRefusedError } from '../app/open-core.js';
 import { refusalLines } from '../app/start-refused.js';
 import type { AuditLogTable, Database } from '../db/index.js';
-import { countAuditRange, readAuditRange } from '../features/audit/index.js';
+import { auditEntryFromRow, countAuditRange, readAuditRange } from '../features/audit/index.js';
 import { parseIsoInstant } from '../lib/time/iso-instant.js';
 import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
@@ -48,20 +48,10 @@ export function parseWhen(flag: string, text: string, nowMs: number): number {
   return ms;
 }
 
-/** One JSON line per entry, with the hashes, so a recipient holding the key can check the chain. */
+/** One JSON line per entry (`at` as an ISO instant), with the hashes, so a recipient holding the key can check the chain. */
 function toLine(row: AuditLogTable): string {
-  return `${JSON.stringify({
-    seq: row.seq,
-    at: new Date(row.at_ms).toISOString(),
-    type: row.type,
-    actor: row.actor,
-    ip: row.ip,
-    requestId: row.request_id,
-    details: JSON.parse(row.details) as unknown,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    chainVersion: row.chain_version,
-  })}\n`;
+  const { seq, atMs, ...rest } = auditEntryFromRow(row);
+  return `${JSON.stringify({ seq, at: new Date(atMs).toISOString(), ...rest })}\n`;
 }
 
 /** A private new file: 0600, and never an existing one overwritten (nor a link followed into one). */

@@ -1,3 +1,4 @@
+export { type AuditEntryRecord, auditEntryFromRow } from './audit-entry-record.js';
 export type { AuditEntry, AuditEvent, AuditSink } from './audit-event.js';
 export type { AuditEventType, AuditEventTypeInfo } from './audit-event-types.js';
 export { AUDIT_EVENT_TYPES } from './audit-event-types.js';

@@ -1,4 +1,5 @@
 import type { AuditLogTable } from '../../../db/index.js';
+import { type AuditEntryRecord, auditEntryFromRow } from '../audit-entry-record.js';
 
 /**
  * Our SD-ID. 32473 is the private enterprise number RFC 5612 reserves for documentation and
@@ -40,33 +41,7 @@ export interface SyslogHeader {
 }
 
 /** The entry as the MSG part carries it: every stored column, details parsed. */
-export interface ShippedEntry {
-  seq: number;
-  atMs: number;
-  type: string;
-  actor: string | null;
-  ip: string | null;
-  requestId: string | null;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-  chainVersion: number;
-}
-
-export function shippedEntryFromRow(row: AuditLogTable): ShippedEntry {
-  return {
-    seq: Number(row.seq),
-    atMs: Number(row.at_ms),
-    type: row.type,
-    actor: row.actor,
-    ip: row.ip,
-    requestId: row.request_id,
-    details: JSON.parse(row.details) as unknown,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    chainVersion: row.chain_version,
-  };
-}
+export type ShippedEntry = AuditEntryRecord;
 
 /**
  * One RFC 5424 message for an audit entry: PRI from the event's severity, TIMESTAMP of the
@@ -75,7 +50,7 @@ export function shippedEntryFromRow(row: AuditLogTable): ShippedEntry {
  * re-encode it, and no newline in an entry can split or forge a line in the receiver's file.
  */
 export function formatSyslogMessage(row: AuditLogTable, header: SyslogHeader): string {
-  const entry = shippedEntryFromRow(row);
+  const entry = auditEntryFromRow(row);
   const pri = header.facility * 8 + severityOf(entry.type);
   const params: Array<[string, string]> = [
     ['seq', String(entry.seq)],
