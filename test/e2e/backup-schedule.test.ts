@@ -13,7 +13,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditRows, listRecords, openInstallation, seedInstallation } from '../helpers/backup-fixture.js';
+import {
+  auditRows,
+  listRecords,
+  openInstallation,
+  type SeededData,
+  seedInstallation,
+} from '../helpers/backup-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -49,6 +55,27 @@ const typesOf = async (opened: TestApp, type: string) =>
     .filter((row) => row.type === type)
     .map((row) => JSON.parse(row.details) as Record<string, unknown>);
 
+/**
+ * Restores `backup` into a new data folder holding only a copy of `keyFile`, checks the restore
+ * and the audit chain pass and the seeded records read back, and returns the restored app.
+ */
+async function restoreOnNewMachine(backup: string, keyFile: string, seeded: SeededData): Promise<TestApp> {
+  const target = await place('restored');
+  mkdirSync(target.dataDir, { mode: 0o700 });
+  copyFileSync(keyFile, join(target.dataDir, 'master.key'));
+  const restored = await runCli(['restore', backup, '--data', target.dataDir], target.env);
+  expect(restored.code, restored.stderr).toBe(0);
+  expect((await runCli(['log', 'verify', '--data', target.dataDir], target.env)).code).toBe(0);
+  const opened = await openInstallation(target.dataDir, target.env);
+  try {
+    expect(await listRecords(opened, seeded.collection, seeded.alice)).toEqual(seeded.records);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
+}
+
 describe('scheduled backups', { timeout: 180_000 }, () => {
   it('keeps the newest `keep` backups, audits each, and the newest restores', async () => {
     const source = await place('source');
@@ -79,14 +106,7 @@ describe('scheduled backups', { timeout: 180_000 }, () => {
     await app.close();
     app = undefined;
 
-    const target = await place('restored');
-    mkdirSync(target.dataDir, { mode: 0o700 });
-    copyFileSync(join(source.dataDir, 'master.key'), join(target.dataDir, 'master.key'));
-    const restored = await runCli(['restore', join(dir, names[1] ?? ''), '--data', target.dataDir], target.env);
-    expect(restored.code, restored.stderr).toBe(0);
-    expect((await runCli(['log', 'verify', '--data', target.dataDir], target.env)).code).toBe(0);
-    app = await openInstallation(target.dataDir, target.env);
-    expect(await listRecords(app, seeded.collection, seeded.alice)).toEqual(seeded.records);
+    app = await restoreOnNewMachine(join(dir, names[1] ?? ''), join(source.dataDir, 'master.key'), seeded);
   });
 
   it('after the master key is replaced beside the running server, its next backup opens with the new key', async () => {
@@ -109,14 +129,7 @@ describe('scheduled backups', { timeout: 180_000 }, () => {
     app = undefined;
 
     // A new machine holding only the current key restores it, and the data inside opens with it.
-    const target = await place('restored');
-    mkdirSync(target.dataDir, { mode: 0o700 });
-    copyFileSync(keyFile, join(target.dataDir, 'master.key'));
-    const restored = await runCli(['restore', join(dir, name ?? ''), '--data', target.dataDir], target.env);
-    expect(restored.code, restored.stderr).toBe(0);
-    expect((await runCli(['log', 'verify', '--data', target.dataDir], target.env)).code).toBe(0);
-    app = await openInstallation(target.dataDir, target.env);
-    expect(await listRecords(app, seeded.collection, seeded.alice)).toEqual(seeded.records);
+    app = await restoreOnNewMachine(join(dir, name ?? ''), keyFile, seeded);
   });
 
   it('with BULWARK_MASTER_KEY replaced under it, the server refuses to seal a backup with the old key', async () => {
