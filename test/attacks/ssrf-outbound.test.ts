@@ -154,15 +154,19 @@ describe('names are judged after DNS, and the connection goes where the check lo
 
   it('DNS rebinding: an allowed first answer is used for the connection; the loopback one is refused', async () => {
     dns.answerInTurn('rebind.test', [['127.0.0.2'], ['127.0.0.1']]);
-    const decoy = await startHttpTarget('127.0.0.1', (_request, response) => response.end('rebound'), receiver.port);
+    // One port on both addresses. The port is taken on 127.0.0.1 first, where other programs'
+    // sockets may already hold any given one; 127.0.0.2 is this test's own.
+    const decoy = await startHttpTarget('127.0.0.1', (_request, response) => response.end('rebound'));
+    const allowed = await startHttpTarget('127.0.0.2', (_request, response) => response.end('received'), decoy.port);
     try {
-      const response = await app.outbound.request(`http://rebind.test:${receiver.port}/first`);
+      const response = await app.outbound.request(`http://rebind.test:${decoy.port}/first`);
       expect([new TextDecoder().decode(response.body), response.address]).toEqual(['received', '127.0.0.2']);
-      const failure = await failureOf(app.outbound.request(`http://rebind.test:${receiver.port}/second`));
+      const failure = await failureOf(app.outbound.request(`http://rebind.test:${decoy.port}/second`));
       expect([failure?.reason, failure?.address]).toEqual(['address', '127.0.0.1']);
       expect(decoy.received).toEqual([]);
+      expect(allowed.received.map((request) => request.path)).toEqual(['/first']);
     } finally {
-      await decoy.close();
+      await Promise.all([decoy.close(), allowed.close()]);
     }
   });
 });
