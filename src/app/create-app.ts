@@ -208,6 +208,9 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
         actor: 'system',
         details: { version: BULWARK_VERSION, url, dialect: database.dialect, tls: Boolean(config.tls.cert) },
       });
+      // The checkpoint is anchored before the server says it listens: a crash at any later
+      // moment leaves `bulwark log verify` a checkpoint to check, never a missing one.
+      await core.audit.flush();
       webhooks.start();
       shipper?.start();
       alerts?.start();
