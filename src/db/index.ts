@@ -4,6 +4,15 @@ export type { DialectName } from './dialect.js';
 export { isForeignKeyViolation } from './foreign-key-violation.js';
 export { migrateToLatest } from './migrate.js';
 export { isMissingTable } from './missing-table.js';
+export { runCompiled } from './run-compiled.js';
 export type * from './schema.js';
+export {
+  createSchemaVersionReader,
+  SCHEMA_VERSION_COLUMN,
+  type SchemaVersion,
+  type SchemaVersionReader,
+  schemaVersionColumn,
+  toSchemaVersion,
+} from './schema-version.js';
 export { isUniqueViolation } from './unique-violation.js';
 export { writeTransaction } from './write-transaction.js';

@@ -14,6 +14,7 @@ import * as webhooks from './migrations/0009-webhooks.js';
 import * as auditSearch from './migrations/0010-audit-search.js';
 import * as auditShipping from './migrations/0011-audit-shipping.js';
 import * as keyVersions from './migrations/0012-key-versions.js';
+import * as schemaVersion from './migrations/0013-schema-version.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -31,6 +32,7 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0010-audit-search', auditSearch],
   ['0011-audit-shipping', auditShipping],
   ['0012-key-versions', keyVersions],
+  ['0013-schema-version', schemaVersion],
 ];
 
 /**

@@ -116,6 +116,15 @@ export interface CollectionsTable {
   updated_ms: number;
 }
 
+/**
+ * One row (id 1): a counter that triggers bump on every change to `collections` (migration
+ * 0013). Instances cache parsed definitions per value of it; see `db/schema-version.ts`.
+ */
+export interface SchemaVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface DataKeysTable {
   id: string;
   /** The data key, AES-256-GCM-wrapped under the key derived for data encryption. */
@@ -279,6 +288,7 @@ export interface DatabaseTables {
   oidc_identities: OidcIdentitiesTable;
   oidc_flows: OidcFlowsTable;
   collections: CollectionsTable;
+  schema_version: SchemaVersionTable;
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
   audit_shipping: AuditShippingTable;

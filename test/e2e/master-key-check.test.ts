@@ -78,6 +78,7 @@ const TABLES_SINCE_KEY_CHECK: Readonly<Record<string, readonly string[]>> = {
   '0010-audit-search': ['audit_retention'],
   '0011-audit-shipping': ['audit_shipping'],
   '0012-key-versions': ['master_key_versions'],
+  '0013-schema-version': ['schema_version'],
 };
 
 /** Turns the data back into what a version before the key check left: no `key_check` table. */

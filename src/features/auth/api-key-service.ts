@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ApiKeysTable, DatabaseTables } from '../../db/index.js';
+import { type ApiKeysTable, type DatabaseTables, type SchemaVersion, toSchemaVersion } from '../../db/index.js';
 import { createApiKeysRepo } from './api-keys-repo.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
 
@@ -98,13 +98,16 @@ export function createApiKeyService(
     create: (userId: string, input: { name: string; scopes: readonly string[]; expiresInSeconds: number }) =>
       insert(userId, input.name, input.scopes, now() + input.expiresInSeconds * 1000, null),
 
-    /** The key's row when it is live (not revoked, not expired), else null. */
-    async resolve(key: string): Promise<ApiKeysTable | null> {
+    /**
+     * The key's row when it is live (not revoked, not expired), else null; with the collections
+     * schema version read in the same statement (db/schema-version.ts).
+     */
+    async resolve(key: string): Promise<(ApiKeysTable & { schemaVersion: SchemaVersion }) | null> {
       const row = await repo.findByHash(hash(key));
       const nowMs = now();
       if (!row || row.revoked_ms !== null || nowMs >= row.expires_ms) return null;
       if (row.last_used_ms === null || nowMs - row.last_used_ms > TOUCH_INTERVAL_MS) await repo.touch(row.id, nowMs);
-      return row;
+      return { ...row, schemaVersion: toSchemaVersion(row.schema_version) };
     },
 
     /**

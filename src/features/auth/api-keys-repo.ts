@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { ApiKeysTable, DatabaseTables } from '../../db/index.js';
+import { type ApiKeysTable, type DatabaseTables, runCompiled, schemaVersionColumn } from '../../db/index.js';
 
 /** SQL for API keys, and nothing else. */
 export function createApiKeysRepo(db: Kysely<DatabaseTables>) {
+  // The lookup every API-key request makes: compiled once, bound per call; it also returns the
+  // schema version (see db/schema-version.ts) in the same statement.
+  const byHash = db.selectFrom('api_keys').selectAll().select(schemaVersionColumn).where('key_hash', '=', '').compile();
   return {
     insert: (row: ApiKeysTable) => db.insertInto('api_keys').values(row).execute(),
-    findByHash: (keyHash: string) =>
-      db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst(),
+    findByHash: async (keyHash: string) => (await runCompiled(db, byHash, [keyHash]))[0],
     findOwned: (id: string, userId: string) =>
       db.selectFrom('api_keys').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     listForUser: (userId: string) =>

@@ -1,4 +1,4 @@
-import type { SessionStage, UsersTable } from '../../db/index.js';
+import type { SchemaVersion, SessionStage, UsersTable } from '../../db/index.js';
 
 /** What a client may see of a user: never the password hash. */
 export interface PublicUser {
@@ -44,6 +44,12 @@ export interface AuthContext {
   /** API key scopes; sessions carry every permission of their user. */
   scopes?: readonly string[];
   apiKeyId?: string;
+  /**
+   * Not about the caller: the collections schema version, read in the same statement as the
+   * credential so the records routes can trust their cached definitions without another round
+   * trip (db/schema-version.ts). The credential itself is never cached.
+   */
+  schemaVersion?: SchemaVersion;
 }
 
 declare module 'fastify' {

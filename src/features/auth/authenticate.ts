@@ -92,6 +92,7 @@ function sessionContext(via: 'cookie' | 'bearer', resolved: ResolvedSession, dep
     reauthAtMs: session.reauth_ms,
     factorAtMs: session.factor_ms,
     stage: effectiveStage(session.stage, user, deps),
+    schemaVersion: resolved.schemaVersion,
   };
 }
 
@@ -133,7 +134,8 @@ async function authenticateBearer(header: string, deps: AuthenticationDeps): Pro
       // A key acts for its owner: an administrator's key is refused while the administrator
       // has no second factor, exactly as their sign-ins are.
       const stage = effectiveStage('full', user, deps);
-      return { user, via: 'apiKey', apiKeyId: key.id, scopes: JSON.parse(key.scopes) as string[], stage };
+      const scopes = JSON.parse(key.scopes) as string[];
+      return { user, via: 'apiKey', apiKeyId: key.id, scopes, stage, schemaVersion: key.schemaVersion };
     }
   } else if (token?.startsWith(TOKEN_PREFIX.access)) {
     const resolved = await deps.sessions.resolveAccessToken(token);

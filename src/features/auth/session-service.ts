@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables, SessionStage, SessionsTable, UsersTable } from '../../db/index.js';
+import {
+  type DatabaseTables,
+  type SchemaVersion,
+  type SessionStage,
+  type SessionsTable,
+  toSchemaVersion,
+  type UsersTable,
+} from '../../db/index.js';
 import { createSessionsRepo, type SessionsRepo, userFromJoin } from './sessions-repo.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from './token-hasher.js';
 
@@ -42,6 +49,8 @@ export interface ResolvedSession {
   session: Pick<SessionsTable, 'id' | 'user_id' | 'reauth_ms' | 'stage' | 'factor_ms' | 'token_hash'>;
   /** Read in the same query: every authenticated request needs it. */
   user: UsersTable;
+  /** The collections schema version, read in the same statement (db/schema-version.ts). */
+  schemaVersion: SchemaVersion;
 }
 
 export type RefreshOutcome =
@@ -145,7 +154,11 @@ export function createSessionService(
         return null;
       }
       if (nowMs - session.last_seen_ms > TOUCH_INTERVAL_MS) await repo.touch(session.id, nowMs);
-      return { session, user: userFromJoin(session.user_id, session) };
+      return {
+        session,
+        user: userFromJoin(session.user_id, session),
+        schemaVersion: toSchemaVersion(session.schema_version),
+      };
     },
 
     async resolveAccessToken(token: string): Promise<ResolvedSession | null> {
@@ -163,6 +176,7 @@ export function createSessionService(
           token_hash: null,
         },
         user: userFromJoin(row.user_id, row),
+        schemaVersion: toSchemaVersion(row.schema_version),
       };
     },
 

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type DatabaseTables, isForeignKeyViolation, type SessionsTable, type UsersTable } from '../../db/index.js';
+import {
+  type DatabaseTables,
+  isForeignKeyViolation,
+  runCompiled,
+  type SessionsTable,
+  schemaVersionColumn,
+  type UsersTable,
+} from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 
 /** The user's columns, read in the same query as the session on every authenticated request. */
@@ -34,6 +41,34 @@ export function userFromJoin(userId: string, row: UserColumns): UsersTable {
 
 /** SQL for sessions, bearer token families and their tokens. */
 export function createSessionsRepo(db: Kysely<DatabaseTables>) {
+  // The two lookups every authenticated request makes: built and compiled once, bound per call.
+  // Each also returns the schema version (see db/schema-version.ts) in the same statement.
+  const byTokenHash = db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('sessions')
+    .select(USER_COLUMNS)
+    .select(schemaVersionColumn)
+    .where('sessions.token_hash', '=', '')
+    .compile();
+  const byAccessToken = db
+    .selectFrom('access_tokens')
+    .innerJoin('sessions', 'sessions.id', 'access_tokens.session_id')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'access_tokens.expires_ms as token_expires_ms',
+      'sessions.id',
+      'sessions.user_id',
+      'sessions.expires_ms',
+      'sessions.reauth_ms',
+      'sessions.stage',
+      'sessions.factor_ms',
+    ])
+    .select(USER_COLUMNS)
+    .select(schemaVersionColumn)
+    .where('access_tokens.token_hash', '=', '')
+    .compile();
+
   return {
     /** A user deleted while signing in has no session to get: the sign-in fails like any other. */
     insert: (session: SessionsTable) =>
@@ -45,14 +80,7 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
           if (isForeignKeyViolation(error)) throw appError('AUTH_INVALID_CREDENTIALS', { cause: error });
           throw error;
         }),
-    findByTokenHash: (tokenHash: string) =>
-      db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('sessions')
-        .select(USER_COLUMNS)
-        .where('sessions.token_hash', '=', tokenHash)
-        .executeTakeFirst(),
+    findByTokenHash: async (tokenHash: string) => (await runCompiled(db, byTokenHash, [tokenHash]))[0],
     findById: (id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
     /** The session and whether its user is disabled, for refresh (which has no other user check). */
     findByIdWithUserState: (id: string) =>
@@ -108,23 +136,7 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
         .insertInto('access_tokens')
         .values({ token_hash: tokenHash, session_id: sessionId, expires_ms: expiresMs })
         .execute(),
-    findAccessToken: (tokenHash: string) =>
-      db
-        .selectFrom('access_tokens')
-        .innerJoin('sessions', 'sessions.id', 'access_tokens.session_id')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select([
-          'access_tokens.expires_ms as token_expires_ms',
-          'sessions.id',
-          'sessions.user_id',
-          'sessions.expires_ms',
-          'sessions.reauth_ms',
-          'sessions.stage',
-          'sessions.factor_ms',
-        ])
-        .select(USER_COLUMNS)
-        .where('access_tokens.token_hash', '=', tokenHash)
-        .executeTakeFirst(),
+    findAccessToken: async (tokenHash: string) => (await runCompiled(db, byAccessToken, [tokenHash]))[0],
     deleteAccessTokens: (sessionId: string) =>
       db.deleteFrom('access_tokens').where('session_id', '=', sessionId).execute(),
 

@@ -3,9 +3,10 @@ import type { DatabaseTables } from '../../db/index.js';
 import type { CollectionDefinition } from './collection-definition.js';
 
 /**
- * Most distinct stored definitions kept parsed. Every request reads its collection's definition
- * row afresh (another instance may have changed it); only the JSON parsing is remembered, keyed
- * by the exact stored text, so a changed definition is a new key and never a stale hit.
+ * Most distinct stored definitions kept parsed. Rows read here (administration, and records
+ * requests whose definition cache has no entry for the current schema version) skip the JSON
+ * parsing of a text seen before: it is keyed by the exact stored text, so a changed definition
+ * is a new key and never a stale hit.
  */
 const MAX_PARSED_DEFINITIONS = 256;
 

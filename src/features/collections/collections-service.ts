@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables } from '../../db/index.js';
+import { createSchemaVersionReader, type DatabaseTables, type SchemaVersion } from '../../db/index.js';
 import { appError, type FieldError } from '../../errors/index.js';
 import {
   type CollectionDefinition,
@@ -8,6 +8,7 @@ import {
   normaliseRules,
 } from './collection-definition.js';
 import { createCollectionsRepo } from './collections-repo.js';
+import { createDefinitionCache } from './definition-cache.js';
 import { checkDefinition } from './definition-checks.js';
 import type { RemovalListeners } from './removal-listeners.js';
 import { createTableMigrator } from './table-migrator.js';
@@ -42,6 +43,10 @@ export function createCollectionsService(deps: {
   now?: () => number;
 }) {
   const repo = createCollectionsRepo(deps.db);
+  const definitions = createDefinitionCache({
+    read: (name) => repo.find(name),
+    readVersion: createSchemaVersionReader(deps.db),
+  });
   const now = deps.now ?? Date.now;
 
   const requireValid = async (definition: CollectionDefinition) => {
@@ -65,7 +70,12 @@ export function createCollectionsService(deps: {
   return {
     list: () => repo.list(),
     get,
-    find: (name: string) => repo.find(name),
+    /**
+     * The definition records requests work under, as of `schemaVersion` (read with the caller's
+     * credential; undefined: read here) or newer, from this instance's memory while that
+     * version holds. Administration reads afresh (`get`, `list`).
+     */
+    find: (name: string, schemaVersion?: SchemaVersion) => definitions.find(name, schemaVersion),
 
     async create(input: CollectionInput): Promise<CollectionDefinition> {
       const definition: CollectionDefinition = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import { type DatabaseTables, type DialectName, isUniqueViolation } from '../../db/index.js';
+import { type DatabaseTables, type DialectName, isUniqueViolation, type SchemaVersion } from '../../db/index.js';
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditEventType, AuditSink } from '../audit/index.js';
@@ -46,6 +46,8 @@ export interface RecordsContext {
   /** What the caller is counted by (an IPv6 client by its /64): guests' audit thinning keys on it. */
   clientKey?: string | undefined;
   requestId?: string | undefined;
+  /** Read with the caller's credential, for the definition cache; undefined (a guest): read when needed. */
+  schemaVersion?: SchemaVersion | undefined;
 }
 
 type AnyDb = Kysely<Record<string, StoredRow>>;
@@ -86,13 +88,14 @@ export function createRecordsService(deps: {
   const now = deps.now ?? Date.now;
   const ruleQueryTimeoutMs = deps.ruleQueryTimeoutMs ?? 5000;
 
-  const load = async (name: string) => {
-    const definition = await deps.collections.find(name);
+  const load = async (name: string, { schemaVersion }: RecordsContext) => {
+    const definition = await deps.collections.find(name, schemaVersion);
     if (!definition) throw appError('REC_NOT_FOUND', { detail: 'No such collection.' });
     const related = new Map<string, CollectionDefinition>();
     for (const field of definition.fields) {
       if (field.type === 'relation' && field.collection && field.collection !== 'users') {
-        const other = field.collection === name ? definition : await deps.collections.find(field.collection);
+        const other =
+          field.collection === name ? definition : await deps.collections.find(field.collection, schemaVersion);
         if (other) related.set(other.name, other);
       }
     }
@@ -214,7 +217,7 @@ export function createRecordsService(deps: {
 
   return {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       const condition = ruleCondition('list', ctx, loaded);
       if (!condition) {
         await auditDeniedRead(ctx, { collection: name, action: 'list' });
@@ -249,13 +252,13 @@ export function createRecordsService(deps: {
     },
 
     async view(name: string, id: string, ctx: RecordsContext): Promise<PublicRecord> {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       return encode(loaded.definition, await requireVisible(loaded, id, ctx), ctx);
     },
 
     /** The create rule is checked over the would-be record before its values are vetted further. */
     async create(name: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       const { definition } = loaded;
       if (isLocked('create', definition, ctx)) throw await refuseWrite(ctx, { collection: name, action: 'create' });
       const decoded = decodeBody(definition, body, 'create', ctx);
@@ -278,7 +281,7 @@ export function createRecordsService(deps: {
 
     /** The update rule is checked over the stored row and the body before the values are vetted further. */
     async update(name: string, id: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       const { definition } = loaded;
       if (isLocked('update', definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
       const decoded = decodeBody(definition, body, 'update', ctx);
@@ -308,7 +311,7 @@ export function createRecordsService(deps: {
     },
 
     async remove(name: string, id: string, ctx: RecordsContext): Promise<void> {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       if (isLocked('delete', loaded.definition, ctx))
         throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
       const condition = ruleCondition('delete', ctx, loaded);
@@ -333,7 +336,7 @@ export function createRecordsService(deps: {
      * audited, so ids are not confirmed to strangers.
      */
     async authorize(name: string, id: string, action: 'view' | 'update', ctx: RecordsContext) {
-      const loaded = await load(name);
+      const loaded = await load(name, ctx);
       if (action === 'view') {
         await requireVisible(loaded, id, ctx);
         return loaded.definition;

@@ -42,6 +42,7 @@ export function contextOf(
     ip: request.client.address,
     clientKey: request.client.key,
     requestId: String(request.id),
+    schemaVersion: auth?.schemaVersion,
   };
 }
 
