@@ -8,9 +8,10 @@ import type { DialectName } from '../dialect.js';
  * the statement that looks up the caller's credential): a different number drops what it kept.
  *
  * Triggers rather than service code, so nothing changes a definition without moving the
- * counter: the admin API on any instance, a later migration, a restore, a hand edit in psql or
- * sqlite3. Should the row be deleted by hand, the counter reads as NULL, and an instance that
- * reads NULL keeps nothing in memory (every request reads its definition afresh).
+ * counter: the admin API on any instance, a later migration, a hand edit in psql or sqlite3.
+ * (A restore runs with every instance stopped, so no instance's memory outlives it.) Should
+ * the row be deleted by hand, the counter reads as NULL, and an instance that reads NULL keeps
+ * nothing in memory (every request reads its definition afresh).
  */
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await db.schema
