@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DatabaseTables, UsersTable } from '../../db/index.js';
+import { type DatabaseTables, runCompiled, type UsersTable } from '../../db/index.js';
 
 /** What an administrator may change of a user, or its deletion. */
 export type AdminUserChange = { role?: UsersTable['role']; disabled?: boolean } | 'delete';
@@ -13,9 +13,11 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** SQL for users, and nothing else. Emails are stored normalised (trimmed, lower case). */
 export function createUsersRepo(db: Kysely<DatabaseTables>) {
+  // Every API-key request reads the key's owner: compiled once, bound per call.
+  const byId = db.selectFrom('users').selectAll().where('id', '=', '').compile();
   return {
     findByEmail: (email: string) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
-    findById: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    findById: async (id: string) => (await runCompiled(db, byId, [id]))[0],
     insert: (user: UsersTable) => db.insertInto('users').values(user).execute(),
     updatePasswordHash: (id: string, hash: string, nowMs: number) =>
       db.updateTable('users').set({ password_hash: hash, updated_ms: nowMs }).where('id', '=', id).execute(),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseTables } from '../../db/index.js';
+import { type DatabaseTables, runCompiled } from '../../db/index.js';
 import type { CollectionDefinition } from './collection-definition.js';
 
 /**
@@ -27,8 +27,7 @@ export function createCollectionsRepo(db: Kysely<DatabaseTables>) {
   return {
     /** The current definition (frozen: shared between requests), or null. */
     async find(name: string, trx: Kysely<DatabaseTables> = db): Promise<CollectionDefinition | null> {
-      const { rows } = await trx.executeQuery<{ definition: string }>({ ...findByName, parameters: [name] });
-      const row = rows[0];
+      const [row] = await runCompiled(trx, findByName, [name]);
       return row ? parse(row.definition) : null;
     },
     async list(): Promise<CollectionDefinition[]> {
