@@ -43,10 +43,8 @@ export function createCollectionsService(deps: {
   now?: () => number;
 }) {
   const repo = createCollectionsRepo(deps.db);
-  const definitions = createDefinitionCache({
-    read: (name) => repo.find(name),
-    readVersion: createSchemaVersionReader(deps.db),
-  });
+  const readSchemaVersion = createSchemaVersionReader(deps.db);
+  const definitions = createDefinitionCache((name) => repo.find(name));
   const now = deps.now ?? Date.now;
 
   const requireValid = async (definition: CollectionDefinition) => {
@@ -71,11 +69,13 @@ export function createCollectionsService(deps: {
     list: () => repo.list(),
     get,
     /**
-     * The definition records requests work under, as of `schemaVersion` (read with the caller's
-     * credential; undefined: read here) or newer, from this instance's memory while that
-     * version holds. Administration reads afresh (`get`, `list`).
+     * The definition records requests work under, as of `schemaVersion` (read by the request:
+     * with its credential, or with `readSchemaVersion`) or newer, from this instance's memory
+     * while that version holds. Administration reads afresh (`get`, `list`).
      */
-    find: (name: string, schemaVersion?: SchemaVersion) => definitions.find(name, schemaVersion),
+    find: (name: string, schemaVersion: SchemaVersion) => definitions.find(name, schemaVersion),
+    /** The schema version read alone, for a request whose credential lookup did not bring it (a guest). */
+    readSchemaVersion,
 
     async create(input: CollectionInput): Promise<CollectionDefinition> {
       const definition: CollectionDefinition = {

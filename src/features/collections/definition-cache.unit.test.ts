@@ -1,30 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaVersion } from '../../db/index.js';
 import type { CollectionDefinition } from './collection-definition.js';
 import { createDefinitionCache } from './definition-cache.js';
 
 const definition = (list: string | null): CollectionDefinition =>
   ({ name: 'notes', fields: [], rules: { list, view: null, create: null, update: null, delete: null } }) as never;
 
-/** A stored definition and counter that the test changes, counting the reads the cache makes. */
-function storage(stored: CollectionDefinition | null, version: SchemaVersion) {
-  const state = { stored, version, reads: 0, versionReads: 0 };
-  const cache = createDefinitionCache({
-    read: async () => {
-      state.reads += 1;
-      return state.stored;
-    },
-    readVersion: async () => {
-      state.versionReads += 1;
-      return state.version;
-    },
+/** A stored definition that the test changes, counting the reads the cache makes. */
+function storage(stored: CollectionDefinition | null) {
+  const state = { stored, reads: 0 };
+  const cache = createDefinitionCache(async () => {
+    state.reads += 1;
+    return state.stored;
   });
   return { state, cache };
 }
 
 describe('the definition cache', () => {
   it('answers from memory while the version is the same, and reads afresh when it moves', async () => {
-    const { state, cache } = storage(definition(''), 1);
+    const { state, cache } = storage(definition(''));
     expect(await cache.find('notes', 1)).toBe(state.stored);
     expect(await cache.find('notes', 1)).toBe(state.stored);
     expect(state.reads).toBe(1);
@@ -33,15 +26,8 @@ describe('the definition cache', () => {
     expect(state.reads).toBe(2);
   });
 
-  it('reads the version itself for a request that brought none (a guest)', async () => {
-    const { state, cache } = storage(definition(''), 7);
-    await cache.find('notes');
-    await cache.find('notes');
-    expect(state).toMatchObject({ reads: 1, versionReads: 2 });
-  });
-
   it('keeps nothing when the version row is missing, nor names that do not exist', async () => {
-    const { state, cache } = storage(definition(''), null);
+    const { state, cache } = storage(definition(''));
     await cache.find('notes', null);
     await cache.find('notes', null);
     expect(state.reads).toBe(2);
@@ -56,12 +42,9 @@ describe('the definition cache', () => {
     const newer = definition('owner = @request.auth.id');
     let finishSlowRead: (value: CollectionDefinition) => void = () => undefined;
     let reads = 0;
-    const cache = createDefinitionCache({
-      read: () => {
-        reads += 1;
-        return reads === 1 ? new Promise((resolve) => (finishSlowRead = resolve)) : Promise.resolve(newer);
-      },
-      readVersion: async () => 2,
+    const cache = createDefinitionCache(() => {
+      reads += 1;
+      return reads === 1 ? new Promise((resolve) => (finishSlowRead = resolve)) : Promise.resolve(newer);
     });
     const slow = cache.find('notes', 1);
     expect(await cache.find('notes', 2)).toBe(newer);

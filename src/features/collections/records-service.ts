@@ -88,7 +88,10 @@ export function createRecordsService(deps: {
   const now = deps.now ?? Date.now;
   const ruleQueryTimeoutMs = deps.ruleQueryTimeoutMs ?? 5000;
 
-  const load = async (name: string, { schemaVersion }: RecordsContext) => {
+  const load = async (name: string, ctx: RecordsContext) => {
+    // One version for the collection and those it relates to (a guest's is read here, once).
+    const schemaVersion =
+      ctx.schemaVersion === undefined ? await deps.collections.readSchemaVersion() : ctx.schemaVersion;
     const definition = await deps.collections.find(name, schemaVersion);
     if (!definition) throw appError('REC_NOT_FOUND', { detail: 'No such collection.' });
     const related = new Map<string, CollectionDefinition>();
