@@ -35,6 +35,8 @@ export interface ListQuery {
   sort?: string | undefined;
   page: number;
   perPage: number;
+  /** `skipTotal=1`: the count statement is not run and the totals are -1. */
+  isTotalSkipped?: boolean | undefined;
 }
 
 export interface RecordsContext {
@@ -229,7 +231,9 @@ export function createRecordsService(deps: {
       const { totalItems, items } = await bounded(async (bdb) => {
         let scoped = bdb.selectFrom(table).where(condition);
         if (filter) scoped = scoped.where(filter);
-        const countRow = await scoped.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
+        const countRow = query.isTotalSkipped
+          ? undefined
+          : await scoped.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
         let rows = scoped.selectAll();
         for (const [expression, direction] of sort) rows = rows.orderBy(expression, direction);
         const found = await rows
@@ -237,13 +241,13 @@ export function createRecordsService(deps: {
           .limit(perPage)
           .offset((page - 1) * perPage)
           .execute();
-        return { totalItems: Number(countRow?.n ?? 0), items: found };
+        return { totalItems: query.isTotalSkipped ? -1 : Number(countRow?.n ?? 0), items: found };
       });
       return {
         page,
         perPage,
         totalItems,
-        totalPages: Math.ceil(totalItems / perPage),
+        totalPages: totalItems < 0 ? -1 : Math.ceil(totalItems / perPage),
         items: await Promise.all(items.map((row) => encode(loaded.definition, row, ctx))),
       };
     },
