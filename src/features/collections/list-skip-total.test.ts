@@ -9,7 +9,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
-import { statementsDuring } from '../../../test/helpers/statement-spy.js';
+import { type SeenStatement, statementsDuring } from '../../../test/helpers/statement-spy.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 
 /**
@@ -43,7 +43,8 @@ describe('skipTotal on records lists', () => {
   afterAll(() => app.close());
 
   /** The statements of one list request that read the collection's table. */
-  const tableStatements = (statements: string[]) => statements.filter((text) => text.includes(`c_${notes}`));
+  const tableStatements = (statements: SeenStatement[]) =>
+    statements.map((statement) => statement.sql).filter((text) => text.includes(`c_${notes}`));
 
   it('skipTotal=1 answers the page without running the count statement: totals are -1', async () => {
     let response: Awaited<ReturnType<ReturnType<typeof recordsApi>['list']>> | undefined;

@@ -181,4 +181,36 @@ describe('kept list statements agree with statements compiled afresh', () => {
     expect(idOf('s0 = "a"')).toBe(a);
     expect(idOf('s0 = "b"')).not.toBe(b);
   });
+  it('a changed related collection is a new shape: the statement follows the related definition in force', () => {
+    const lists = createListStatements({ db: test.db, dialect: test.dialect });
+    const posts: CollectionDefinition = {
+      name: 'posts',
+      fields: [{ name: 'author', type: 'relation', collection: 'authors' }],
+      rules: { list: '', view: '', create: null, update: null, delete: null },
+    };
+    // The same posts definition throughout; only its related collection changes (text to json:
+    // the same family, so nothing is refused, but a json value's zero is the text `null`).
+    const authorsWith = (type: 'text' | 'json'): CollectionDefinition => ({
+      name: 'authors',
+      fields: [{ name: 'bio', type }],
+      rules: { list: '', view: '', create: null, update: null, delete: null },
+    });
+    const requestWith = (authors: CollectionDefinition): ListRequest => ({
+      definition: posts,
+      relatedDefinition: (name) => (name === 'authors' ? authors : name === 'posts' ? posts : undefined),
+      caller: GUEST,
+      isAdmin: false,
+      filter: 'author.bio = null',
+      sort: '',
+      perPage: 10,
+      page: 1,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    const before = lists.statementsFor(requestWith(authorsWith('text')));
+    const changed = requestWith(authorsWith('json'));
+    const after = lists.statementsFor(changed);
+    const fresh = lists.compile(changed);
+    expect([after.list.sql, after.list.parameters]).toEqual([fresh.list.sql, fresh.list.parameters]);
+    expect(after.list.sql).not.toBe(before.list.sql);
+  });
 });
