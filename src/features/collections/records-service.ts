@@ -4,12 +4,13 @@ import { type DatabaseTables, type DialectName, isUniqueViolation, type SchemaVe
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditEventType, AuditSink } from '../audit/index.js';
-import { compileRule, compileSort } from '../rules/index.js';
+import { compileRule } from '../rules/index.js';
 import { createBoundedRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
 import type { CollectionsService } from './collections-service.js';
 import type { FieldCrypto } from './field-crypto.js';
 import { zeroValue } from './field-values.js';
+import { createListStatements } from './list-statements.js';
 import {
   type DecodedBody,
   decodeBody,
@@ -35,6 +36,8 @@ export interface ListQuery {
   sort?: string | undefined;
   page: number;
   perPage: number;
+  /** `skipTotal=1`: the count statement is not run and the totals are -1. */
+  isTotalSkipped?: boolean | undefined;
 }
 
 export interface RecordsContext {
@@ -133,6 +136,9 @@ export function createRecordsService(deps: {
     if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
   };
 
+  /** List and count statements kept compiled per shape, bound to each request's values. */
+  const listStatements = createListStatements({ db, dialect: deps.dialect });
+
   /** Every statement carrying a rule or a filter runs through this (statement timeout on PostgreSQL). */
   const bounded = createBoundedRunner({ db, dialect: deps.dialect, timeoutMs: ruleQueryTimeoutMs });
 
@@ -221,35 +227,32 @@ export function createRecordsService(deps: {
   return {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
       const loaded = await load(name, ctx);
-      const condition = ruleCondition('list', ctx, loaded);
-      if (!condition) {
+      if (isLocked('list', loaded.definition, ctx)) {
         await auditDeniedRead(ctx, { collection: name, action: 'list' });
         throw appError('REC_FORBIDDEN', { detail: 'Only administrators may list this collection.' });
       }
-      const table = tableName(name);
-      const filterResolver = createRecordResolver({ ...loaded, mode: 'filter', caller: ctx.caller });
-      const filter = query.filter?.trim() ? compileRule(query.filter, filterResolver, deps.dialect) : null;
       const perPage = Math.min(Math.max(query.perPage, 1), MAX_PER_PAGE);
       const page = Math.max(query.page, 1);
-      const sort = compileSort(query.sort ?? '-created', filterResolver, deps.dialect);
-      const { totalItems, items } = await bounded(async (bdb) => {
-        let scoped = bdb.selectFrom(table).where(condition);
-        if (filter) scoped = scoped.where(filter);
-        const countRow = await scoped.select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
-        let rows = scoped.selectAll();
-        for (const [expression, direction] of sort) rows = rows.orderBy(expression, direction);
-        const found = await rows
-          .orderBy(sql.ref(`${table}.id`))
-          .limit(perPage)
-          .offset((page - 1) * perPage)
-          .execute();
-        return { totalItems: Number(countRow?.n ?? 0), items: found };
+      const statements = listStatements.statementsFor({
+        ...loaded,
+        caller: ctx.caller,
+        isAdmin: ctx.isAdmin,
+        filter: query.filter,
+        sort: query.sort ?? '-created',
+        perPage,
+        page,
+        now: new Date(now()),
+      });
+      const { totalItems, items } = await bounded(async (handle) => {
+        const counted = query.isTotalSkipped ? undefined : await handle.executeQuery(statements.count);
+        const found = await handle.executeQuery(statements.list);
+        return { totalItems: counted ? Number(counted.rows[0]?.n ?? 0) : -1, items: found.rows };
       });
       return {
         page,
         perPage,
         totalItems,
-        totalPages: Math.ceil(totalItems / perPage),
+        totalPages: totalItems < 0 ? -1 : Math.ceil(totalItems / perPage),
         items: await Promise.all(items.map((row) => encode(loaded.definition, row, ctx))),
       };
     },

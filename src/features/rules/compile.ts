@@ -1,6 +1,6 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/index.js';
-import type { CompareNode, CompareOperator, RuleNode } from './ast.js';
+import type { CompareNode, CompareOperator, Operand, RuleNode } from './ast.js';
 import { type CheckedCompare, checkCompare, type FieldSide, type ValueSide } from './check-compare.js';
 import { fieldSql } from './field-sql.js';
 import { parseRuleCached } from './parse-cache.js';
@@ -31,8 +31,14 @@ export function compileRule(
 ): Expression<SqlBool> {
   const node = typeof rule === 'string' ? parseRuleCached(rule) : rule;
   if (node === null) return TRUE_SQL;
-  collectCompares(node);
-  const compiled = compileNode(node, { resolver, dialect, now: options.now ?? new Date() });
+  const compares = collectCompares(node);
+  const compiled = compileNode(node, {
+    resolver,
+    dialect,
+    now: options.now ?? new Date(),
+    places: options.requestParameter ? new Map(compares.map((compare, index) => [compare, index])) : undefined,
+    requestParameter: options.requestParameter,
+  });
   if (compiled === true) return TRUE_SQL;
   if (compiled === false) return FALSE_SQL;
   return compiled;
@@ -48,6 +54,9 @@ interface CompileContext {
   resolver: FieldResolver;
   dialect: DialectName;
   now: Date;
+  /** Each comparison's index in rule order (collectCompares), when request values become placeholders. */
+  places: ReadonlyMap<CompareNode, number> | undefined;
+  requestParameter: RuleOptions['requestParameter'];
 }
 
 /** Fixed SQL spelling of each comparison operator: the only operator text that reaches SQL. */
@@ -88,8 +97,9 @@ function compileCompare(node: CompareNode, context: CompileContext): Compiled {
   const { op, family, left, right } = checked;
   if (left.kind === 'value' && right.kind === 'value') return compareValues(family, op, left.value, right.value);
   const isOrdering = op !== '=' && op !== '!=' && op !== '~' && op !== '!~';
-  const leftSql = sideSql(left, family, context.dialect, isOrdering);
-  const rightSql = sideSql(right, family, context.dialect, isOrdering);
+  const index = context.places?.get(node);
+  const leftSql = sideSql(left, parameterOf(node.left, left, index, 'left', context), family, context, isOrdering);
+  const rightSql = sideSql(right, parameterOf(node.right, right, index, 'right', context), family, context, isOrdering);
   if (op === '~' || op === '!~') {
     // checkCompare guarantees a value (a parameter) on the right of ~. A plain substring search:
     // the operand is never a pattern, and the search cannot backtrack the way LIKE '%…%' does.
@@ -99,19 +109,40 @@ function compileCompare(node: CompareNode, context: CompileContext): Compiled {
   return sql<SqlBool>`${leftSql} ${sql.raw(SQL_OPERATORS[op])} ${rightSql}`;
 }
 
+/** Where a request value sits: two places per comparison, left then right (see readRequestValues). */
+export function requestPlace(compareIndex: number, side: 'left' | 'right'): number {
+  return 2 * compareIndex + (side === 'left' ? 0 : 1);
+}
+
+/** What a value side binds: the value, or for a request value under `requestParameter` its placeholder. */
+function parameterOf(
+  operand: Operand,
+  side: FieldSide<Resolved> | ValueSide,
+  compareIndex: number | undefined,
+  which: 'left' | 'right',
+  context: CompileContext,
+): unknown {
+  if (side.kind !== 'value') return undefined;
+  const isFromRequest = operand.kind === 'request' || operand.kind === 'now';
+  return isFromRequest && compareIndex !== undefined && context.requestParameter
+    ? context.requestParameter(requestPlace(compareIndex, which))
+    : side.value;
+}
+
 function sideSql(
   side: FieldSide<Resolved> | ValueSide,
+  parameter: unknown,
   family: Family,
-  dialect: DialectName,
+  context: CompileContext,
   isOrdering: boolean,
 ): RawBuilder<unknown> {
   if (side.kind === 'value') {
     // PostgreSQL infers an untyped parameter's type from the other side; when that side is
     // itself a bound value (a resolver may bind a pending record's fields), `$1 < $2` would
     // compare numbers as text ('9' > '10'). A typed parameter keeps numbers numeric.
-    return family === 'number' && dialect === 'postgres'
-      ? sql`cast(${side.value} as double precision)`
-      : sql.val(side.value);
+    return family === 'number' && context.dialect === 'postgres'
+      ? sql`cast(${parameter} as double precision)`
+      : sql.val(parameter);
   }
-  return fieldSql(side.resolved.sql, side.path, side.type, dialect, isOrdering);
+  return fieldSql(side.resolved.sql, side.path, side.type, context.dialect, isOrdering);
 }

@@ -32,4 +32,5 @@ export {
   MAX_TERMS,
 } from './limits.js';
 export { parseRule } from './parser.js';
+export { type RequestValues, readRequestValues } from './request-values.js';
 export type { FieldResolver, Literal, RuleOptions, ValueType } from './resolver.js';

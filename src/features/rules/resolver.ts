@@ -46,4 +46,12 @@ export interface FieldResolver {
 export interface RuleOptions {
   /** The instant `@now` stands for; defaults to the current time. Tests pin it. */
   now?: Date;
+  /**
+   * For SQL kept and run again for other requests: each value taken from the request
+   * (`@request.*`, `@now`) is bound as what this returns for its place instead of the value
+   * itself, and readRequestValues gives any later request's value for each place. Decided
+   * comparisons still use this request's values, so the SQL fits every request whose
+   * `decisions` are the same.
+   */
+  requestParameter?: (place: number) => unknown;
 }

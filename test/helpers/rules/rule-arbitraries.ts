@@ -101,7 +101,20 @@ function literalOf(family: Family): fc.Arbitrary<Operand> {
     .map((v) => ({ kind: 'literal', value: v }));
 }
 
-function operandOf(family: Family, schema: Schema, isFieldAllowed: boolean): fc.Arbitrary<Operand> {
+/** What trees may name besides the schema's fields. */
+interface TreeOptions {
+  withErrors?: boolean;
+  maxDepth?: number;
+  /** Also `@request.auth.role`, `.email` (text) and `.verified` (bool), not only `.id`. */
+  withCallerFields?: boolean;
+}
+
+function operandOf(
+  family: Family,
+  schema: Schema,
+  isFieldAllowed: boolean,
+  options: TreeOptions = {},
+): fc.Arbitrary<Operand> {
   const fields = Object.entries(schema).filter(
     ([, type]) => (type === 'bool' ? 'bool' : type === 'number' ? 'number' : 'text') === family,
   );
@@ -109,6 +122,8 @@ function operandOf(family: Family, schema: Schema, isFieldAllowed: boolean): fc.
   const requestPaths = fields.map(([name]) => ['body', name]);
   if (family === 'text') requestPaths.push(['auth', 'id']);
   if (family === 'bool') requestPaths.push(...Object.keys(schema).map((name) => ['body', name, ':isset']));
+  if (options.withCallerFields && family === 'text') requestPaths.push(['auth', 'role'], ['auth', 'email']);
+  if (options.withCallerFields && family === 'bool') requestPaths.push(['auth', 'verified']);
   const choices: Array<{ weight: number; arbitrary: fc.Arbitrary<Operand> }> = [
     { weight: 4, arbitrary: literalOf(family) },
   ];
@@ -139,7 +154,8 @@ const OPERATORS: Readonly<Record<Family, CompareOperator[]>> = {
  * another family, an operator the family refuses, or a column outside the schema, so both
  * sides of the property must also refuse the same rules.
  */
-function compareArbitrary(schema: Schema, withErrors: boolean): fc.Arbitrary<RuleNode> {
+function compareArbitrary(schema: Schema, options: TreeOptions): fc.Arbitrary<RuleNode> {
+  const withErrors = options.withErrors ?? false;
   const wellTyped = fc
     .constantFrom<Family>('text', 'number', 'bool')
     .chain((family) =>
@@ -147,7 +163,10 @@ function compareArbitrary(schema: Schema, withErrors: boolean): fc.Arbitrary<Rul
         .constantFrom(...OPERATORS[family])
         .chain((op) =>
           fc
-            .tuple(operandOf(family, schema, true), operandOf(family, schema, op !== '~' && op !== '!~'))
+            .tuple(
+              operandOf(family, schema, true, options),
+              operandOf(family, schema, op !== '~' && op !== '!~', options),
+            )
             .map(([left, right]): RuleNode => ({ kind: 'compare', op, left, right })),
         ),
     );
@@ -161,9 +180,9 @@ function compareArbitrary(schema: Schema, withErrors: boolean): fc.Arbitrary<Rul
     .chain(([op, leftFamily, rightFamily]) =>
       fc
         .tuple(
-          operandOf(leftFamily, schema, true),
+          operandOf(leftFamily, schema, true, options),
           fc.oneof(
-            operandOf(rightFamily, schema, true),
+            operandOf(rightFamily, schema, true, options),
             fc.constant<Operand>({ kind: 'field', path: ['missing'] }),
             fc.constant<Operand>({ kind: 'request', path: ['body', 'missing'] }),
           ),
@@ -175,11 +194,8 @@ function compareArbitrary(schema: Schema, withErrors: boolean): fc.Arbitrary<Rul
 }
 
 /** Rule trees of up to `maxDepth` levels of && / || over comparisons of `schema`. */
-export function ruleTreeArbitrary(
-  schema: Schema = WIDE_COLUMNS,
-  options: { withErrors?: boolean; maxDepth?: number } = {},
-): fc.Arbitrary<RuleNode> {
-  const leaf = compareArbitrary(schema, options.withErrors ?? false);
+export function ruleTreeArbitrary(schema: Schema = WIDE_COLUMNS, options: TreeOptions = {}): fc.Arbitrary<RuleNode> {
+  const leaf = compareArbitrary(schema, options);
   const { tree } = fc.letrec<{ tree: RuleNode }>((tie) => ({
     tree: fc.oneof(
       { maxDepth: options.maxDepth ?? 3, depthIdentifier: 'rule' },

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pageOf } from '../../../http/page-schema.js';
 import { type AuthContext, requireUser } from '../../auth/index.js';
@@ -22,6 +22,14 @@ const ListQuery = Type.Object(
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
     perPage: Type.Optional(
       Type.Integer({ minimum: 1, default: DEFAULT_PER_PAGE, description: `capped at ${MAX_PER_PAGE}` }),
+    ),
+    skipTotal: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1,
+        default: 0,
+        description: '1 answers without counting: `totalItems` and `totalPages` are then -1',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -64,10 +72,16 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       },
     },
     async (request) => {
-      const query = request.query as { filter?: string; sort?: string; page?: number; perPage?: number };
+      const query = request.query as Static<typeof ListQuery>;
       return records.list(
         (request.params as { c: string }).c,
-        { filter: query.filter, sort: query.sort, page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE },
+        {
+          filter: query.filter,
+          sort: query.sort,
+          page: query.page ?? 1,
+          perPage: query.perPage ?? DEFAULT_PER_PAGE,
+          isTotalSkipped: query.skipTotal === 1,
+        },
         contextOf(request, 'records:read'),
       );
     },
