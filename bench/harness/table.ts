@@ -1,0 +1,77 @@
+import type { SideSummary } from './rounds.js';
+
+/** A target from the issue and whether this run met it (printed, never asserted). */
+export interface Target {
+  text: string;
+  met: boolean;
+}
+
+export function atLeast(value: number, minimum: number, label = ''): Target {
+  return { text: `${label}≥ ${minimum.toFixed(2)}`, met: value >= minimum };
+}
+
+export function below(value: number, limit: number, label: string): Target {
+  return { text: `${label} < ${limit}`, met: value < limit };
+}
+
+export interface TableRow {
+  name: string;
+  requestsPerSecond: number;
+  p99Ms?: number;
+  non2xx?: number;
+  cpuMicrosPerRequest?: number;
+  loopDelayP99Ms?: number;
+  ratio?: number;
+  /** What the ratio is against. */
+  against?: string;
+  targets?: Target[];
+}
+
+/** A measured side as a row; add `ratio`, `against` and `targets` for a compared one. */
+export function rowOf(summary: SideSummary, extra: Partial<TableRow> = {}): TableRow {
+  return {
+    name: summary.name,
+    requestsPerSecond: summary.requestsPerSecond,
+    p99Ms: summary.p99Ms,
+    non2xx: summary.non2xx + summary.errors,
+    cpuMicrosPerRequest: summary.cpuMicrosPerRequest,
+    loopDelayP99Ms: summary.loopDelayP99Ms,
+    ...extra,
+  };
+}
+
+const COLUMNS: Array<{ title: string; align: 'left' | 'right'; cell: (row: TableRow) => string }> = [
+  { title: 'side', align: 'left', cell: (row) => row.name },
+  { title: 'req/s', align: 'right', cell: (row) => row.requestsPerSecond.toFixed(row.requestsPerSecond < 100 ? 1 : 0) },
+  { title: 'p99 ms', align: 'right', cell: (row) => row.p99Ms?.toFixed(1) ?? '' },
+  { title: 'non-2xx', align: 'right', cell: (row) => (row.non2xx === undefined ? '' : String(row.non2xx)) },
+  { title: 'cpu µs/req', align: 'right', cell: (row) => row.cpuMicrosPerRequest?.toFixed(0) ?? '' },
+  { title: 'loop p99 ms', align: 'right', cell: (row) => row.loopDelayP99Ms?.toFixed(1) ?? '' },
+  { title: 'ratio', align: 'right', cell: (row) => row.ratio?.toFixed(2) ?? '' },
+  { title: 'against', align: 'left', cell: (row) => row.against ?? '' },
+  {
+    title: 'target',
+    align: 'left',
+    cell: (row) => (row.targets ?? []).map((t) => `${t.text} ${t.met ? 'met' : 'NOT MET'}`).join('; '),
+  },
+];
+
+/** The one table every throughput benchmark prints: a title, notes, then aligned columns. */
+export function formatTable(title: string, notes: readonly string[], rows: readonly TableRow[]): string {
+  const cells = rows.map((row) => COLUMNS.map((column) => column.cell(row)));
+  const widths = COLUMNS.map((column, i) =>
+    Math.max(column.title.length, ...cells.map((line) => line[i]?.length ?? 0)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => (COLUMNS[i]?.align === 'left' ? value.padEnd(widths[i] ?? 0) : value.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [title, ...notes.map((note) => `  ${note}`), line(COLUMNS.map((c) => c.title)), ...cells.map(line), ''].join(
+    '\n',
+  );
+}
+
+export function printTable(title: string, notes: readonly string[], rows: readonly TableRow[]): void {
+  process.stdout.write(`${formatTable(title, notes, rows)}\n`);
+}
