@@ -26,6 +26,9 @@ process.on('message', async (message: LoadRequest) => {
         p99Ms: result.latency.p99,
         non2xx: result.non2xx,
         errors: result.errors,
+        statuses: Object.fromEntries(
+          Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0]),
+        ),
       },
     };
   } catch (error) {

@@ -21,6 +21,8 @@ export interface LoadResult {
   non2xx: number;
   /** Connection errors and timeouts. */
   errors: number;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
 }
 
 export interface LoadRequest extends LoadOptions {

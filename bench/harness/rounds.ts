@@ -28,6 +28,7 @@ export interface SideSummary {
   /** Totals over the rounds: any is a finding, not noise. */
   non2xx: number;
   errors: number;
+  statuses: Record<string, number>;
 }
 
 /**
@@ -92,6 +93,10 @@ export function summarise(name: string, samples: Sample[]): SideSummary {
     loopDelayP99Ms: median(samples.map((s) => s.loopDelayP99Ms)),
     non2xx: samples.reduce((sum, s) => sum + s.non2xx, 0),
     errors: samples.reduce((sum, s) => sum + s.errors, 0),
+    statuses: samples.reduce<Record<string, number>>((total, s) => {
+      for (const [status, count] of Object.entries(s.statuses)) total[status] = (total[status] ?? 0) + count;
+      return total;
+    }, {}),
   };
 }
 

@@ -25,6 +25,9 @@ export interface TableRow {
   /** What the ratio is against. */
   against?: string;
   targets?: Target[];
+  /** Answers by status code over the rounds; any other than 2xx is listed under the table. */
+  statuses?: Record<string, number>;
+  errors?: number;
 }
 
 /** A measured side as a row; add `ratio`, `against` and `targets` for a compared one. */
@@ -33,7 +36,9 @@ export function rowOf(summary: SideSummary, extra: Partial<TableRow> = {}): Tabl
     name: summary.name,
     requestsPerSecond: summary.requestsPerSecond,
     p99Ms: summary.p99Ms,
-    non2xx: summary.non2xx + summary.errors,
+    non2xx: summary.non2xx,
+    statuses: summary.statuses,
+    errors: summary.errors,
     cpuMicrosPerRequest: summary.cpuMicrosPerRequest,
     loopDelayP99Ms: summary.loopDelayP99Ms,
     ...extra,
@@ -56,6 +61,16 @@ const COLUMNS: Array<{ title: string; align: 'left' | 'right'; cell: (row: Table
   },
 ];
 
+/** A row's answers that are not 2xx, and its connection errors: they make its req/s meaningless. */
+function failures(row: TableRow): string[] {
+  const bad = Object.entries(row.statuses ?? {}).filter(([status]) => !status.startsWith('2'));
+  const parts = [
+    ...bad.map(([status, count]) => `${count}× ${status}`),
+    ...(row.errors ? [`${row.errors} connection errors`] : []),
+  ];
+  return parts.length > 0 ? [`  ${row.name}: ${parts.join(', ')} (fix before reading its req/s)`] : [];
+}
+
 /** The one table every throughput benchmark prints: a title, notes, then aligned columns. */
 export function formatTable(title: string, notes: readonly string[], rows: readonly TableRow[]): string {
   const cells = rows.map((row) => COLUMNS.map((column) => column.cell(row)));
@@ -67,9 +82,14 @@ export function formatTable(title: string, notes: readonly string[], rows: reado
       .map((value, i) => (COLUMNS[i]?.align === 'left' ? value.padEnd(widths[i] ?? 0) : value.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [title, ...notes.map((note) => `  ${note}`), line(COLUMNS.map((c) => c.title)), ...cells.map(line), ''].join(
-    '\n',
-  );
+  return [
+    title,
+    ...notes.map((note) => `  ${note}`),
+    line(COLUMNS.map((c) => c.title)),
+    ...cells.map(line),
+    ...rows.flatMap(failures),
+    '',
+  ].join('\n');
 }
 
 export function printTable(title: string, notes: readonly string[], rows: readonly TableRow[]): void {
