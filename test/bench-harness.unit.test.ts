@@ -54,10 +54,10 @@ describe('the profile summary', () => {
   });
   const src = new URL('../src/', import.meta.url).href;
   // root → node:_http_server → Kysely driver → native `all`; root → auth → native `digest`;
-  // root → node:net → native `writev`; root → (idle); root → (garbage collector).
+  // root → node:net → native `writev`; root → (idle); root → (garbage collector); root → Fastify → native `get`.
   const profile: CpuProfile = {
     nodes: [
-      frame(1, '(root)', '', [2, 5, 7, 9, 10]),
+      frame(1, '(root)', '', [2, 5, 7, 9, 10, 11]),
       frame(2, 'emit', 'node:_http_server', [3]),
       frame(3, 'executeQuery', 'file:///x/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', [4]),
       frame(4, 'all', ''),
@@ -67,12 +67,14 @@ describe('the profile summary', () => {
       frame(8, 'writev', ''),
       frame(9, '(idle)', ''),
       frame(10, '(garbage collector)', ''),
+      frame(11, 'onHeaders', 'file:///x/node_modules/fastify/lib/route.js', [12]),
+      frame(12, 'get', ''),
     ],
     startTime: 0,
     endTime: 1000,
     // Each sample lasts until the next one: the delta that follows it.
-    samples: [4, 4, 6, 8, 9, 10, 3, 4],
-    timeDeltas: [0, 100, 200, 50, 30, 400, 20, 10],
+    samples: [4, 4, 6, 8, 9, 10, 3, 12, 4],
+    timeDeltas: [0, 100, 200, 50, 30, 400, 20, 10, 7],
   };
 
   it('charges self time to areas, a native frame to the code that called it, idle apart', () => {
@@ -83,8 +85,9 @@ describe('the profile summary', () => {
     expect(area('Node core')).toBeCloseTo(0.03); // `writev`, called from node:net
     expect(area('GC')).toBeCloseTo(0.02);
     expect(area('Kysely')).toBeCloseTo(0.01);
+    expect(area('Fastify')).toBeCloseTo(0.007); // a native `get` that no SQL code called is not SQL
     expect(summary.idleMs).toBeCloseTo(0.4);
-    expect(summary.busyMs).toBeCloseTo(0.41);
+    expect(summary.busyMs).toBeCloseTo(0.417);
     expect(summary.areas.find((row) => row.area.startsWith('SQL'))?.microsPerRequest).toBeCloseTo(150);
     expect(formatSummary(summary)).toContain('| `digest` | (native) | auth (token lookup) |');
   });

@@ -20,17 +20,20 @@ export interface CpuProfile {
 
 /** Names better-sqlite3's native Statement and Database methods have in a profile (no URL). */
 const SQLITE_NATIVE = new Set(['all', 'get', 'run', 'iterate', 'prepare', 'pluck', 'raw', 'expand', 'bind', 'exec']);
+/** Who calls them: better-sqlite3's own wrappers, Kysely's SQLite driver, or our code (the bare endpoint's too). */
+const SQLITE_CALLER = /\/node_modules\/(better-sqlite3|kysely\/dist\/[^/]+\/dialect\/sqlite)\/|\/(src|bench)\//;
 const OURS = (url: string, folders: string) =>
   !url.includes('/node_modules/') && new RegExp(`/src/(${folders})/`).test(url);
 
-const AREAS: Array<{ area: string; matches: (url: string, name: string) => boolean }> = [
+const AREAS: Array<{ area: string; matches: (url: string, name: string, callerUrl: string) => boolean }> = [
   { area: 'idle', matches: (_url, name) => name === '(idle)' },
   { area: 'GC', matches: (_url, name) => name === '(garbage collector)' },
   { area: 'V8 (compiler, runtime)', matches: (_url, name) => name === '(program)' },
   {
     area: 'SQL driver (better-sqlite3, pg)',
-    matches: (url, name) =>
-      /\/node_modules\/(better-sqlite3|pg[^/]*)\//.test(url) || (url === '' && SQLITE_NATIVE.has(name)),
+    matches: (url, name, callerUrl) =>
+      /\/node_modules\/(better-sqlite3|pg[^/]*)\//.test(url) ||
+      (url === '' && SQLITE_NATIVE.has(name) && SQLITE_CALLER.test(callerUrl)),
   },
   { area: 'Kysely (query building)', matches: (url) => url.includes('/node_modules/kysely/') },
   { area: 'rules (parse, compile)', matches: (url) => OURS(url, 'features/rules') },
@@ -71,10 +74,10 @@ const OTHER = 'other (dependencies, bench)';
  */
 export function areaOf(node: ProfileNode, parentOf: (id: number) => ProfileNode | undefined): string {
   const { url, functionName } = node.callFrame;
-  const rule = AREAS.find((candidate) => candidate.matches(url, functionName));
+  const parent = parentOf(node.id);
+  const rule = AREAS.find((candidate) => candidate.matches(url, functionName, parent?.callFrame.url ?? ''));
   if (rule) return rule.area;
-  const parent = url === '' ? parentOf(node.id) : undefined;
-  return parent ? areaOf(parent, parentOf) : OTHER;
+  return parent && url === '' ? areaOf(parent, parentOf) : OTHER;
 }
 
 export interface AreaRow {
