@@ -15,6 +15,7 @@ const sample = (requestsPerSecond: number, statuses: Record<string, number> = { 
   statuses,
   cpuMicrosPerRequest: 100,
   loopDelayP99Ms: 0,
+  loopHistogramP99Ms: 10,
 });
 
 describe('the benchmark harness', () => {
