@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { startLoadGenerator } from './harness/load-generator.js';
-import { measureRounds, ratioOf } from './harness/rounds.js';
+import { measureRounds } from './harness/rounds.js';
 import { benchSettings } from './harness/settings.js';
-import { atLeast, printTable, rowOf } from './harness/table.js';
+import { comparedRow, howMeasured, printTable, rowOf } from './harness/table.js';
 import { startBenchApp } from './start-bench-app.js';
 
 /**
@@ -28,16 +28,10 @@ try {
     settings,
   );
   if (!baseline || !full) throw new Error('a side was not measured');
-  const ratio = ratioOf(full, baseline);
-  printTable(
-    'GET /api/health: the whole pipeline against bare Fastify',
-    [
-      `${settings.connections} connections, ${settings.warmupSeconds}s warm-up each, ${settings.rounds} rounds of ` +
-        `${settings.seconds}s per side in alternating order; load from a separate process;`,
-      'medians over the rounds; ratio = median of the per-round ratios; cpu = the server process only',
-    ],
-    [rowOf(baseline), rowOf(full, { ratio, against: baseline.name, targets: [atLeast(ratio, 0.6)] })],
-  );
+  printTable('GET /api/health: the whole pipeline against bare Fastify', howMeasured(settings), [
+    rowOf(baseline),
+    comparedRow(full, baseline, 0.6),
+  ]);
 } finally {
   generator.close();
   await bench.stop();

@@ -1,8 +1,8 @@
 import { startLoadGenerator } from './harness/load-generator.js';
 import { PER_PAGE, RECORDS, type RecordsFixture, startRecordsFixture, USERS } from './harness/records-fixture.js';
-import { measureRounds, ratioOf, type Side } from './harness/rounds.js';
+import { measureRounds, type Side } from './harness/rounds.js';
 import { benchSettings } from './harness/settings.js';
-import { atLeast, printTable, rowOf, type TableRow } from './harness/table.js';
+import { comparedRow, howMeasured, printTable, rowOf, type TableRow } from './harness/table.js';
 
 /**
  * Rule-checked record listing (issue 18's targets): GET /api/collections/notes/records?perPage=20
@@ -60,16 +60,8 @@ try {
   }
   const [bare, ours, bareSkipped, oursSkipped] = await measureRounds(generator, sides, settings);
   if (!bare || !ours) throw new Error('a side was not measured');
-  const rows: TableRow[] = [rowOf(bare)];
-  const counted = ratioOf(ours, bare);
-  rows.push(rowOf(ours, { ratio: counted, against: bare.name, targets: [atLeast(counted, 0.65)] }));
-  if (bareSkipped && oursSkipped) {
-    const skipped = ratioOf(oursSkipped, bareSkipped);
-    rows.push(
-      rowOf(bareSkipped),
-      rowOf(oursSkipped, { ratio: skipped, against: bareSkipped.name, targets: [atLeast(skipped, 0.75)] }),
-    );
-  }
+  const rows: TableRow[] = [rowOf(bare), comparedRow(ours, bare, 0.65)];
+  if (bareSkipped && oursSkipped) rows.push(rowOf(bareSkipped), comparedRow(oursSkipped, bareSkipped, 0.75));
   printTable(
     `rule-checked list of ${PER_PAGE} (owner rule, ${RECORDS} records over ${USERS} users, bearer token)`,
     [
@@ -78,9 +70,7 @@ try {
         ? 'skipTotal=1: same page from Bulwark and bare, totalItems -1 from both'
         : `skipTotal=1 NOT MEASURED: this build answers it with ${same.skippedAnswer} (expected 200, totalItems -1)`,
       `plans (both sides): page: ${fixture.plans.page}; count: ${fixture.plans.count}`,
-      `${settings.connections} connections, ${settings.warmupSeconds}s warm-up each, ${settings.rounds} rounds of ` +
-        `${settings.seconds}s per side in alternating order; load from a separate process;`,
-      'medians over the rounds; ratio = median of the per-round ratios; cpu = the server process only',
+      ...howMeasured(settings),
     ],
     rows,
   );

@@ -5,7 +5,7 @@ import { startLoadGenerator } from './harness/load-generator.js';
 import { LOOP_SAMPLING_MS, measureRounds } from './harness/rounds.js';
 import { benchSettings } from './harness/settings.js';
 import { median } from './harness/stats.js';
-import { atLeast, below, printTable, rowOf } from './harness/table.js';
+import { atLeast, below, howMeasured, printTable, rowOf } from './harness/table.js';
 import { startBenchApp } from './start-bench-app.js';
 
 /**
@@ -73,8 +73,7 @@ try {
     'sign-in (argon2id m=19456 KiB t=2 p=1) against the argon2id ceiling',
     [
       `one hash ${hashMs.toFixed(1)} ms (median of 15); ceiling ${cores} cores ÷ hash = ${ceiling.toFixed(1)} sign-ins/s`,
-      `${settings.connections} connections, ${settings.warmupSeconds}s warm-up, ${settings.rounds} rounds of ` +
-        `${settings.seconds}s; load from a separate process; medians over the rounds`,
+      ...howMeasured(settings),
       `loop p99 = how late a ${LOOP_SAMPLING_MS} ms timer fired in the server process (the histogram's value less ` +
         `its ${LOOP_SAMPLING_MS} ms period); idle before the burst: ${idle.toFixed(1)} ms; in the burst with the ` +
         `period included, as the benches before this harness read it: ${signIn.loopHistogramP99Ms.toFixed(1)} ms`,

@@ -105,14 +105,18 @@ export function summarise(name: string, samples: Sample[]): SideSummary {
   };
 }
 
-/**
- * The median over rounds of `side`'s req/s over `baseline`'s in the same round: each pair ran
- * back to back, so a round the shared machine slowed down slows both and cancels out.
- */
-export function ratioOf(side: SideSummary, baseline: SideSummary): number {
-  const pairs = side.samples.map((sample, round) => {
+/** `side`'s req/s over `baseline`'s, round by round. */
+export function roundRatios(side: SideSummary, baseline: SideSummary): number[] {
+  return side.samples.map((sample, round) => {
     const base = baseline.samples[round];
     return base && base.requestsPerSecond > 0 ? sample.requestsPerSecond / base.requestsPerSecond : 0;
   });
-  return median(pairs);
+}
+
+/**
+ * The median of the per-round ratios: each pair ran back to back, so a round the shared machine
+ * slowed down slows both sides and cancels out.
+ */
+export function ratioOf(side: SideSummary, baseline: SideSummary): number {
+  return median(roundRatios(side, baseline));
 }

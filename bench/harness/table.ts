@@ -1,4 +1,5 @@
-import type { SideSummary } from './rounds.js';
+import { ratioOf, roundRatios, type SideSummary } from './rounds.js';
+import type { BenchSettings } from './settings.js';
 
 /** A target from the issue and whether this run met it (printed, never asserted). */
 export interface Target {
@@ -28,6 +29,8 @@ export interface TableRow {
   /** Answers by status code over the rounds; any other than 2xx is listed under the table. */
   statuses?: Record<string, number>;
   errors?: number;
+  /** The ratio in each round, listed under the table to show how far the rounds agree. */
+  roundRatios?: number[];
 }
 
 /** A measured side as a row; add `ratio`, `against` and `targets` for a compared one. */
@@ -43,6 +46,17 @@ export function rowOf(summary: SideSummary, extra: Partial<TableRow> = {}): Tabl
     loopDelayP99Ms: summary.loopDelayP99Ms,
     ...extra,
   };
+}
+
+/** `side` against `baseline` of the same run, with the issue's minimum ratio as its target. */
+export function comparedRow(side: SideSummary, baseline: SideSummary, minimum: number): TableRow {
+  const ratio = ratioOf(side, baseline);
+  return rowOf(side, {
+    ratio,
+    against: baseline.name,
+    targets: [atLeast(ratio, minimum)],
+    roundRatios: roundRatios(side, baseline),
+  });
 }
 
 const COLUMNS: Array<{ title: string; align: 'left' | 'right'; cell: (row: TableRow) => string }> = [
@@ -71,6 +85,15 @@ function failures(row: TableRow): string[] {
   return parts.length > 0 ? [`  ${row.name}: ${parts.join(', ')} (fix before reading its req/s)`] : [];
 }
 
+/** The lines under a title that say how the sides were measured; the same for every bench. */
+export function howMeasured(settings: BenchSettings): string[] {
+  return [
+    `${settings.connections} connections, ${settings.warmupSeconds}s warm-up per side, ${settings.rounds} rounds of ` +
+      `${settings.seconds}s per side in alternating order; load from a separate process;`,
+    'medians over the rounds; ratio = median of the per-round ratios; cpu and loop = the server process only',
+  ];
+}
+
 /** The one table every throughput benchmark prints: a title, notes, then aligned columns. */
 export function formatTable(title: string, notes: readonly string[], rows: readonly TableRow[]): string {
   const cells = rows.map((row) => COLUMNS.map((column) => column.cell(row)));
@@ -87,6 +110,9 @@ export function formatTable(title: string, notes: readonly string[], rows: reado
     ...notes.map((note) => `  ${note}`),
     line(COLUMNS.map((c) => c.title)),
     ...cells.map(line),
+    ...rows.flatMap((row) =>
+      row.roundRatios ? [`  ${row.name}: ratio per round ${row.roundRatios.map((r) => r.toFixed(2)).join(', ')}`] : [],
+    ),
     ...rows.flatMap(failures),
     '',
   ].join('\n');
