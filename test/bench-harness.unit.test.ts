@@ -4,7 +4,7 @@ import { startLoadGenerator } from '../bench/harness/load-generator.js';
 import { type CpuProfile, formatSummary, summariseProfile } from '../bench/harness/profile-summary.js';
 import { measureRounds, ratioOf, roundOrder, type Sample, summarise } from '../bench/harness/rounds.js';
 import { median } from '../bench/harness/stats.js';
-import { formatTable, rowOf } from '../bench/harness/table.js';
+import { comparedRow, formatTable, rowOf } from '../bench/harness/table.js';
 
 const sample = (requestsPerSecond: number, statuses: Record<string, number> = { 200: 10 }): Sample => ({
   requestsPerSecond,
@@ -37,6 +37,9 @@ describe('the benchmark harness', () => {
     expect(bare.requestsPerSecond).toBe(1000);
     expect(ours.requestsPerSecond).toBe(300);
     expect(ratioOf(ours, bare)).toBe(0.5);
+    const table = formatTable('title', [], [rowOf(bare), comparedRow(ours, bare, 0.65)]);
+    expect(table).toMatch(/^ours .* 0\.50 +bare +≥ 0\.65 NOT MET$/m);
+    expect(table).toContain('ours: ratio per round 0.30, 0.50, 0.75');
   });
 
   it('lists answers that are not 2xx under the table', () => {
