@@ -1,6 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { benchSettings } from './harness/settings.js';
+import { median, percentile } from './harness/stats.js';
 import { startBenchApp } from './start-bench-app.js';
 
 /**
@@ -8,12 +10,17 @@ import { startBenchApp } from './start-bench-app.js';
  * small ban limit; 127.0.0.2 gets itself banned by failed sign-ins; then a client on 127.0.0.3
  * makes sequential GET /api/health requests, first with no other load, then while a separate
  * process (this file again, with `--flood`) hammers the server from 127.0.0.2 over keep-alive
- * connections. Prints p50/p99 for both and their ratio, and what the flood got back; asserts
- * nothing. Bounded: the flood stops after FLOOD_SECONDS whatever happens.
+ * connections; BENCH_ROUNDS rounds (default 3), alternating which phase goes first. Prints the
+ * medians over the rounds of p50/p99/max for both and their ratio, and what the flood got back;
+ * asserts nothing. Bounded: each flood stops after FLOOD_SECONDS whatever happens. The flood
+ * is its own child rather than the harness's load generator: autocannon cannot send from a
+ * chosen local address, and the attacker must be 127.0.0.2.
  *
  *   node --import tsx bench/abuse-flood.ts
  */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
+/** Rounds of (no load, flood) or (flood, no load): the same BENCH_ROUNDS as every benchmark. */
+const ROUNDS = benchSettings({ seconds: 1, connections: 1 }).rounds;
 /** A safety cap: the flood normally stops as soon as the client's measurement is done. */
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 12);
 const FLOOD_CONNECTIONS = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 32);
@@ -111,11 +118,6 @@ async function measureClient(baseUrl: string, count: number, until: () => boolea
   return latencies;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 async function send(baseUrl: string, path: string, from: string, json?: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = json === undefined ? undefined : JSON.stringify(json);
@@ -187,6 +189,69 @@ function startFlood(baseUrl: string): Flood {
   };
 }
 
+interface Round {
+  quiet: number[];
+  underFlood: number[];
+  report: FloodReport;
+}
+
+/** One round: the client alone and while a fresh flood process runs, in the order the round says. */
+async function round(baseUrl: string, floodFirst: boolean, track: (child: ChildProcess) => void): Promise<Round> {
+  const underFloodPhase = async () => {
+    const flooding = startFlood(baseUrl);
+    track(flooding.child);
+    await flooding.started;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the flood reach full speed
+    const latencies = await measureClient(baseUrl, REQUESTS, flooding.isRunning);
+    flooding.stop();
+    return { latencies, report: await flooding.report };
+  };
+  if (floodFirst) {
+    const flood = await underFloodPhase();
+    return { quiet: await measureClient(baseUrl, REQUESTS), underFlood: flood.latencies, report: flood.report };
+  }
+  const quiet = await measureClient(baseUrl, REQUESTS);
+  const flood = await underFloodPhase();
+  return { quiet, underFlood: flood.latencies, report: flood.report };
+}
+
+function print(rounds: Round[]): void {
+  // Each figure is the median over the rounds of that round's percentile.
+  const over = (pick: (r: Round) => number[], p: number) => median(rounds.map((r) => percentile(pick(r), p)));
+  const row = (name: string, pick: (r: Round) => number[]) =>
+    [name.padEnd(26), ...[50, 99, 100].map((p) => over(pick, p).toFixed(2).padStart(9))].join('');
+  const ratio = (p: number) => (over((r) => r.underFlood, p) / over((r) => r.quiet, p)).toFixed(2);
+  const short = rounds.filter((r) => r.underFlood.length < REQUESTS).length;
+  const total = (pick: (report: FloodReport) => number) => rounds.reduce((sum, r) => sum + pick(r.report), 0);
+  const requests = total((report) => report.requests);
+  const seconds = total((report) => report.seconds);
+  const refused = total((report) => report.statuses['403'] ?? 0);
+  const others = new Map<string, number>();
+  for (const r of rounds) {
+    for (const [status, count] of Object.entries(r.report.statuses)) {
+      if (status !== '403') others.set(status, (others.get(status) ?? 0) + count);
+    }
+  }
+  process.stdout.write(
+    [
+      `legitimate client ${CLIENT}: ${REQUESTS} sequential GET /api/health (keep-alive) per phase, ${rounds.length} ` +
+        'rounds alternating which phase goes first; latency in ms, medians over the rounds',
+      `${'phase'.padEnd(26)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}`,
+      row('no load', (r) => r.quiet),
+      row(`banned ${ATTACKER} flooding`, (r) => r.underFlood) +
+        (short > 0 ? `   (${short} round(s) cut short by the flood's ${FLOOD_SECONDS} s cap)` : ''),
+      `${'ratio flood / no load'.padEnd(26)}${`${ratio(50)}x`.padStart(9)}${`${ratio(99)}x`.padStart(9)}`,
+      '',
+      `flood from ${ATTACKER} (banned), ${FLOOD_CONNECTIONS} keep-alive connections, GET /api/health and POST /api/auth/token:`,
+      `  ${requests} requests in ${seconds.toFixed(1)} s over the rounds (${(requests / seconds).toFixed(0)} req/s); ` +
+        `403 banned: ${refused} (${((100 * refused) / Math.max(1, requests)).toFixed(1)}%)` +
+        `${others.size > 0 ? `; other statuses: ${[...others].map(([status, count]) => `${status}: ${count}`).join(', ')}` : ''}` +
+        `; connection errors: ${total((report) => report.errors)}`,
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   // Real ban threshold; the other budgets are lifted so the numbers measure the flood, not our
   // rate limit on the legitimate client.
@@ -204,48 +269,15 @@ async function main(): Promise<void> {
     if (banned !== 403) throw new Error(`${ATTACKER} should be banned, got ${banned}`);
 
     await measureClient(baseUrl, 100); // warm-up
-    const quiet = await measureClient(baseUrl, REQUESTS);
-
-    const flooding = startFlood(baseUrl);
-    floodChild = flooding.child;
-    await flooding.started;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the flood reach full speed
-    const underFlood = await measureClient(baseUrl, REQUESTS, flooding.isRunning);
-    flooding.stop();
-    const report = await flooding.report;
-
-    const row = (name: string, values: number[]) =>
-      [
-        name.padEnd(26),
-        percentile(values, 50).toFixed(2).padStart(9),
-        percentile(values, 99).toFixed(2).padStart(9),
-        Math.max(...values)
-          .toFixed(2)
-          .padStart(9),
-      ].join('');
-    const ratio = (p: number) => (percentile(underFlood, p) / percentile(quiet, p)).toFixed(2);
-    const refused = report.statuses['403'] ?? 0;
-    const others = Object.entries(report.statuses)
-      .filter(([status]) => status !== '403')
-      .map(([status, count]) => `${status}: ${count}`);
-    process.stdout.write(
-      [
-        `legitimate client ${CLIENT}: ${REQUESTS} sequential GET /api/health (keep-alive), latency in ms`,
-        `${'phase'.padEnd(26)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}`,
-        row('no load', quiet),
-        row(`banned ${ATTACKER} flooding`, underFlood) +
-          (underFlood.length < REQUESTS
-            ? `   (only ${underFlood.length} before the flood's ${FLOOD_SECONDS} s cap)`
-            : ''),
-        `${'ratio flood / no load'.padEnd(26)}${`${ratio(50)}x`.padStart(9)}${`${ratio(99)}x`.padStart(9)}`,
-        '',
-        `flood from ${ATTACKER} (banned), ${FLOOD_CONNECTIONS} keep-alive connections, GET /api/health and POST /api/auth/token:`,
-        `  ${report.requests} requests in ${report.seconds.toFixed(1)} s (${(report.requests / report.seconds).toFixed(0)} req/s); ` +
-          `403 banned: ${refused} (${((100 * refused) / Math.max(1, report.requests)).toFixed(1)}%)` +
-          `${others.length > 0 ? `; other statuses: ${others.join(', ')}` : ''}; connection errors: ${report.errors}`,
-        '',
-      ].join('\n'),
-    );
+    const rounds: Round[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      rounds.push(
+        await round(baseUrl, i % 2 === 1, (child) => {
+          floodChild = child;
+        }),
+      );
+    }
+    print(rounds);
   } finally {
     if (floodChild && floodChild.exitCode === null) floodChild.kill();
     await bench.stop();

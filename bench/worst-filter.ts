@@ -9,6 +9,7 @@ import {
   MAX_TERMS,
 } from '../src/features/rules/index.js';
 import { enrolTotp, freshTotpCode } from '../test/helpers/mfa-client.js';
+import { median } from './harness/stats.js';
 import { startBenchApp } from './start-bench-app.js';
 
 /**
@@ -174,8 +175,7 @@ try {
       outcome = response.statusCode === 200 ? `200, ${body.totalItems} items` : `${response.statusCode} ${body.code}`;
       if (response.statusCode !== 200) return { outcome };
     }
-    times.sort((a, b) => a - b);
-    return { ms: times[Math.floor(times.length / 2)] as number, min: times[0] as number, outcome };
+    return { ms: median(times), min: Math.min(...times), outcome };
   };
 
   await timeList(CASES[0] as Case);
