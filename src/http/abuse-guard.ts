@@ -56,11 +56,14 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
   app.addHook('onRequest', (request, _reply, done) => {
     const { address, key } = request.client;
     if (isDenied(address)) return done(appError('ABUSE_ADDRESS_REFUSED'));
-    // The matched route, not the raw URL: `/api/%61dmin/…` is routed to admin routes too.
-    const route = request.routeOptions.url ?? request.url;
+    // Fastify builds `routeOptions` anew at each read (a dozen fields): read it once. Its
+    // `config.url` is the matched route, not the raw URL: `/api/%61dmin/…` is routed to admin
+    // routes too; unmatched requests (404s) have none.
+    const routeConfig = request.routeOptions.config;
+    const route = routeConfig?.url ?? request.url;
     if (route.startsWith('/api/admin/') && !isAdminAllowed(address)) return done(appError('ABUSE_ADDRESS_REFUSED'));
     if (isAllowed(address)) return done();
-    const limiter = request.routeOptions.config?.rateLimit === 'auth' ? limiters.auth : limiters.api;
+    const limiter = routeConfig?.rateLimit === 'auth' ? limiters.auth : limiters.api;
     if (bans.lookupInProcess && limiter.tryConsume) {
       const ban = bans.lookupInProcess(key);
       if (ban) return done(bannedError(ban));
