@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type RunningServer, spawnCli, startServer } from '../helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-/** Requests in one burst: more than the request log's buffer is ever written in one go. */
+/** Requests in one burst, each numbered in its URL so that its log line can be found. */
 const BURST_SIZE = 300;
 /** Below the per-address connection cap (64), so no socket of the burst is refused. */
 const BURST_CONNECTIONS = 16;
