@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { BULWARK_VERSION } from './app/version.js';
+import { type Crash, describeCrash, reportCrash } from './cli/crash.js';
 import { CliError, EXIT_USAGE, processOutput } from './cli/output.js';
+import { redactText } from './http/redact.js';
 
 /** The only place that exits the process: every command returns its exit code. */
 function buildProgram(setExit: (code: number) => void): Command {
@@ -147,8 +150,35 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/**
+ * Signals whose default action ends the process at once, without `exit` handlers: the log
+ * lines still buffered would be lost. SIGTERM and SIGINT are not here: `serve` drains on them.
+ */
+const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGHUP'];
+
+/**
+ * The crash path: whatever kills the process, the running command first writes what it must
+ * (reportCrash), then the terminal gets one line with the cause, and the process exits with
+ * the code Node or the shell would have given (1, or 128 + the signal's number).
+ */
+function installCrashHandlers(): void {
+  const crash = (event: Crash, exitCode: number) => {
+    reportCrash(event);
+    // Redacted like the log: an error message may quote a token.
+    processOutput.error(`bulwark: ${redactText(describeCrash(event))}`);
+    processOutput.error('bulwark: fix: restart it; if this repeats, report the lines above and the server log');
+    process.exit(exitCode);
+  };
+  // Node raises an unhandled rejection as an uncaught exception with that origin.
+  process.on('uncaughtException', (error, origin) => crash({ kind: 'exception', error, origin }, 1));
+  for (const signal of FATAL_SIGNALS) {
+    process.on(signal, () => crash({ kind: 'signal', signal }, 128 + constants.signals[signal]));
+  }
+}
+
 async function main(): Promise<void> {
   let exitCode = 0;
+  installCrashHandlers();
   // A command whose work stops waiting on something that can never happen would otherwise
   // end with exit 0 once Node has nothing left to do: never let that pass for success.
   process.once('beforeExit', () => {

@@ -13,7 +13,7 @@ import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
-import { createLogger } from '../http/logger.js';
+import { createLogger, flushLogger } from '../http/logger.js';
 import type { KeyPurpose } from '../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../lib/net/outbound-types.js';
 import { createRedisState, type SharedState } from '../stores/index.js';
@@ -236,6 +236,9 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       await shipper?.stop();
       await core.close();
       await redis?.close();
+      // Last: every line logged while stopping (the drained requests' among them) is written
+      // before the caller exits the process.
+      await flushLogger(logger);
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { FrozenConfig } from '../config/index.js';
 import { type AppError, appError } from '../errors/index.js';
 import { createCidrMatcher } from '../lib/net/cidr.js';
-import { type SharedState, StoreUnavailableError } from '../stores/index.js';
+import { type Ban, type BanStore, type Limiter, type SharedState, StoreUnavailableError } from '../stores/index.js';
 
 /** Route classes with their own budget; routes name theirs in `config.rateLimit`. */
 export type RateLimitClass = 'api' | 'auth';
@@ -48,28 +48,50 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
     }),
   };
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  const { bans } = state;
+
+  // Callback-style, and synchronous where the state is in this process (memory, database): the
+  // ban lookup and the budget are answered at once, with no promise, closure or result object
+  // per request. A shared store (Redis) is asked asynchronously, with the same checks in order.
+  app.addHook('onRequest', (request, _reply, done) => {
     const { address, key } = request.client;
-    if (isDenied(address)) throw appError('ABUSE_ADDRESS_REFUSED');
-    // The matched route, not the raw URL: `/api/%61dmin/…` is routed to admin routes too.
-    const route = request.routeOptions.url ?? request.url;
-    if (route.startsWith('/api/admin/') && !isAdminAllowed(address)) throw appError('ABUSE_ADDRESS_REFUSED');
-    if (isAllowed(address)) return;
-    const ban = await state.bans.get(key);
-    if (ban) {
-      const seconds = Math.max(1, Math.ceil((ban.untilMs - Date.now()) / 1000));
-      throw appError('ABUSE_BANNED', { headers: { 'retry-after': String(seconds) } });
+    if (isDenied(address)) return done(appError('ABUSE_ADDRESS_REFUSED'));
+    // Fastify builds `routeOptions` anew at each read (a dozen fields): read it once. Its
+    // `config.url` is the matched route, not the raw URL: `/api/%61dmin/…` is routed to admin
+    // routes too; unmatched requests (404s) have none.
+    const routeConfig = request.routeOptions.config;
+    const route = routeConfig?.url ?? request.url;
+    if (route.startsWith('/api/admin/') && !isAdminAllowed(address)) return done(appError('ABUSE_ADDRESS_REFUSED'));
+    if (isAllowed(address)) return done();
+    const limiter = routeConfig?.rateLimit === 'auth' ? limiters.auth : limiters.api;
+    if (bans.lookupInProcess && limiter.tryConsume) {
+      const ban = bans.lookupInProcess(key);
+      if (ban) return done(bannedError(ban));
+      const waitSeconds = limiter.tryConsume(key);
+      return done(waitSeconds === 0 ? undefined : rateLimitedError(waitSeconds));
     }
-    const routeClass = request.routeOptions.config?.rateLimit ?? 'api';
-    let result: Awaited<ReturnType<(typeof limiters)['api']['consume']>>;
-    try {
-      result = await limiters[routeClass].consume(key);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw storeUnavailable();
-      throw error;
-    }
-    if (!result.allowed) {
-      throw appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(result.retryAfterSeconds) } });
-    }
+    checkSharedState(bans, limiter, key).then(done, done);
   });
+}
+
+/** The same checks as the in-process path, against a shared store; resolves with the refusal, if any. */
+async function checkSharedState(bans: BanStore, limiter: Limiter, key: string): Promise<AppError | undefined> {
+  const ban = await bans.get(key);
+  if (ban) return bannedError(ban);
+  try {
+    const result = await limiter.consume(key);
+    return result.allowed ? undefined : rateLimitedError(result.retryAfterSeconds);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw storeUnavailable();
+    throw error;
+  }
+}
+
+function bannedError(ban: Ban): AppError {
+  const seconds = Math.max(1, Math.ceil((ban.untilMs - Date.now()) / 1000));
+  return appError('ABUSE_BANNED', { headers: { 'retry-after': String(seconds) } });
+}
+
+function rateLimitedError(retryAfterSeconds: number): AppError {
+  return appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(retryAfterSeconds) } });
 }

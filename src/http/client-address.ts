@@ -16,12 +16,22 @@ declare module 'fastify' {
 /** Adds `request.client`, worked out on first use and kept for the rest of the request. */
 export function registerClientAddress(app: FastifyInstance, ipv6PrefixLength: number): void {
   const described = new WeakMap<FastifyRequest, ClientAddress>();
+  // The last address described on each connection: the requests of a kept-alive connection
+  // (same peer, and behind a trusted proxy most often the same forwarded client) reuse it
+  // instead of parsing it again. Keyed by the exact `ip` text, so another client is described anew.
+  const lastOnSocket = new WeakMap<object, { ip: string; client: ClientAddress }>();
   app.decorateRequest('client', {
     getter(this: FastifyRequest): ClientAddress {
       let client = described.get(this);
       if (!client) {
         // Fastify leaves `ip` undefined when the socket is already gone.
-        client = describeClientAddress(this.ip ?? '', ipv6PrefixLength);
+        const ip = this.ip ?? '';
+        const last = lastOnSocket.get(this.raw.socket);
+        if (last !== undefined && last.ip === ip) client = last.client;
+        else {
+          client = Object.freeze(describeClientAddress(ip, ipv6PrefixLength));
+          lastOnSocket.set(this.raw.socket, { ip, client });
+        }
         described.set(this, client);
       }
       return client;

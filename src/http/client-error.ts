@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors/index.js';
 import { buildProblem } from './problem.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaderLines } from './security-headers.js';
 
 /**
  * Node's HTTP parser rejects some requests before Fastify sees them (bad syntax, oversized
@@ -11,6 +11,7 @@ import { securityHeaders } from './security-headers.js';
  * error, then close the connection.
  */
 export function createClientErrorHandler(isTls: boolean, log: (info: object) => void) {
+  const securityLines = securityHeaderLines(isTls);
   return (error: NodeJS.ErrnoException, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const code: ErrorCode =
@@ -23,19 +24,12 @@ export function createClientErrorHandler(isTls: boolean, log: (info: object) => 
     const requestId = randomUUID();
     log({ requestId, code, reason: error.code });
     const body = JSON.stringify(buildProblem(new AppError(code, { status }), requestId));
-    const headers = {
-      ...securityHeaders(isTls),
-      'content-type': 'application/problem+json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(body)),
-      'x-request-id': requestId,
-      connection: 'close',
-    };
-    const head = Object.entries(headers)
-      .map(([name, value]) => `${name}: ${value}`)
-      .join('\r\n');
+    const head =
+      `${securityLines}content-type: application/problem+json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n`;
     // A HEAD answer has no body (RFC 9110 §9.3.2); a client reading one takes it for the next answer.
     const content = isHeadRequest(error) ? '' : body;
-    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${content}`);
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${content}`);
     else socket.destroy();
   };
 }

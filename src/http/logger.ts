@@ -1,71 +1,23 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { BULWARK_TOKEN, REDACTED, redactSecrets } from './redact.js';
 
-/** Keys whose values are secrets wherever they appear, at any depth. */
-export const SECRET_KEY =
-  /pass(word|wd|phrase)?|secret|token|cookie|authori[sz]ation|api[-_]?key|session|credential|private[-_]?key|otp|recovery|csrf|signature|master[-_]?key/i;
-/** A whole value that is a credential whatever its key: an Authorization header's value. */
-export const CREDENTIAL_VALUE = /^(bearer|basic)\s+\S+/i;
-/**
- * Our own tokens (TOKEN_PREFIX in features/auth: `bwa_` access, `bwr_` refresh, `bwk_` API key)
- * wherever they appear: inside a message, a URL path or query, after `=`, `:`, a quote or a
- * percent-encoded quote (so no word boundary is required before the prefix). The tail takes
- * base64url and, to be safe, the characters of standard base64 and percent-encoding, so a
- * mangled copy loses its whole secret part, not only its first characters.
- */
-export const BULWARK_TOKEN = /bw[akr]_[A-Za-z0-9_\-+/=%]{10,}/gi;
-export const REDACTED = '[REDACTED]';
-
-/** `text` with every one of our tokens in it replaced; a credential header value goes whole. */
-export function redactText(text: string): string {
-  if (CREDENTIAL_VALUE.test(text)) return REDACTED;
-  return text.replace(BULWARK_TOKEN, REDACTED);
-}
-/** Guards against cyclic or absurdly deep log objects. */
-const MAX_REDACT_DEPTH = 12;
-
-/** Copies `value` with secrets replaced; never mutates what the caller passed. */
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > MAX_REDACT_DEPTH) return '[Truncated]';
-  if (typeof value === 'string') return redactText(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
-  if (value instanceof Error) return redactSecrets(serializeError(value), depth);
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) ? REDACTED : redactSecrets(child, depth + 1);
-  }
-  return out;
-}
+export {
+  BULWARK_TOKEN,
+  CREDENTIAL_VALUE,
+  REDACTED,
+  redactSecrets,
+  redactText,
+  redactUrl,
+  SECRET_KEY,
+  SECRET_QUERY_KEY,
+} from './redact.js';
 
 /**
- * OAuth and OIDC parameters that are secrets in a URL (an authorization code can be redeemed,
- * a state or nonce forged into a flow) but are ordinary words as object keys (an error `code`).
- */
-export const SECRET_QUERY_KEY = /^(code|state|nonce|code_verifier|id_token_hint)$/i;
-
-/** Query parameters named like secrets keep their name, lose their value. */
-export function redactUrl(url: string): string {
-  const queryStart = url.indexOf('?');
-  if (queryStart === -1) return redactText(url);
-  const params = new URLSearchParams(url.slice(queryStart + 1));
-  for (const key of [...params.keys()]) {
-    if (SECRET_KEY.test(key) || SECRET_QUERY_KEY.test(key) || CREDENTIAL_VALUE.test(params.get(key) ?? '')) {
-      params.set(key, REDACTED);
-    }
-  }
-  // Tokens in the path or inside any value (a redirect target carrying one, say) go too.
-  return redactText(`${url.slice(0, queryStart)}?${params.toString()}`);
-}
-
-function serializeError(error: Error): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
-  for (const [key, child] of Object.entries(error)) out[key] = child;
-  if (error.cause !== undefined) out.cause = error.cause;
-  return out;
-}
-
-/**
- * pino writing JSON to stdout (or a given stream). Redaction runs in the `log` formatter, so
+ * pino writing JSON to stdout (or a given stream). Lines to stdout go through pino's
+ * asynchronous destination (sonic-boom): a request only appends to a buffer, and the buffer is
+ * written by libuv in the background, so no request waits for the terminal, pipe or file. What
+ * is still buffered is written by `flushLogger` when the server stops and by `logFatalSync` on
+ * the crash path, so no line is lost. Redaction runs in the `log` formatter, so
  * it sees every object at every depth, not only a list of known paths. Callers log plain
  * values (the formatter copies own properties only, so errors are serialised here too).
  */
@@ -82,4 +34,28 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
   );
+}
+
+/** Resolves once every line logged so far has been written (the stop path). */
+export function flushLogger(logger: Logger): Promise<void> {
+  // A destination that cannot write any more (closed pipe) has nothing left to save.
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+/**
+ * Logs `message` at fatal level and writes every buffered line before returning: for the crash
+ * path, where the process exits right after and no asynchronous write would complete.
+ */
+export function logFatalSync(logger: Logger, details: Record<string, unknown>, message: string): void {
+  logger.fatal(details, message);
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as Partial<SyncFlushable>;
+  try {
+    stream.flushSync?.();
+  } catch {
+    // A destination that is gone (closed pipe) or not open yet cannot be saved from here.
+  }
+}
+
+interface SyncFlushable {
+  flushSync: () => void;
 }

@@ -32,6 +32,9 @@ export interface HttpMetricsSink {
   observeRefusal: (refusal: HttpRefusal) => void;
 }
 
+/** The label of each status class, made once rather than per answer. */
+const STATUS_CLASSES: readonly string[] = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 /** Methods Node's parser accepts are a closed set, but keep the label to the ones routes use. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -45,7 +48,7 @@ export function registerHttpMetrics(app: FastifyInstance, sink: HttpMetricsSink)
     sink.observeRequest({
       method: KNOWN_METHODS.has(request.method) ? request.method : 'OTHER',
       route: request.routeOptions.url ?? 'unmatched',
-      statusClass: `${Math.floor(reply.statusCode / 100)}xx`,
+      statusClass: STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? `${Math.floor(reply.statusCode / 100)}xx`,
       seconds: reply.elapsedTime / 1000,
     });
     done();

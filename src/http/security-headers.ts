@@ -6,7 +6,7 @@
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 
-const BASE_HEADERS: Readonly<Record<string, string>> = {
+const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': API_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -17,8 +17,21 @@ const BASE_HEADERS: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
   // API answers hold personal data and tokens: no shared or browser cache may keep them.
   'cache-control': 'no-store',
-};
+});
 
+const TLS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...BASE_HEADERS,
+  'strict-transport-security': HSTS_VALUE,
+});
+
+/** The table for a server with or without TLS: built once, shared by every answer. */
 export function securityHeaders(isTls: boolean): Readonly<Record<string, string>> {
-  return isTls ? { ...BASE_HEADERS, 'strict-transport-security': HSTS_VALUE } : BASE_HEADERS;
+  return isTls ? TLS_HEADERS : BASE_HEADERS;
+}
+
+/** The same table as raw header lines (`name: value\r\n` each), for answers written on the socket. */
+export function securityHeaderLines(isTls: boolean): string {
+  return Object.entries(securityHeaders(isTls))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
 }

@@ -37,6 +37,10 @@ export function createDatabaseBanStore(db: Db, now: () => number = Date.now): Da
     else copy.delete(ip);
     changedDuringSync?.set(ip, ban);
   };
+  const lookupInProcess = (ip: string): Ban | null => {
+    const ban = copy.get(ip);
+    return ban !== undefined && ban.untilMs > now() ? ban : null;
+  };
   const liveRows = () => db.selectFrom('abuse_bans').selectAll().where('until_ms', '>', now());
 
   return {
@@ -77,10 +81,8 @@ export function createDatabaseBanStore(db: Db, now: () => number = Date.now): Da
         .catch(() => null);
       return (result?.numDeletedRows ?? 0n) > 0n || wasInCopy;
     },
-    async get(ip) {
-      const ban = copy.get(ip);
-      return ban && ban.untilMs > now() ? ban : null;
-    },
+    lookupInProcess,
+    get: async (ip) => lookupInProcess(ip),
     async list() {
       const rows = await liveRows()
         .orderBy('since_ms')

@@ -4,7 +4,7 @@ import { RateLimiterRes, type RateLimiterStoreAbstract as StoreAbstract } from '
 import type { Database, DatabaseTables } from '../db/index.js';
 import { createDatabaseBanStore } from './database-bans.js';
 import type { LimiterOptions } from './limiter.js';
-import { memoryLimiter, wrapLimiter } from './memory.js';
+import { createInProcessLimiters, memoryLimiter, wrapLimiter } from './memory.js';
 import type { SharedState } from './shared-state.js';
 
 /** How often rows past their expiry are deleted, so attackers cannot grow the tables for good. */
@@ -54,6 +54,7 @@ export async function createDatabaseState(database: Database): Promise<SharedSta
     timer.unref();
     return timer;
   };
+  const inProcessLimiters = createInProcessLimiters();
   const timers = [
     every(BAN_SYNC_INTERVAL_MS, () => bans.sync()),
     every(SWEEP_INTERVAL_MS, () => removeExpiredAbuseState(db, Date.now())),
@@ -62,11 +63,14 @@ export async function createDatabaseState(database: Database): Promise<SharedSta
     kind: 'database',
     bans,
     createLimiter: (options) =>
-      wrapLimiter(options.durable ? new DatabaseRateLimiter(db, limiterOptions(options)) : memoryLimiter(options)),
+      options.durable
+        ? wrapLimiter(new DatabaseRateLimiter(db, limiterOptions(options)))
+        : inProcessLimiters.create(options),
     // The database's health is /api/ready's `database` entry; nothing else to report.
     isAvailable: () => true,
     async close() {
       for (const timer of timers) clearInterval(timer);
+      inProcessLimiters.close();
       await Promise.all(inFlight);
     },
   };

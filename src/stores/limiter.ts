@@ -18,6 +18,12 @@ export interface Limiter {
   reset: (key: string) => Promise<void>;
   /** Refuses the key for `seconds` from now, whatever its count. */
   block: (key: string, seconds: number) => Promise<void>;
+  /**
+   * Only on budgets kept in this process: spends one point from `key`'s budget at once, 0 when
+   * allowed, else the seconds until it allows again. The abuse guard's path on every request:
+   * no promise, result object or key string is made.
+   */
+  tryConsume?: (key: string) => number;
 }
 
 export interface LimiterOptions {

@@ -1,5 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { type BanStore, createMemoryBanStore } from './ban-store.js';
+import { createInProcessLimiter, type InProcessLimiter } from './in-process-limiter.js';
 import { type Limiter, type LimiterOptions, type LimitResult, StoreUnavailableError } from './limiter.js';
 import type { SharedState } from './shared-state.js';
 
@@ -53,14 +54,30 @@ export function memoryLimiter(options: LimiterOptions): RateLimiterMemory {
   });
 }
 
+/** In-process limiters made one by one, stopped together when their state closes. */
+export function createInProcessLimiters(): { create: (options: LimiterOptions) => Limiter; close: () => void } {
+  const made: InProcessLimiter[] = [];
+  return {
+    create(options) {
+      const limiter = createInProcessLimiter(options);
+      made.push(limiter);
+      return limiter;
+    },
+    close: () => {
+      for (const limiter of made) limiter.close();
+    },
+  };
+}
+
 /** The default: counters and bans in this process. One instance only, which is the embedded case. */
 export function createMemoryState(): SharedState {
   const bans: BanStore = createMemoryBanStore();
+  const limiters = createInProcessLimiters();
   return {
     kind: 'memory',
     bans,
-    createLimiter: (options) => wrapLimiter(memoryLimiter(options)),
+    createLimiter: limiters.create,
     isAvailable: () => true,
-    close: async () => {},
+    close: async () => limiters.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { AUDIT_EVENT_TYPES, type AuditEventTypeInfo } from '../../features/audit/index.js';
-import { BULWARK_TOKEN, CREDENTIAL_VALUE, SECRET_KEY, SECRET_QUERY_KEY } from '../../http/logger.js';
+import { BULWARK_TOKEN, CREDENTIAL_VALUE, SECRET_KEY, SECRET_QUERY_KEY } from '../../http/redact.js';
 import { code, configDefault, header, table } from './markdown.js';
 
 /** docs/security/logging-inventory.md: every audit event type and the application log's redaction. */
@@ -12,7 +12,7 @@ export function renderLoggingInventory(): string {
   return [
     ...header(
       'Logging inventory',
-      '`src/features/audit/audit-event-types.ts` (the closed registry `audit.record` accepts) and `src/http/logger.ts`',
+      '`src/features/audit/audit-event-types.ts` (the closed registry `audit.record` accepts) and `src/http/redact.ts`',
     ),
     'ASVS 5.0 V16.1.1: what is logged, where, in what form, and what is never logged.',
     '',
@@ -46,6 +46,9 @@ export function renderLoggingInventory(): string {
     `- in URLs, query parameters named like secrets or ${code(SECRET_QUERY_KEY.source)} keep their name and lose their value.`,
     '',
     'Errors are logged with their cause under the request id; clients get only the request id.',
+    "Lines are written in the background (pino's asynchronous destination); a graceful stop waits",
+    'until every line is written, and a crash (uncaught exception, unhandled rejection, SIGHUP)',
+    'writes a `fatal` line naming the cause and every buffered line before the process exits.',
     '`test/attacks/log-secrets.test.ts` drives every kind of secret through the server and checks',
     'the log holds none of them.',
     '',

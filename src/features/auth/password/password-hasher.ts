@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, argon2id, needsRehash as argon2NeedsRehash, verify as argon2Verify } from 'argon2';
+import { createConcurrencyGate } from '../../../lib/async/concurrency-gate.js';
 import { normalizePassword } from './normalize-password.js';
 
 /** Argon2id cost parameters. */
@@ -64,15 +66,24 @@ function assertValidParams(params: Argon2Params): void {
  * const stored = await hasher.hash('correct horse battery staple');
  * const { ok, needsRehash } = await hasher.verify(stored, 'correct horse battery staple');
  */
-export function createPasswordHasher(params: Argon2Params): PasswordHasher {
+export function createPasswordHasher(
+  params: Argon2Params,
+  maxConcurrentHashes: number = availableParallelism(),
+): PasswordHasher {
   assertValidParams(params);
+  // At most one hash per core at once. libuv's pool has 4 threads: on 2 cores, 4 hashes of
+  // 19 MiB each compete with the event loop for a core and with each other for the cache, and
+  // take every pool thread from the log's writes, file reads and DNS lookups. The rest wait
+  // here, in arrival order; an unknown account's dummy verification waits in the same line, so
+  // the timing stays equal.
+  const gate = createConcurrencyGate(maxConcurrentHashes);
   const options = {
     type: argon2id,
     memoryCost: params.memoryKiB,
     timeCost: params.iterations,
     parallelism: params.parallelism,
   } as const;
-  const hash = (password: string) => argon2Hash(normalizePassword(password), options);
+  const hash = (password: string) => gate(() => argon2Hash(normalizePassword(password), options));
   // Made from a random password nobody knows, with the same parameters as real hashes, so a
   // verification against it costs exactly what a real one does.
   const dummyHash = hash(randomBytes(32).toString('base64url'));
@@ -82,7 +93,7 @@ export function createPasswordHasher(params: Argon2Params): PasswordHasher {
     const isUnknownAccount = storedHash === null;
     try {
       const target = storedHash ?? (await dummyHash);
-      const ok = (await argon2Verify(target, normalizePassword(password))) && !isUnknownAccount;
+      const ok = (await gate(() => argon2Verify(target, normalizePassword(password)))) && !isUnknownAccount;
       if (!ok) return REJECTED;
       // argon2's needsRehash compares m, t, p and version but not the variant.
       const isStale = !target.startsWith('$argon2id$') || argon2NeedsRehash(target, options);
