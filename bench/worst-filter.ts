@@ -8,7 +8,7 @@ import {
   MAX_STRING_LITERAL_LENGTH,
   MAX_TERMS,
 } from '../src/features/rules/index.js';
-import { enrolTotp, freshTotpCode } from '../test/helpers/mfa-client.js';
+import { adminToken, postJson } from './harness/bench-admin.js';
 import { median } from './harness/stats.js';
 import { startBenchApp } from './start-bench-app.js';
 
@@ -29,7 +29,6 @@ const RECORDS = 100_000;
 const AUTHORS = 1_000;
 const TITLE = 'a'.repeat(100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PASSWORD = 'correct horse battery staple 42';
 
 /** `count` copies of `term` joined by `||`, as many as the comparison and length limits allow. */
 function chain(term: (index: number) => string, count = MAX_TERMS): string {
@@ -93,28 +92,9 @@ const CASES: Case[] = [
 const bench = await startBenchApp();
 const { app } = bench;
 try {
-  const send = async (method: string, path: string, headers: Record<string, string>, payload?: unknown) => {
-    const response = await app.http.inject({
-      method: method as 'POST',
-      url: path,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    return { status: response.statusCode, body: response.json(), text: response.body };
-  };
-  const post = async (path: string, payload: object, headers: Record<string, string> = {}) => {
-    const response = await send('POST', path, headers, payload);
-    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${response.text}`);
-    return response.body;
-  };
-  // An administrator enrols TOTP before any admin route answers, as a real one would.
-  await app.auth.accounts.createAdmin('admin@example.com', PASSWORD);
-  const enrolOnly = (await post('/api/auth/token', { email: 'admin@example.com', password: PASSWORD })).accessToken;
-  const { secret, confirmCode } = await enrolTotp(send, { authorization: `Bearer ${enrolOnly}` });
-  const code = freshTotpCode(secret, new Set([confirmCode]));
-  const admin = {
-    authorization: `Bearer ${(await post('/api/auth/token', { email: 'admin@example.com', password: PASSWORD, code })).accessToken}`,
-  };
+  const post = (path: string, payload: object, headers: Record<string, string> = {}) =>
+    postJson(app, path, payload, headers);
+  const admin = { authorization: `Bearer ${await adminToken(app)}` };
   await post(
     '/api/admin/collections',
     { name: 'authors', fields: [{ name: 'name', type: 'text' }], rules: { list: '', view: '' } },

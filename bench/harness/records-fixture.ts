@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { enrolTotp, freshTotpCode } from '../../test/helpers/mfa-client.js';
 import { type BenchApp, startBenchApp } from '../start-bench-app.js';
+import { adminToken, BENCH_PASSWORD as PASSWORD, postJson as post } from './bench-admin.js';
 
 export const RECORDS = 100_000;
 export const USERS = 100;
 export const PER_PAGE = 20;
-const PASSWORD = 'correct horse battery staple 42';
 const PAGE_SQL = 'SELECT * FROM c_notes WHERE owner = ? ORDER BY created DESC, id LIMIT ?';
 const COUNT_SQL = 'SELECT COUNT(*) AS n FROM c_notes WHERE owner = ?';
 
@@ -30,31 +29,6 @@ export interface RecordsFixture {
   /** EXPLAIN QUERY PLAN of the page and count statements. */
   plans: { page: string; count: string };
   close(): Promise<void>;
-}
-
-async function post(app: BenchApp['app'], path: string, payload: object, headers: Record<string, string> = {}) {
-  const response = await app.http.inject({ method: 'POST', url: path, payload, headers });
-  if (response.statusCode >= 300) throw new Error(`${path}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
-
-/** An administrator's token: administrators must enrol a second factor, so enrol TOTP as a real one would. */
-async function adminToken(app: BenchApp['app']): Promise<string> {
-  await app.auth.accounts.createAdmin('admin@example.com', PASSWORD);
-  const enrolOnly = (await post(app, '/api/auth/token', { email: 'admin@example.com', password: PASSWORD }))
-    .accessToken;
-  const send = async (method: string, path: string, headers: Record<string, string>, payload?: unknown) => {
-    const response = await app.http.inject({
-      method: method as 'POST',
-      url: path,
-      headers,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    return { status: response.statusCode, body: response.json(), text: response.body };
-  };
-  const { secret, confirmCode } = await enrolTotp(send, { authorization: `Bearer ${enrolOnly}` });
-  const code = freshTotpCode(secret, new Set([confirmCode]));
-  return (await post(app, '/api/auth/token', { email: 'admin@example.com', password: PASSWORD, code })).accessToken;
 }
 
 /** 99 more owners and 100,000 notes, written directly in one transaction; the reader owns every 100th. */
