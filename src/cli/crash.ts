@@ -32,10 +32,17 @@ export function reportCrash(crash: Crash): void {
   }
 }
 
+/** What happened, in a few words: the fatal log line's message and the start of the terminal's line. */
+export function summariseCrash(crash: Crash): string {
+  if (crash.kind === 'signal') return `stopped by ${crash.signal} without draining requests in flight`;
+  return crash.origin === 'unhandledRejection'
+    ? 'crashed on an unhandled rejection'
+    : 'crashed on an uncaught exception';
+}
+
 /** One line for the terminal: what happened, and the stack Node itself would have printed. */
 export function describeCrash(crash: Crash): string {
-  if (crash.kind === 'signal') return `stopped by ${crash.signal} without draining requests in flight`;
-  const what = crash.origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+  if (crash.kind === 'signal') return summariseCrash(crash);
   const { error } = crash;
-  return `crashed on an ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  return `${summariseCrash(crash)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }

@@ -2,7 +2,7 @@ import { type BulwarkApp, createApp, StartRefusedError } from '../app/create-app
 import { BULWARK_VERSION } from '../app/version.js';
 import { isAppError } from '../errors/index.js';
 import { logFatalSync } from '../http/logger.js';
-import { type Crash, onCrash } from './crash.js';
+import { type Crash, onCrash, summariseCrash } from './crash.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
 import { CliError, EXIT_FINDINGS, EXIT_USAGE, type Output } from './output.js';
 
@@ -19,7 +19,7 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
     throw toStartError(error);
   }
   // A crash writes its fatal line and every request line still buffered before the process ends.
-  const stopCrashLog = onCrash((crash) => logFatalSync(app.logger, crashDetails(crash), crashMessage(crash)));
+  const stopCrashLog = onCrash((crash) => logFatalSync(app.logger, crashDetails(crash), summariseCrash(crash)));
   // Listen for the stop signals before announcing the address: a SIGTERM that arrived between
   // the announcement and the handlers would end the process without draining, without the
   // `server.stop` audit entry and without moving the audit checkpoint to it. The handlers stay
@@ -54,13 +54,6 @@ export async function runServe(flags: CommonFlags, out: Output): Promise<number>
 
 function crashDetails(crash: Crash): Record<string, unknown> {
   return crash.kind === 'signal' ? { signal: crash.signal } : { err: crash.error, origin: crash.origin };
-}
-
-function crashMessage(crash: Crash): string {
-  if (crash.kind === 'signal') return `stopped by ${crash.signal}: requests in flight were not drained`;
-  return crash.origin === 'unhandledRejection'
-    ? 'crashed on an unhandled rejection'
-    : 'crashed on an uncaught exception';
 }
 
 function toStartError(error: unknown): Error {
