@@ -20,6 +20,7 @@ import {
   rawRows,
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
+import { filesBase, PNG_1X1, storedFiles, upload } from '../../../test/helpers/files-client.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { deliveryLog, registerWebhook } from '../../../test/helpers/webhooks-client.js';
 
@@ -233,6 +234,38 @@ describe('POST /api/batch: record writes in one transaction', () => {
         .items.map((r: { pin: string }) => r.pin)
         .sort(),
     ).toEqual(['3333', '4444']);
+  });
+
+  it("a deleted record's files are removed once the batch commits, and kept when it rolls back", async () => {
+    const name = uniqueName('albums');
+    await createCollection(app, admin, {
+      name,
+      fields: [
+        { name: 'owner', type: 'relation', collection: 'users' },
+        { name: 'title', type: 'text', required: true },
+        { name: 'cover', type: 'file', types: ['image/png'] },
+      ],
+      rules: OWNER_RULES,
+    });
+    const album = await createRecord(app, name, alice.headers, { owner: alice.id, title: 'album' });
+    const uploaded = await upload(app, filesBase(name, album.id, 'cover'), alice.headers, {
+      filename: 'cover.png',
+      data: PNG_1X1,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const ofAlbum = () => storedFiles(app).filter((path) => path.includes(album.id));
+    expect(ofAlbum()).toHaveLength(1);
+
+    const rolledBack = await sendBatch(app, alice.headers, [
+      deleteOp(name, album.id),
+      createOp(name, { owner: alice.id }),
+    ]);
+    expectFailedAt(rolledBack, 1, { status: 400, code: 'HTTP_VALIDATION' });
+    expect(ofAlbum()).toHaveLength(1);
+
+    const committed = await sendBatch(app, alice.headers, [deleteOp(name, album.id)]);
+    expect(committed.statusCode, committed.body).toBe(200);
+    expect(ofAlbum()).toEqual([]);
   });
 
   it('record webhooks are queued only when the batch commits', async () => {
