@@ -128,6 +128,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     onRecordChange: webhooks.onRecordChange,
     onRuleDenial: (action) => metrics.counters.ruleDenials.inc({ action }),
     maxUploadBytes: config.files.maxUploadBytes,
+    batchMaxOperations: config.records.batchMaxOperations,
   });
   collections.registerRoutes(http);
   const files = createFilesFeature({

@@ -82,6 +82,19 @@ const DatabaseSchema = Type.Object(
   strict,
 );
 
+const RecordsSchema = Type.Object(
+  {
+    batchMaxOperations: Type.Integer({
+      default: 100,
+      minimum: 1,
+      maximum: 1000,
+      description:
+        'Most record operations one `POST /api/batch` may hold (400 beyond, before any runs). They run in one transaction, which on SQLite holds the write lock until the last one: a larger batch makes other writers wait longer.',
+    }),
+  },
+  strict,
+);
+
 const TlsSchema = Type.Object(
   {
     cert: Type.Optional(Type.String({ minLength: 1, description: 'Path to the PEM certificate chain.' })),
@@ -755,6 +768,7 @@ export const ConfigSchema = Type.Object(
     ),
     server: ServerSchema,
     database: DatabaseSchema,
+    records: RecordsSchema,
     tls: TlsSchema,
     cors: CorsSchema,
     log: LogSchema,

@@ -11,7 +11,7 @@ import type { DatabaseTables } from './schema.js';
  * turn instead of failing. PostgreSQL uses an ordinary transaction.
  */
 export async function writeTransaction<T>(
-  database: Database,
+  database: Pick<Database, 'db' | 'dialect'>,
   work: (trx: Kysely<DatabaseTables>) => Promise<T>,
 ): Promise<T> {
   if (database.dialect === 'postgres') return database.db.transaction().execute(work);

@@ -16,6 +16,11 @@ export interface AppErrorOptions {
   cause?: unknown;
   expose?: boolean;
   headers?: Record<string, string>;
+  /**
+   * RFC 9457 §3.2 extension members, sent beside the standard ones when `detail` is (a batch's
+   * failing index); they never replace a standard member.
+   */
+  members?: Readonly<Record<string, unknown>>;
 }
 
 export class AppError extends Error {
@@ -25,6 +30,7 @@ export class AppError extends Error {
   readonly fields: FieldError[] | undefined;
   readonly expose: boolean;
   readonly headers: Record<string, string>;
+  readonly members: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: string, options: AppErrorOptions) {
     super(options.detail ?? code, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +42,7 @@ export class AppError extends Error {
     // Client errors are meant for the client; server errors never expose detail by default.
     this.expose = options.expose ?? options.status < 500;
     this.headers = options.headers ?? {};
+    this.members = options.members;
   }
 }
 

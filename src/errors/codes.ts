@@ -405,6 +405,24 @@ export const ERROR_CODES = {
     slug: 'record-conflict',
     hint: 'A unique field named in `errors[]` already holds this value in another record.',
   },
+  BATCH_TOO_LARGE: {
+    status: 400,
+    title: 'Too many operations in one batch',
+    slug: 'batch-too-large',
+    hint: 'Split the operations into batches no larger than the limit named in `detail` (`records.batchMaxOperations`).',
+  },
+  BATCH_INVALID_OPERATION: {
+    status: 400,
+    title: 'Operation not accepted in a batch',
+    slug: 'batch-invalid-operation',
+    hint: 'Each operation is `{method, url, body?}`: POST `/api/collections/:c/records`, or PATCH or DELETE `/api/collections/:c/records/:id`; `failedIndex` names the one to fix. Reads are not batched.',
+  },
+  BATCH_OPERATION_FAILED: {
+    status: 400,
+    title: 'An operation of the batch failed; nothing was written',
+    slug: 'batch-operation-failed',
+    hint: '`failedIndex` names the operation and `failure` holds the problem its single route would have answered; fix it and send the whole batch again.',
+  },
   HOOK_URL_REFUSED: {
     status: 400,
     title: 'Webhook URL refused',

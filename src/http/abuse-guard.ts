@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FrozenConfig } from '../config/index.js';
 import { type AppError, appError } from '../errors/index.js';
 import { createCidrMatcher } from '../lib/net/cidr.js';
@@ -11,6 +11,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `auth` for sign-in, sign-up, token, refresh, reset and step-up routes: a tighter budget that fails closed. */
     rateLimit?: RateLimitClass;
+  }
+  interface FastifyRequest {
+    /**
+     * Spends `points` more from the client address's budget of this route's class, for a
+     * request that does the work of several (a batch of record writes counts each one);
+     * throws 429 once the budget is spent.
+     */
+    spendAddressBudget: (points: number) => Promise<void>;
   }
 }
 
@@ -50,6 +58,13 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
 
   const { bans } = state;
 
+  app.decorateRequest('spendAddressBudget', async function spendAddressBudget(this: FastifyRequest, points: number) {
+    if (points <= 0 || isAllowed(this.client.address)) return;
+    const limiter = this.routeOptions.config?.rateLimit === 'auth' ? limiters.auth : limiters.api;
+    const refusal = await spend(limiter, this.client.key, points);
+    if (refusal) throw refusal;
+  });
+
   // Callback-style, and synchronous where the state is in this process (memory, database): the
   // ban lookup and the budget are answered at once, with no promise, closure or result object
   // per request. A shared store (Redis) is asked asynchronously, with the same checks in order.
@@ -78,8 +93,13 @@ export function registerAbuseGuard(app: FastifyInstance, config: FrozenConfig, s
 async function checkSharedState(bans: BanStore, limiter: Limiter, key: string): Promise<AppError | undefined> {
   const ban = await bans.get(key);
   if (ban) return bannedError(ban);
+  return spend(limiter, key, 1);
+}
+
+/** Spends from the key's budget; resolves with the refusal once it is spent. */
+async function spend(limiter: Limiter, key: string, points: number): Promise<AppError | undefined> {
   try {
-    const result = await limiter.consume(key);
+    const result = await limiter.consume(key, points);
     return result.allowed ? undefined : rateLimitedError(result.retryAfterSeconds);
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw storeUnavailable();

@@ -22,6 +22,8 @@ export interface ProblemBody {
   errors?: FieldError[];
   /** How many more field errors there were beyond the `errors[]` shown. */
   errorsOmitted?: number;
+  /** Extension members the error carries (RFC 9457 §3.2), e.g. a batch's `failedIndex`. */
+  [member: string]: unknown;
 }
 
 /**
@@ -41,7 +43,10 @@ export function buildProblem(error: AppError, requestId: string): ProblemBody {
   const isShown = registry[error.code] !== undefined && (error.expose || error.status < 500);
   const code = isShown ? error.code : 'HTTP_INTERNAL';
   const info = registry[code] as ErrorCodeInfo;
+  // Extension members first, so none can stand in for a standard member.
+  const members = isShown && error.expose ? error.members : undefined;
   const body: ProblemBody = {
+    ...members,
     type: problemTypeFor(code),
     title: info.title,
     status: isShown ? error.status : info.status,

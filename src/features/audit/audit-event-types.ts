@@ -120,8 +120,9 @@ export const AUDIT_EVENT_TYPES = {
     details: ['collection', 'id', 'action', 'heldBack'],
   },
   'records.write.denied': {
-    when: 'the rules refused a create, update or delete',
-    details: ['collection', 'id', 'action'],
+    when: 'the rules refused a create, update or delete (alone or in a batch)',
+    details: ['collection', 'id', 'action', 'batchIndex'],
+    note: '`batchIndex` only in a batch: the refused operation, whose refusal rolled back the whole batch',
   },
   'records.integrity.failure': { when: 'an encrypted value failed authentication', details: ['collection', 'id'] },
   'file.uploaded': {

@@ -55,6 +55,12 @@ export interface AuthContext {
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
+    /**
+     * Spends `points` more from the signed-in account's budget, for a request that does the
+     * work of several (a batch of record writes counts each one); throws 429 once it is spent.
+     * A guest has no account budget: its address's budget counts it.
+     */
+    spendAccountBudget: (points: number) => Promise<void>;
   }
   interface FastifyContextConfig {
     /** The route acts on no session's authority, so a cookie needs no CSRF token there. */

@@ -23,7 +23,7 @@ export interface AuthenticationDeps {
   /** Origins allowed by CORS at all; enough for requests that carry no cookie. */
   corsOrigins: readonly string[];
   /** Spends from the signed-in account's own request budget, across all its addresses. */
-  limitUser: (userId: string) => Promise<LimitResult>;
+  limitUser: (userId: string, points?: number) => Promise<LimitResult>;
   /** Whether the policy makes this user hold a second factor. */
   requiresFactor: (user: UsersTable) => boolean;
 }
@@ -35,6 +35,11 @@ export interface AuthenticationDeps {
  */
 export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('auth', null);
+  app.decorateRequest('spendAccountBudget', async function spendAccountBudget(this: FastifyRequest, points: number) {
+    if (points <= 0 || !this.auth) return;
+    const budget = await deps.limitUser(this.auth.user.id, points);
+    if (!budget.allowed) throw rateLimited(budget);
+  });
   app.addHook('onRequest', async (request) => {
     const isUnsafe = UNSAFE_METHODS.has(request.method);
     const config = request.routeOptions.config;
@@ -48,8 +53,7 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
     request.auth = await authenticate(request, deps);
     if (request.auth) {
       const budget = await deps.limitUser(request.auth.user.id);
-      if (!budget.allowed)
-        throw appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(budget.retryAfterSeconds) } });
+      if (!budget.allowed) throw rateLimited(budget);
       // Routes that act on no session's authority (sign-in, sign-up, mailed links) serve a
       // restricted sign-in too: a browser that abandoned its second step can still sign in anew.
       const stage = request.auth.stage;
@@ -69,6 +73,9 @@ export function registerAuthentication(app: FastifyInstance, deps: Authenticatio
     }
   });
 }
+
+const rateLimited = (budget: LimitResult) =>
+  appError('ABUSE_RATE_LIMITED', { headers: { 'retry-after': String(budget.retryAfterSeconds) } });
 
 async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): Promise<AuthContext | null> {
   const header = request.headers.authorization;

@@ -153,7 +153,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
         csrfKey,
         credentialedOrigins,
         corsOrigins: config.cors.origins,
-        limitUser: (userId) => userLimiter.consume(userId),
+        limitUser: (userId, points) => userLimiter.consume(userId, points),
         requiresFactor: factors.isRequiredFor,
       });
       registerRefusalAudit(app, deps);

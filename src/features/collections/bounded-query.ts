@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type DialectName, isMissingTable } from '../../db/index.js';
+import { type DatabaseTables, type DialectName, isMissingTable, writeTransaction } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 
 /** PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`. */
@@ -27,6 +27,25 @@ export function createBoundedRunner<Db>(deps: { db: Kysely<Db>; dialect: Dialect
         await sql`set local statement_timeout = ${timeout}`.execute(trx);
         return work(trx);
       });
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+}
+
+/**
+ * The same bound, with the work in one write transaction on SQLite too: all of it or none, for
+ * a batch of writes. On SQLite the transaction begins `IMMEDIATE` (see db/write-transaction.ts)
+ * and holds the one connection, so the work must reach the database only through the handle it
+ * is given (another statement on the pool would wait for the work, and the work for it).
+ */
+export function createBoundedWriteRunner<Db>(deps: { db: Kysely<Db>; dialect: DialectName; timeoutMs: number }) {
+  // PostgreSQL's bounded work already runs in one transaction.
+  if (deps.dialect === 'postgres') return createBoundedRunner(deps);
+  const database = { db: deps.db as unknown as Kysely<DatabaseTables>, dialect: deps.dialect };
+  return async function boundedWrite<T>(work: (db: Kysely<Db>) => Promise<T>): Promise<T> {
+    try {
+      return await writeTransaction(database, (trx) => work(trx as unknown as Kysely<Db>));
     } catch (error) {
       throw translate(error);
     }

@@ -17,7 +17,11 @@ const SEALED_FORM = /^enc:v1:([0-9a-f-]{36}):([A-Za-z0-9+/=]+)$/;
 export const ACTIVE_KEY_MAX_AGE_MS = 2_000;
 
 export interface FieldCrypto {
-  encrypt: (plaintext: string, context: ValueContext) => Promise<string>;
+  /**
+   * `handle`: the write's own transaction, through which the active key is read (or the first
+   * one made) when it must be: a batch on SQLite holds the only connection while it seals.
+   */
+  encrypt: (plaintext: string, context: ValueContext, handle?: Kysely<DatabaseTables>) => Promise<string>;
   /** Throws when the value was tampered with or moved to another record or field. */
   decrypt: (stored: string, context: ValueContext) => Promise<string>;
 }
@@ -58,31 +62,46 @@ export function createFieldCrypto(
     return key;
   };
 
+  /** Keys made inside a write's transaction, which may yet roll back. */
+  const madeInTransaction = new Set<string>();
+
   /** Creates the first data key; only when the database has none active. */
-  const createKey = async (): Promise<string> => {
+  const createKey = async (handle: Kysely<DatabaseTables>): Promise<string> => {
     const id = newId();
     const key = randomBytes(32);
-    await db
+    await handle
       .insertInto('data_keys')
       .values({ id, wrapped: wrapDataKey(wrappingKey, id, key), created_ms: now(), retired_ms: null })
       .execute();
     keys.set(id, key);
+    if (handle !== db) madeInTransaction.add(id);
     return id;
+  };
+
+  const readActiveId = async (handle: Kysely<DatabaseTables>): Promise<string> => {
+    const row = await handle
+      .selectFrom('data_keys')
+      .select(['id', 'wrapped'])
+      .where('retired_ms', 'is', null)
+      .orderBy('created_ms', 'desc')
+      .executeTakeFirst();
+    if (row && !keys.has(row.id)) keys.set(row.id, unwrap(row.id, row.wrapped));
+    return row?.id ?? (await createKey(handle));
   };
 
   // Re-read after ACTIVE_KEY_MAX_AGE_MS (one indexed row; wrapped keys are unwrapped once), so a
   // rotation run by another process takes effect here without a restart.
-  const activeKey = async (): Promise<[string, Buffer]> => {
+  const activeKey = async (handle: Kysely<DatabaseTables> = db): Promise<[string, Buffer]> => {
     if (!active || now() - active.readAtMs >= ACTIVE_KEY_MAX_AGE_MS) {
       const readAtMs = now();
-      const row = await db
-        .selectFrom('data_keys')
-        .select(['id', 'wrapped'])
-        .where('retired_ms', 'is', null)
-        .orderBy('created_ms', 'desc')
-        .executeTakeFirst();
-      if (row && !keys.has(row.id)) keys.set(row.id, unwrap(row.id, row.wrapped));
-      active = { id: row?.id ?? (await createKey()), readAtMs };
+      const id = await readActiveId(handle);
+      // A key made in a transaction that may yet roll back seals that transaction's values
+      // only; it is remembered as active once it is read outside any transaction.
+      if (madeInTransaction.has(id)) {
+        if (handle !== db) return [id, keys.get(id) as Buffer];
+        madeInTransaction.delete(id);
+      }
+      active = { id, readAtMs };
     }
     return [active.id, keys.get(active.id) as Buffer];
   };
@@ -99,8 +118,8 @@ export function createFieldCrypto(
   const aad = (c: ValueContext) => Buffer.from(JSON.stringify([c.collection, c.recordId, c.field]));
 
   return {
-    async encrypt(plaintext, context) {
-      const [id, key] = await activeKey();
+    async encrypt(plaintext, context, handle) {
+      const [id, key] = await activeKey(handle);
       return `${SEALED_PREFIX}${id}:${seal(key, Buffer.from(plaintext, 'utf8'), aad(context)).toString('base64')}`;
     },
     async decrypt(stored, context) {

@@ -9,6 +9,7 @@ import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
 import { createRecordsService, type RecordChangeListener } from './records-service.js';
 import { createRemovalListeners, type RemovalListener } from './removal-listeners.js';
+import { registerBatchRoutes } from './routes/batch-routes.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
 
@@ -17,6 +18,7 @@ export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
 export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS, type UnreadableValue } from './key-rotation.js';
 export { GUEST } from './record-resolver.js';
+export type { BatchOperation, BatchResult } from './records-batch.js';
 export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';
 export { contextOf as recordsContextOf } from './routes/record-routes.js';
@@ -35,6 +37,8 @@ export interface CollectionsFeatureOptions {
   onRuleDenial?: (action: RuleAction) => void;
   /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
   maxUploadBytes: number;
+  /** Most operations one `POST /api/batch` may hold (`records.batchMaxOperations`). */
+  batchMaxOperations: number;
   now?: () => number;
 }
 
@@ -100,6 +104,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
         now,
       });
       registerRecordRoutes(app, records);
+      registerBatchRoutes(app, records, { maxOperations: options.batchMaxOperations });
     },
   };
 }

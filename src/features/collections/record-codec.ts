@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseTables } from '../../db/index.js';
 import type { FieldError } from '../../errors/index.js';
 import { MAX_PROBLEM_ERRORS } from '../../http/problem.js';
 import { type CollectionDefinition, type FieldDefinition, SYSTEM_FIELDS } from './collection-definition.js';
@@ -111,16 +113,22 @@ export async function sealValues(
   recordId: string,
   values: Record<string, string | number>,
   crypto: FieldCrypto,
+  /** The write's own handle (see FieldCrypto.encrypt). */
+  handle?: Kysely<DatabaseTables>,
 ): Promise<Record<string, string | number>> {
   const sealed = { ...values };
   for (const field of definition.fields.filter((f) => f.encrypted)) {
     const value = values[field.name];
     if (value !== undefined && value !== '') {
-      sealed[field.name] = await crypto.encrypt(String(value), {
-        collection: definition.name,
-        recordId,
-        field: field.name,
-      });
+      sealed[field.name] = await crypto.encrypt(
+        String(value),
+        {
+          collection: definition.name,
+          recordId,
+          field: field.name,
+        },
+        handle,
+      );
     }
   }
   return sealed;

@@ -1,27 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type DatabaseTables, type DialectName, isUniqueViolation, type SchemaVersion } from '../../db/index.js';
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/audit-rate-limit.js';
 import type { AuditEventType, AuditSink } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
-import { createBoundedRunner } from './bounded-query.js';
+import { createBoundedRunner, createBoundedWriteRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
 import type { CollectionsService } from './collections-service.js';
 import type { FieldCrypto } from './field-crypto.js';
-import { zeroValue } from './field-values.js';
 import { createListStatements } from './list-statements.js';
-import {
-  type DecodedBody,
-  decodeBody,
-  encodeRecord,
-  type PublicRecord,
-  type StoredRow,
-  sealValues,
-  valueProblems,
-} from './record-codec.js';
+import { type DecodedBody, encodeRecord, type PublicRecord, type StoredRow, valueProblems } from './record-codec.js';
 import { relationProblems } from './record-relations.js';
 import { type Caller, createRecordResolver, type ResolverOptions } from './record-resolver.js';
+import { createWritePlans, type LoadedCollection } from './record-write-plans.js';
+import { type BatchOperation, runBatch, type WriteDenial, type WritePlan } from './records-batch.js';
 import type { RemovalListeners } from './removal-listeners.js';
 
 /** Denied reads audited per caller and collection per minute; the rest are counted. */
@@ -51,9 +43,11 @@ export interface RecordsContext {
   requestId?: string | undefined;
   /** Read with the caller's credential, for the definition cache; undefined (a guest): read when needed. */
   schemaVersion?: SchemaVersion | undefined;
+  /** The operation's place in a `POST /api/batch`, for the audit entry of a refusal. */
+  batchIndex?: number | undefined;
 }
 
-type AnyDb = Kysely<Record<string, StoredRow>>;
+export type AnyDb = Kysely<Record<string, StoredRow>>;
 
 /** A successful record write, with the record as a rule-free reader sees it minus hidden and encrypted fields. */
 export interface RecordChange {
@@ -91,7 +85,7 @@ export function createRecordsService(deps: {
   const now = deps.now ?? Date.now;
   const ruleQueryTimeoutMs = deps.ruleQueryTimeoutMs ?? 5000;
 
-  const load = async (name: string, ctx: RecordsContext) => {
+  const load = async (name: string, ctx: RecordsContext): Promise<LoadedCollection> => {
     // One version for the collection and those it relates to (a guest's is read here, once).
     const schemaVersion =
       ctx.schemaVersion === undefined ? await deps.collections.readSchemaVersion() : ctx.schemaVersion;
@@ -187,9 +181,14 @@ export function createRecordsService(deps: {
     !ctx.isAdmin && definition.rules[action] === null;
 
   /** A write the rule refused: audited, and 404 so ids are not confirmed to strangers. */
-  const refuseWrite = async (ctx: RecordsContext, details: { collection: string; id?: string; action: RuleAction }) => {
+  const refuseWrite = async (ctx: RecordsContext, details: WriteDenial) => {
     deps.onRuleDenial?.(details.action);
-    await audit('records.write.denied', ctx, details);
+    // In a batch, which operation it was: the rest of the batch was rolled back with it.
+    await audit(
+      'records.write.denied',
+      ctx,
+      ctx.batchIndex === undefined ? details : { ...details, batchIndex: ctx.batchIndex },
+    );
     return appError(details.action === 'create' ? 'REC_FORBIDDEN' : 'REC_NOT_FOUND');
   };
 
@@ -223,6 +222,29 @@ export function createRecordsService(deps: {
     if (exists) await auditDeniedRead(ctx, { collection: name, id, action: 'view' });
     throw appError('REC_NOT_FOUND');
   };
+
+  const plans = createWritePlans({
+    load,
+    isLocked,
+    refuseWrite,
+    ruleCondition,
+    requireValid,
+    selectVisible,
+    reportChange,
+    insertOrConflict,
+    crypto: deps.crypto,
+    removals: deps.removals,
+    now,
+  });
+
+  /** One write on its own: bounded like every rule-shaped statement; a refusal is audited after. */
+  const runAlone = async (plan: WritePlan, ctx: RecordsContext) => {
+    if (!(await bounded(plan.apply))) throw await refuseWrite(ctx, plan.denial);
+    return plan.finish();
+  };
+
+  /** A batch's writes: the same bound, in one transaction on SQLite too. */
+  const boundedWrite = createBoundedWriteRunner({ db, dialect: deps.dialect, timeoutMs: ruleQueryTimeoutMs });
 
   return {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
@@ -264,77 +286,24 @@ export function createRecordsService(deps: {
 
     /** The create rule is checked over the would-be record before its values are vetted further. */
     async create(name: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
-      const loaded = await load(name, ctx);
-      const { definition } = loaded;
-      if (isLocked('create', definition, ctx)) throw await refuseWrite(ctx, { collection: name, action: 'create' });
-      const decoded = decodeBody(definition, body, 'create', ctx);
-      const id = randomUUID();
-      const stamp = new Date(now()).toISOString();
-      const record: StoredRow = { ...zeroRow(definition), ...decoded.values, id, created: stamp, updated: stamp };
-      // The create rule runs in SQL over the would-be record, with the same semantics as the others.
-      const condition = ruleCondition('create', ctx, { ...loaded, body: decoded.values, pendingRecord: record });
-      const sealed = await bounded(async (handle) => {
-        if (!condition || (await sql`SELECT 1 AS ok WHERE ${condition}`.execute(handle)).rows.length === 0) return null;
-        await requireValid(handle, definition, decoded);
-        const row = await sealValues(definition, id, record, deps.crypto);
-        await insertOrConflict(() => handle.insertInto(tableName(name)).values(row).execute());
-        await reportChange(handle, 'created', definition, row);
-        return row;
-      });
-      if (!sealed) throw await refuseWrite(ctx, { collection: name, action: 'create' });
-      return encodeRecord(definition, sealed, deps.crypto);
+      return (await runAlone(await plans.create(name, body, ctx), ctx)) as PublicRecord;
     },
 
     /** The update rule is checked over the stored row and the body before the values are vetted further. */
     async update(name: string, id: string, body: unknown, ctx: RecordsContext): Promise<PublicRecord> {
-      const loaded = await load(name, ctx);
-      const { definition } = loaded;
-      if (isLocked('update', definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
-      const decoded = decodeBody(definition, body, 'update', ctx);
-      const condition = ruleCondition('update', ctx, { ...loaded, body: decoded.values });
-      const table = tableName(name);
-      const row = await bounded(async (handle) => {
-        if (!(await selectVisible(handle, table, id, condition))) return undefined;
-        await requireValid(handle, definition, decoded);
-        const sealed = await sealValues(definition, id, decoded.values, deps.crypto);
-        await insertOrConflict(() =>
-          handle
-            .updateTable(table)
-            .set({ ...sealed, updated: new Date(now()).toISOString() })
-            .where(sql.ref(`${table}.id`), '=', id)
-            .execute(),
-        );
-        const updated = await handle
-          .selectFrom(table)
-          .selectAll()
-          .where(sql.ref(`${table}.id`), '=', id)
-          .executeTakeFirstOrThrow();
-        await reportChange(handle, 'updated', definition, updated);
-        return updated;
-      });
-      if (!row) throw await refuseWrite(ctx, { collection: name, id, action: 'update' });
-      return encodeRecord(definition, row, deps.crypto);
+      return (await runAlone(await plans.update(name, id, body, ctx), ctx)) as PublicRecord;
     },
 
     async remove(name: string, id: string, ctx: RecordsContext): Promise<void> {
-      const loaded = await load(name, ctx);
-      if (isLocked('delete', loaded.definition, ctx))
-        throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
-      const condition = ruleCondition('delete', ctx, loaded);
-      const table = tableName(name);
-      const deleted = await bounded(async (handle) => {
-        const visible = await selectVisible(handle, table, id, condition);
-        if (!visible) return false;
-        await handle
-          .deleteFrom(table)
-          .where(sql.ref(`${table}.id`), '=', id)
-          .execute();
-        await reportChange(handle, 'deleted', loaded.definition, visible);
-        return true;
-      });
-      if (!deleted) throw await refuseWrite(ctx, { collection: name, id, action: 'delete' });
-      await deps.removals.recordRemoved(name, id);
+      await runAlone(await plans.remove(name, id, ctx), ctx);
     },
+
+    /**
+     * Up to `records.batchMaxOperations` writes in one transaction, each planned and checked
+     * exactly as its single route would: all of them, or none and the failing index.
+     */
+    batch: (operations: readonly BatchOperation[], ctx: RecordsContext) =>
+      runBatch(operations, ctx, { plans, boundedWrite, refuseWrite }),
 
     /**
      * The collection's definition if the caller's view (or update) rule admits this record, for
@@ -347,10 +316,11 @@ export function createRecordsService(deps: {
         await requireVisible(loaded, id, ctx);
         return loaded.definition;
       }
-      if (isLocked('update', loaded.definition, ctx)) throw await refuseWrite(ctx, { collection: name, id, action });
+      const denial = { collection: name, id, action: 'update' as const };
+      if (isLocked('update', loaded.definition, ctx)) throw await refuseWrite(ctx, denial);
       const condition = ruleCondition('update', ctx, { ...loaded, body: {} });
       const row = await bounded((handle) => selectVisible(handle, tableName(name), id, condition));
-      if (!row) throw await refuseWrite(ctx, { collection: name, id, action });
+      if (!row) throw await refuseWrite(ctx, denial);
       return loaded.definition;
     },
 
@@ -368,12 +338,6 @@ export function createRecordsService(deps: {
       return Number(result.numUpdatedRows) > 0;
     },
   };
-}
-
-function zeroRow(definition: CollectionDefinition): StoredRow {
-  const row: StoredRow = {};
-  for (const field of definition.fields) row[field.name] = field.encrypted ? '' : zeroValue(field.type);
-  return row;
 }
 
 /** A unique index refusing a value becomes a 409 naming nothing internal. */

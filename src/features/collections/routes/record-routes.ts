@@ -11,7 +11,8 @@ const RecordParams = Type.Object({
   c: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
   id: Type.String({ minLength: 1, maxLength: 64 }),
 });
-const AnyRecord = Type.Object(
+/** A record as every records route answers it (hidden fields left out). */
+export const AnyRecord = Type.Object(
   { id: Type.String(), created: Type.String(), updated: Type.String() },
   { additionalProperties: true },
 );
