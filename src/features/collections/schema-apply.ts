@@ -1,13 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import { type Database, type DatabaseTables, writeTransaction } from '../../db/index.js';
-import { appError, type FieldError } from '../../errors/index.js';
+import { appError } from '../../errors/index.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
 import { type CollectionDefinition, type FieldDefinition, tableName } from './collection-definition.js';
 import { fieldsHoldingData, migrateCollection } from './collection-migration.js';
 import type { CollectionsRepo } from './collections-repo.js';
 import type { RuleValidator } from './collections-service.js';
-import { checkDefinition } from './definition-checks.js';
 import type { RemovalListeners } from './removal-listeners.js';
+import { requireValidSchema } from './schema-checks.js';
 import { canonicalDefinition, type SchemaDocument, toSchemaDocument } from './schema-document.js';
 import { diffFields, isEmptyPlan, planSchema, type SchemaPlan } from './schema-plan.js';
 import { createTableMigrator } from './table-migrator.js';
@@ -63,31 +63,6 @@ export function createSchemaApplier(deps: {
   audit: AuditSink;
   now: () => number;
 }) {
-  const requireValid = (desired: readonly CollectionDefinition[]) => {
-    const names = new Set(desired.map((c) => c.name));
-    const duplicates = desired
-      .map((c, index) => ({ name: c.name, index }))
-      .filter(({ name, index }) => desired.findIndex((c) => c.name === name) !== index)
-      .map(({ name, index }) => ({
-        field: `collections.${index}.name`,
-        code: 'duplicate',
-        message: `"${name}" appears twice`,
-      }));
-    if (duplicates.length > 0) {
-      throw appError('SCHEMA_INVALID', { fields: duplicates, detail: 'The schema names a collection twice.' });
-    }
-    const problems = desired.flatMap((definition, index) => {
-      const found = checkDefinition(definition, names, { maxUploadBytes: deps.maxUploadBytes });
-      return prefixed(index, found.length > 0 ? found : deps.validateRules(definition, desired));
-    });
-    if (problems.length > 0) {
-      throw appError('COLL_INVALID', {
-        fields: problems,
-        detail: 'A collection definition in the schema is not valid.',
-      });
-    }
-  };
-
   const plan = async (trx: Kysely<DatabaseTables>, desired: readonly CollectionDefinition[]) => {
     await lockDefinitions(trx, deps.database);
     const current = await deps.repo.list(trx);
@@ -100,29 +75,6 @@ export function createSchemaApplier(deps: {
     }
     const dataLoss = await measureDataLoss(trx, deps.database, current, planned.plan);
     return { current, plan: planned.plan, dataLoss };
-  };
-
-  const change = async (
-    trx: Kysely<DatabaseTables>,
-    current: readonly CollectionDefinition[],
-    desired: readonly CollectionDefinition[],
-    schemaPlan: SchemaPlan,
-  ) => {
-    const nowMs = deps.now();
-    const currentByName = new Map(current.map((c) => [c.name, c]));
-    for (const name of schemaPlan.removed) {
-      await createTableMigrator(trx).dropTable(name);
-      await deps.repo.delete(name, trx);
-    }
-    for (const definition of desired) {
-      const old = currentByName.get(definition.name);
-      if (!old) {
-        await createTableMigrator(trx).createTable(definition.name, definition.fields);
-        await deps.repo.insert(definition, nowMs, trx);
-      } else if (schemaPlan.changed.some((c) => c.name === definition.name)) {
-        await migrateCollection(trx, deps.repo, definition, diffFields(old.fields, definition.fields), nowMs);
-      }
-    }
   };
 
   /** After the commit: what lives outside the tables (files) goes too, and the change is audited. */
@@ -151,7 +103,7 @@ export function createSchemaApplier(deps: {
 
     async apply(document: SchemaDocument, options: SchemaApplyOptions): Promise<SchemaApplyResult> {
       const desired = document.collections.map(canonicalDefinition);
-      requireValid(desired);
+      requireValidSchema(desired, deps.validateRules, deps.maxUploadBytes);
       let current: readonly CollectionDefinition[] = [];
       const result = await writeTransaction(deps.database, async (trx): Promise<SchemaApplyResult> => {
         const planned = await plan(trx, desired);
@@ -160,7 +112,7 @@ export function createSchemaApplier(deps: {
         const isRefused = planned.dataLoss.length > 0 && !options.confirmDataLoss;
         if (isEmptyPlan(planned.plan)) return { status: 'unchanged', ...outcome };
         if (isRefused && !options.dryRun) return { status: 'refused', ...outcome };
-        await change(trx, planned.current, desired, planned.plan);
+        await applyPlan(trx, deps.repo, { current: planned.current, desired, plan: planned.plan }, deps.now());
         if (options.dryRun) throw new DryRunRollback({ status: isRefused ? 'refused' : 'dry-run', ...outcome });
         return { status: 'applied', ...outcome };
       }).catch((error: unknown) => {
@@ -186,9 +138,30 @@ export function describeDataLoss(losses: readonly DataLoss[]): string {
     .join(', ');
 }
 
-/** Problems of the collection at `index`, with paths into the schema file. */
-function prefixed(index: number, problems: readonly FieldError[]): FieldError[] {
-  return problems.map((problem) => ({ ...problem, field: `collections.${index}.${problem.field}` }));
+/**
+ * Makes the tables and definition rows match `desired`, inside the caller's transaction:
+ * removed collections first, then each desired one created or migrated in the file's order.
+ */
+async function applyPlan(
+  trx: Kysely<DatabaseTables>,
+  repo: CollectionsRepo,
+  change: { current: readonly CollectionDefinition[]; desired: readonly CollectionDefinition[]; plan: SchemaPlan },
+  nowMs: number,
+): Promise<void> {
+  const currentByName = new Map(change.current.map((c) => [c.name, c]));
+  for (const name of change.plan.removed) {
+    await createTableMigrator(trx).dropTable(name);
+    await repo.delete(name, trx);
+  }
+  for (const definition of change.desired) {
+    const old = currentByName.get(definition.name);
+    if (!old) {
+      await createTableMigrator(trx).createTable(definition.name, definition.fields);
+      await repo.insert(definition, nowMs, trx);
+    } else if (change.plan.changed.some((c) => c.name === definition.name)) {
+      await migrateCollection(trx, repo, definition, diffFields(old.fields, definition.fields), nowMs);
+    }
+  }
 }
 
 function droppedFields(
