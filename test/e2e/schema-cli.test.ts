@@ -117,7 +117,7 @@ async function schemaApplyEntries(at: Installation) {
   return rows.map((row) => ({ actor: row.actor, details: JSON.parse(row.details) as Record<string, unknown> }));
 }
 
-describe('bulwark schema export and apply', { timeout: 120_000 }, () => {
+describe('bulwark schema export and apply', { timeout: 300_000 }, () => {
   it('export, apply on an empty running server, export again: the same file, and the server serves it at once', async () => {
     await createCollection(source.app, admin, NOTES);
     await createCollection(source.app, admin, COMMENTS);

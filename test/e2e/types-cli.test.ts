@@ -57,7 +57,7 @@ export async function use(): Promise<void> {
 }
 `;
 
-describe('bulwark types', { timeout: 120_000 }, () => {
+describe('bulwark types', { timeout: 300_000 }, () => {
   let dataDir: string;
   let database: TestDatabase;
   let env: Record<string, string>;

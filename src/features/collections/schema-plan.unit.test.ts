@@ -4,7 +4,7 @@ import { renderRecordTypes } from './record-types.js';
 import { readSchemaDocument, toSchemaDocument } from './schema-document.js';
 import { planSchema } from './schema-plan.js';
 
-const LOCKED = { list: null, view: null, create: null, update: null, delete: null };
+const LOCKED: CollectionDefinition['rules'] = { list: null, view: null, create: null, update: null, delete: null };
 const collection = (name: string, fields: FieldDefinition[], rules = LOCKED): CollectionDefinition => ({
   name,
   fields,
