@@ -105,6 +105,33 @@ function buildProgram(setExit: (code: number) => void): Command {
       const { runKeysStatus } = await import('./cli/keys/status.js');
       setExit(await runKeysStatus(flags, processOutput));
     });
+  const schema = program.command('schema').description('collection definitions as a versioned file (schema as code)');
+  withCommon(schema.command('export').description('print every collection definition as one JSON schema file')).action(
+    async (flags) => {
+      const { runSchemaExport } = await import('./cli/schema/export.js');
+      setExit(await runSchemaExport(flags, processOutput));
+    },
+  );
+  withCommon(
+    schema
+      .command('apply')
+      .description(
+        'make the collections match a schema file in one transaction, beside running servers; prints the diff',
+      ),
+  )
+    .argument('<file>', 'a schema file, as bulwark schema export writes it')
+    .option('--dry-run', 'check and apply, then roll back: print the diff, change nothing')
+    .option('--confirm-data-loss', 'allow dropping collections and fields that hold data')
+    .action(async (file: string, flags) => {
+      const { runSchemaApply } = await import('./cli/schema/apply.js');
+      setExit(await runSchemaApply(file, flags, processOutput));
+    });
+  withCommon(program.command('types').description('write TypeScript types for every collection'))
+    .option('--out <file>', 'the file to write (replaced), e.g. bulwark-types.ts; default: standard output')
+    .action(async (flags) => {
+      const { runTypes } = await import('./cli/types.js');
+      setExit(await runTypes(flags, processOutput));
+    });
   withCommon(
     program
       .command('backup')

@@ -381,6 +381,12 @@ export const ERROR_CODES = {
     slug: 'collection-unique-conflict',
     hint: 'Make the values of the field named in `detail` distinct, then make it unique.',
   },
+  SCHEMA_INVALID: {
+    status: 400,
+    title: 'Invalid schema file',
+    slug: 'schema-invalid',
+    hint: 'Send a schema as `GET /api/admin/schema` (or `bulwark schema export`) writes it: `format`, `version` and `collections`, fixed where `errors[]` says.',
+  },
   REC_NOT_FOUND: {
     status: 404,
     title: 'Record not found',

@@ -115,6 +115,11 @@ export const AUDIT_EVENT_TYPES = {
   'collections.create': { when: 'a collection was created', details: ['collection', 'fields', 'rules'] },
   'collections.update': { when: 'a collection was changed', details: ['collection', 'changes', 'rules'] },
   'collections.delete': { when: 'a collection was deleted', details: ['collection'] },
+  'schema.apply': {
+    when: 'a schema file was applied (HTTP `PUT /api/admin/schema`, or `bulwark schema apply` with actor `cli`)',
+    details: ['added', 'removed', 'changed', 'dataLoss'],
+    note: 'collection and field names, the rule actions changed, and counts of deleted records or values; never values',
+  },
   'records.read.denied': {
     when: 'the rules refused a list or view (thinned per caller)',
     details: ['collection', 'id', 'action', 'heldBack'],

@@ -30,8 +30,8 @@ export function createCollectionsRepo(db: Kysely<DatabaseTables>) {
       const [row] = await runCompiled(trx, findByName, [name]);
       return row ? parse(row.definition) : null;
     },
-    async list(): Promise<CollectionDefinition[]> {
-      const rows = await db.selectFrom('collections').select('definition').orderBy('name').execute();
+    async list(trx: Kysely<DatabaseTables> = db): Promise<CollectionDefinition[]> {
+      const rows = await trx.selectFrom('collections').select('definition').orderBy('name').execute();
       return rows.map((row) => parse(row.definition));
     },
     insert: (definition: CollectionDefinition, nowMs: number, trx: Kysely<DatabaseTables>) =>

@@ -7,10 +7,12 @@ import {
   type FieldDefinition,
   normaliseRules,
 } from './collection-definition.js';
+import { fieldsHoldingData, migrateCollection } from './collection-migration.js';
 import { createCollectionsRepo } from './collections-repo.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { checkDefinition } from './definition-checks.js';
 import type { RemovalListeners } from './removal-listeners.js';
+import { diffFields, immutableChanges } from './schema-plan.js';
 import { createTableMigrator } from './table-migrator.js';
 
 export interface CollectionInput {
@@ -104,41 +106,15 @@ export function createCollectionsService(deps: {
         rules: patch.rules ? normaliseRules(patch.rules) : current.rules,
       };
       await requireValid(next);
-      const before = new Map(current.fields.map((f) => [f.name, f]));
-      const after = new Map(next.fields.map((f) => [f.name, f]));
-      const dropped = current.fields.filter((f) => !after.has(f.name));
-      const added = next.fields.filter((f) => !before.has(f.name));
-      const kept = next.fields.filter((f) => before.has(f.name));
-      for (const field of kept) {
-        const old = before.get(field.name) as FieldDefinition;
-        if (old.type !== field.type || Boolean(old.encrypted) !== Boolean(field.encrypted)) {
-          throw appError('COLL_INVALID', {
-            fields: [
-              {
-                field: field.name,
-                code: 'immutable',
-                message: 'type and encryption cannot change; drop the field and add a new one',
-              },
-            ],
-          });
-        }
-      }
-      const migrator = createTableMigrator(deps.db);
-      const withData: string[] = [];
-      for (const field of dropped) if ((await migrator.countNonZero(name, field)) > 0) withData.push(field.name);
+      const diff = diffFields(current.fields, next.fields);
+      const immutable = immutableChanges(diff, (field) => field);
+      if (immutable.length > 0) throw appError('COLL_INVALID', { fields: immutable });
+      const withData = (await fieldsHoldingData(deps.db, name, diff.dropped)).map((loss) => loss.field);
       if (withData.length > 0 && !patch.confirmDataLoss) {
         throw appError('COLL_DATA_LOSS', { detail: `Dropping ${withData.join(', ')} would delete stored values.` });
       }
-      await deps.db.transaction().execute(async (trx) => {
-        const inTrx = createTableMigrator(trx);
-        for (const field of dropped) await inTrx.dropField(name, field);
-        for (const field of added) await inTrx.addField(name, field);
-        for (const field of kept) {
-          const old = before.get(field.name) as FieldDefinition;
-          if (Boolean(old.unique) !== Boolean(field.unique)) await inTrx.setUnique(name, field, Boolean(field.unique));
-        }
-        await repo.update(next, now(), trx);
-      });
+      await deps.db.transaction().execute((trx) => migrateCollection(trx, repo, next, diff, now()));
+      const { added, dropped } = diff;
       if (dropped.length > 0) await deps.removals.fieldsDropped(name, dropped);
       const changes = [
         ...added.map((f) => `added ${f.name}`),

@@ -4,6 +4,7 @@ import { type FieldError, isAppError } from '../../errors/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
 import { type CollectionDefinition, RULE_ACTIONS, type RuleAction } from './collection-definition.js';
+import { createCollectionsRepo } from './collections-repo.js';
 import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
 import { createRecordResolver, GUEST } from './record-resolver.js';
@@ -12,16 +13,28 @@ import { createRemovalListeners, type RemovalListener } from './removal-listener
 import { registerBatchRoutes } from './routes/batch-routes.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
+import { registerSchemaRoutes } from './routes/schema-routes.js';
+import { createSchemaApplier } from './schema-apply.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
 export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
 export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS, type UnreadableValue } from './key-rotation.js';
 export { GUEST } from './record-resolver.js';
+export { renderRecordTypes } from './record-types.js';
 export type { BatchOperation, BatchResult } from './records-batch.js';
 export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';
 export { contextOf as recordsContextOf } from './routes/record-routes.js';
+export {
+  type DataLoss,
+  describeDataLoss,
+  type SchemaApplier,
+  type SchemaApplyResult,
+  type SchemaApplyStatus,
+} from './schema-apply.js';
+export { readSchemaDocument, type SchemaDocument, toSchemaDocument } from './schema-document.js';
+export type { CollectionChange, SchemaPlan } from './schema-plan.js';
 
 export interface CollectionsFeatureOptions {
   database: Database;
@@ -77,6 +90,15 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     removals,
     now,
   });
+  const schema = createSchemaApplier({
+    database,
+    repo: createCollectionsRepo(database.db),
+    validateRules,
+    maxUploadBytes: options.maxUploadBytes,
+    removals,
+    audit: options.audit,
+    now,
+  });
   const crypto = createFieldCrypto(database.db, options.dataEncryptionKey, now);
   const records = createRecordsService({
     db: database.db,
@@ -93,6 +115,8 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
 
   return {
     collections,
+    /** Schema as code: every definition as one file, and a file applied as one change. */
+    schema,
     records,
     /** Subscribes a feature that keeps data about records outside their table (files). */
     onRemoval: (listener: RemovalListener) => removals.add(listener),
@@ -103,6 +127,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
         stepUpWindowSeconds: options.stepUpWindowSeconds,
         now,
       });
+      registerSchemaRoutes(app, { schema, stepUpWindowSeconds: options.stepUpWindowSeconds, now });
       registerRecordRoutes(app, records);
       registerBatchRoutes(app, records, { maxOperations: options.batchMaxOperations });
     },

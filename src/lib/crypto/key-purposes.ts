@@ -39,7 +39,7 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
   'data-encryption': {
     protects: 'Wraps the data keys of encrypted fields (table `data_keys`).',
     algorithm: 'AES-256-GCM, 96-bit random IV, AAD `data-key:<key id>`',
-    derivedIn: ['src/app/create-app.ts', 'src/cli/keys/open-keys.ts'],
+    derivedIn: ['src/app/create-app.ts', 'src/cli/keys/open-keys.ts', 'src/cli/schema/open-collections.ts'],
     rotation:
       'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is. The data keys it wraps are rotated by `bulwark keys rotate`: a new data key, every value re-encrypted under it in resumable batches, the retired key deleted once no value names it.',
   },
@@ -124,7 +124,7 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
   'file-links': {
     protects: 'Signed, short-lived download links for files (path and expiry).',
     algorithm: 'HMAC-SHA256, compared in constant time',
-    derivedIn: ['src/app/create-app.ts'],
+    derivedIn: ['src/app/create-app.ts', 'src/cli/schema/open-collections.ts'],
     rotation:
       'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is; links live minutes (`files.linkTtlSeconds`) in any case.',
   },

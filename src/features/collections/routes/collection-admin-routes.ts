@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditEventType, AuditSink } from '../../audit/index.js';
-import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
+import { requireAdmin } from '../../auth/index.js';
 import { CollectionInputSchema, FieldSchema, RulesSchema } from '../collection-definition.js';
 import type { CollectionsService } from '../collections-service.js';
+import { requireAdminWrite } from './admin-write.js';
 
 const problem = { $ref: 'Problem#' } as const;
 const NameParams = Type.Object({ name: Type.String({ maxLength: 40 }) });
@@ -28,12 +29,7 @@ export interface CollectionAdminDeps {
 
 /** Collection administration: administrators only; changes need a recent sign-in and are audited. */
 export function registerCollectionAdminRoutes(app: FastifyInstance, deps: CollectionAdminDeps): void {
-  const adminWrite = (request: FastifyRequest) => {
-    const auth = requireAdmin(request);
-    // Admin-scoped API keys were created under step-up and cannot step up again themselves.
-    if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
-    return auth;
-  };
+  const adminWrite = (request: FastifyRequest) => requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
   const audit = (request: FastifyRequest, actor: string, type: AuditEventType, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor, ip: request.client.address, requestId: String(request.id), details });
 
