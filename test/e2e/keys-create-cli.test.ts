@@ -19,6 +19,8 @@ import {
  * keys stays: expiry, revocation, scopes, and HTTP-made keys still wait for the factor.
  */
 const fixture = useCliApp('bulwark-keys-create-');
+/** Each test runs the binary several times, each opening the installation: on a busy machine, seconds each. */
+const SEVERAL_COMMANDS_MS = 120_000;
 
 const collection = () => ({ name: uniqueName('ci'), fields: [{ name: 'title', type: 'text' }], rules: {} });
 
@@ -32,7 +34,9 @@ async function shellKey(...extra: string[]): Promise<string> {
 }
 
 describe('bulwark keys create --admin', () => {
-  it('makes a key that creates a collection although no administrator has a second factor, audited as cli', async () => {
+  it('makes a key that creates a collection although no administrator has a second factor, audited as cli', {
+    timeout: SEVERAL_COMMANDS_MS,
+  }, async () => {
     const { app } = fixture;
     const email = uniqueEmail('factorless');
     const admin = await app.auth.accounts.createAdmin(email, PASSWORD);
@@ -48,7 +52,9 @@ describe('bulwark keys create --admin', () => {
     expect(JSON.stringify(await auditEntries(app, 'admin.apikey.create'))).not.toContain(key);
   });
 
-  it('the same key is refused once expired or revoked; keys list shows it and keys revoke ends it', async () => {
+  it('the same key is refused once expired or revoked; keys list shows it and keys revoke ends it', {
+    timeout: SEVERAL_COMMANDS_MS,
+  }, async () => {
     const { app } = fixture;
     await app.auth.accounts.createAdmin(uniqueEmail('owner'), PASSWORD);
     const key = await shellKey('--scopes', 'records:read');
@@ -81,7 +87,9 @@ describe('bulwark keys create --admin', () => {
     expect((await fixture.cli(['keys', 'list'])).stdout).toMatch(/revoked\s+shell/);
   });
 
-  it('HTTP-made admin keys, and the HTTP rotation of a shell key, still wait for the owner to hold a factor', async () => {
+  it('HTTP-made admin keys, and the HTTP rotation of a shell key, still wait for the owner to hold a factor', {
+    timeout: SEVERAL_COMMANDS_MS,
+  }, async () => {
     const { app } = fixture;
     const admin = await newAdmin(app);
     const httpKey = await newApiKey(app, admin, ['admin']);
@@ -109,7 +117,9 @@ describe('bulwark keys create --admin', () => {
     expect((await adminApi(app).get(bearer(key))).statusCode).toBe(200);
   });
 
-  it('refuses, with one line and exit 2, what would make a key without bounds or without an owner', async () => {
+  it('refuses, with one line and exit 2, what would make a key without bounds or without an owner', {
+    timeout: SEVERAL_COMMANDS_MS,
+  }, async () => {
     const { app } = fixture;
     const base = ['keys', 'create', '--name', 'ci'];
     const noAdmin = await fixture.cli([...base, '--admin', '--expires', '1d']);

@@ -64,7 +64,7 @@ describe('bulwark users import', () => {
     expect(lines.slice(0, -1).map((line) => Number(/^.*users\.jsonl:(\d+): /.exec(line)?.[1]))).toEqual([
       2, 3, 5, 6, 7, 8, 9, 10,
     ]);
-    expect(lines[1]).toMatch(/:2: carries a password \("password"\); passwords never go in the file/);
+    expect(lines[0]).toMatch(/:2: carries a password \("password"\); passwords never go in the file/);
     expect(result.stderr).not.toContain('hunter2');
     expect(lines.at(-1)).toMatch(/^bulwark: 8 lines refused \(listed above\), so nothing was imported; fix: /);
     expect(await storedEmails(good)).toEqual([]);
