@@ -61,6 +61,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   )
     .requiredOption('--email <email>', 'email of the new administrator')
     .option('--init', 'create a new installation (data folder, database, master key) if there is none')
+    .option('--totp', 'also enrol an authenticator app: prints its otpauth:// URL and recovery codes once')
     .action(async (flags) => {
       const { runAdminCreate } = await import('./cli/admin-create.js');
       setExit(await runAdminCreate(flags, processOutput));
@@ -79,7 +80,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runSessionsRevoke(flags, processOutput));
     });
 
-  const keys = program.command('keys').description('data keys of encrypted fields');
+  const keys = program.command('keys').description('data keys of encrypted fields, and API keys made on the shell');
   withCommon(
     keys
       .command('rotate')
@@ -131,6 +132,45 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (flags) => {
       const { runTypes } = await import('./cli/types.js');
       setExit(await runTypes(flags, processOutput));
+    });
+  withCommon(
+    keys
+      .command('create')
+      .description("an administrator's API key, printed once; it works before its owner has a second factor"),
+  )
+    .option('--admin', 'an administrator key (the only kind made here; users make theirs with POST /api/keys)')
+    .option('--name <name>', 'what the key is for, e.g. ci')
+    .option('--expires <span>', 'lifetime in minutes, hours or days: 90m, 12h, 30d (required; at most 90d)')
+    .option('--scopes <list>', 'scopes besides admin, separated by commas, e.g. records:read,records:write')
+    .option('--owner <email>', 'the administrator the key acts for (default: the only one there is)')
+    .option('--json', 'print the key and its record as JSON')
+    .action(async (flags) => {
+      const { runKeysCreate } = await import('./cli/keys/create.js');
+      setExit(await runKeysCreate(flags, processOutput));
+    });
+  withCommon(keys.command('list').description('every API key of every user (never the key itself)'))
+    .option('--json', 'print as JSON')
+    .action(async (flags) => {
+      const { runKeysList } = await import('./cli/keys/api-keys-list.js');
+      setExit(await runKeysList(flags, processOutput));
+    });
+  withCommon(keys.command('revoke').description('revoke one API key at once, whoever owns it'))
+    .argument('<id>', 'the key id, from bulwark keys list')
+    .action(async (id: string, flags) => {
+      const { runKeysRevoke } = await import('./cli/keys/api-keys-revoke.js');
+      setExit(await runKeysRevoke(id, flags, processOutput));
+    });
+  const users = program.command('users').description('user accounts');
+  withCommon(
+    users
+      .command('import')
+      .description('make accounts from a JSON-lines file (email, name, role); each gets a set-password link by mail'),
+  )
+    .argument('<file>', 'one JSON object per line: {"email": …, "name": …, "role": "user" | "admin"}')
+    .option('--no-mail', 'mail no links (the users set a password through "forgot password" later)')
+    .action(async (file: string, flags) => {
+      const { runUsersImport } = await import('./cli/users-import.js');
+      setExit(await runUsersImport(file, flags, processOutput));
     });
   withCommon(
     program

@@ -12,18 +12,22 @@ export interface AdminCreateFlags extends CommonFlags {
   email: string;
   /** Create a new installation (data folder, database, master key) when there is none. */
   init?: boolean;
+  /** Also enrol an authenticator app and print its URL and recovery codes once. */
+  totp?: boolean;
 }
 
 const EMAIL_FIX = "fix: pass the administrator's whole address, e.g. --email ops@example.com";
 const PASSWORD_FIX = 'fix: run the command again with a longer passphrase of unrelated words';
 
 /**
- * `bulwark admin create --email E [--init]`: asks for the password twice on a terminal, or
+ * `bulwark admin create --email E [--init] [--totp]`: asks for the password twice on a terminal, or
  * reads it once from piped standard input. The email and password pass exactly what the API's
  * set-up and sign-up pass (the routes' schemas, then the password policy), so the administrator
  * can sign in. Without `--init` it works only on an existing installation, so a mistyped
  * `--data` is refused instead of becoming a new folder, database and key; it always says which
- * data folder it used.
+ * data folder it used. With `--totp` it also enrols an authenticator app (the shell is the
+ * owner's proof, so no first code is asked for) and prints its otpauth:// URL and ten recovery
+ * codes once: a script can then sign in with a computed code, and a person scans the URL.
  */
 export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Promise<number> {
   const config = loadCliConfig(flags);
@@ -52,19 +56,30 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
       );
     }
     const user = await core.auth.accounts.createAdmin(flags.email, password);
+    const totp = flags.totp === true ? await core.auth.factors.enrolTotpFromShell(user) : null;
     await core.audit.record({
       type: 'admin.create',
       actor: 'cli:admin-create',
-      details: { userId: user.id, email: user.email },
+      details: { userId: user.id, email: user.email, totp: totp !== null },
     });
     out.line(`administrator ${user.email} created (id ${user.id})`);
     const created = missing === null ? '' : ' (new installation)';
     const database = config.database.url ? `; database ${describeDatabase(config)}` : '';
     out.line(`data folder ${config.dataDir}${database}${created}`);
+    if (totp) printTotp(totp, out);
     return 0;
   } finally {
     await core.close();
   }
+}
+
+/** Shown once: nothing can show the secret or the recovery codes again. */
+function printTotp(totp: { secret: string; otpauthUrl: string; recoveryCodes: string[] }, out: Output): void {
+  out.line('authenticator app enrolled; add it now (this is shown once):');
+  out.line(`otpauth URL: ${totp.otpauthUrl}`);
+  out.line(`secret: ${totp.secret}`);
+  out.line('recovery codes (each works once; keep them apart from the password):');
+  for (const code of totp.recoveryCodes) out.line(code);
 }
 
 function refuseField(refusal: ReturnType<typeof checkAccountFields>): void {

@@ -35,10 +35,16 @@ interface ExportRange {
   toMs: number | undefined;
 }
 
+/** A span in minutes, hours or days (`90m`, `24h`, `7d`) in milliseconds, or null for any other text. */
+export function parseSpanMs(text: string): number | null {
+  const relative = RELATIVE.exec(text);
+  return relative ? Number(relative[1]) * (UNIT_MS[relative[2] ?? 'd'] ?? 0) : null;
+}
+
 /** `2026-12-01T00:00:00Z`, or a span back from now: `90m`, `24h`, `7d`. */
 export function parseWhen(flag: string, text: string, nowMs: number): number {
-  const relative = RELATIVE.exec(text);
-  if (relative) return nowMs - Number(relative[1]) * (UNIT_MS[relative[2] ?? 'd'] ?? 0);
+  const spanMs = parseSpanMs(text);
+  if (spanMs !== null) return nowMs - spanMs;
   const ms = parseIsoInstant(text);
   if (ms === null) {
     throw new CliError(

@@ -15,6 +15,7 @@ import * as auditSearch from './migrations/0010-audit-search.js';
 import * as auditShipping from './migrations/0011-audit-shipping.js';
 import * as keyVersions from './migrations/0012-key-versions.js';
 import * as schemaVersion from './migrations/0013-schema-version.js';
+import * as shellApiKeys from './migrations/0014-shell-api-keys.js';
 
 type MigrationModule = { up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 
@@ -33,6 +34,8 @@ const MIGRATIONS: ReadonlyArray<[string, MigrationModule]> = [
   ['0011-audit-shipping', auditShipping],
   ['0012-key-versions', keyVersions],
   ['0013-schema-version', schemaVersion],
+  // 0014 is reserved for another branch of the same release (batch writes).
+  ['0014-shell-api-keys', shellApiKeys],
 ];
 
 /**

@@ -106,6 +106,8 @@ export interface ApiKeysTable {
   revoked_ms: number | null;
   last_used_ms: number | null;
   rotated_from: string | null;
+  /** 1 when made by `bulwark keys create --admin` on the server's shell (migration 0014). */
+  made_from_shell: number;
 }
 
 export interface CollectionsTable {

@@ -1,9 +1,8 @@
-import { type Core, openCore, StartRefusedError } from '../../app/open-core.js';
-import { refusalLines } from '../../app/start-refused.js';
+import type { Core } from '../../app/open-core.js';
 import { createKeyRotation } from '../../features/collections/index.js';
-import { requireInstallation } from '../installation.js';
-import { type CommonFlags, loadCliConfig } from '../load-cli-config.js';
-import { CliError, EXIT_FINDINGS } from '../output.js';
+import { withInstalledCore } from '../installed-core.js';
+import type { CommonFlags } from '../load-cli-config.js';
+import { CliError } from '../output.js';
 
 export type KeyRotation = ReturnType<typeof createKeyRotation>;
 
@@ -11,24 +10,13 @@ export type KeyRotation = ReturnType<typeof createKeyRotation>;
  * Opens an existing installation beside its running servers (no data-folder lock), with the
  * same deployment checks and master-key check as `serve`, and runs `work` with its key rotation.
  */
-export async function withKeyRotation<T>(
+export function withKeyRotation<T>(
   flags: CommonFlags,
   work: (rotation: KeyRotation, core: Core) => Promise<T>,
 ): Promise<T> {
-  const config = loadCliConfig(flags);
-  await requireInstallation(config);
-  const core = await openCore(config).catch((error: unknown) => {
-    if (error instanceof StartRefusedError) {
-      throw new CliError(refusalLines(error), EXIT_FINDINGS);
-    }
-    throw error;
-  });
-  try {
-    const rotation = createKeyRotation({ db: core.database.db, dataEncryptionKey: core.deriveKey('data-encryption') });
-    return await work(rotation, core);
-  } finally {
-    await core.close();
-  }
+  return withInstalledCore(flags, (core) =>
+    work(createKeyRotation({ db: core.database.db, dataEncryptionKey: core.deriveKey('data-encryption') }), core),
+  );
 }
 
 /** A whole number from a flag, within bounds; otherwise a usage error naming the flag. */

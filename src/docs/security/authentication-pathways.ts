@@ -71,7 +71,7 @@ export function authPathways(): AuthPathway[] {
       pathway: 'Password reset',
       routes: ['POST /api/auth/password/forgot', 'POST /api/auth/password/reset'],
       controls:
-        'Always 202; single-use link, 30 min, token in the fragment; the new password passes the policy before the link is spent; every session ends; nobody is signed in.',
+        'Always 202; single-use link, 30 min (72 h for the set-password link of an account made by `bulwark users import`), token in the fragment; the new password passes the policy before the link is spent; every session ends; nobody is signed in.',
     },
     {
       pathway: 'Password and email change',
@@ -93,7 +93,7 @@ export function authPathways(): AuthPathway[] {
       pathway: 'API keys',
       routes: ['GET /api/keys', 'POST /api/keys', 'POST /api/keys/:id/rotate', 'DELETE /api/keys/:id'],
       controls:
-        '`Authorization: Bearer bwk_…`; scopes; mandatory expiry; stored as HMACs, shown once; created, rotated (with overlap) and revoked under step-up; never accepted on account routes; an administrator key needs its owner to have a second factor.',
+        '`Authorization: Bearer bwk_…`; scopes; mandatory expiry; stored as HMACs, shown once; created, rotated (with overlap) and revoked under step-up; never accepted on account routes; an administrator key needs its owner to have a second factor, unless it was made on the server’s shell (`bulwark keys create --admin`, flagged `madeFromShell`; no route can make one, and its rotation over HTTP is an ordinary key).',
     },
     {
       pathway: 'First-administrator set-up link',
@@ -103,9 +103,16 @@ export function authPathways(): AuthPathway[] {
     },
     {
       pathway: 'Command line on the server',
-      routes: ['bulwark admin create', 'bulwark sessions revoke'],
+      routes: [
+        'bulwark admin create',
+        'bulwark sessions revoke',
+        'bulwark keys create --admin',
+        'bulwark keys list',
+        'bulwark keys revoke',
+        'bulwark users import',
+      ],
       controls:
-        'Needs the server’s shell, data folder and master key; the password is read without echo or from standard input, never from argv, and passes the same policy; audited with actor `cli`.',
+        'Needs the server’s shell, data folder and master key, which is why it counts as the owner’s proof; the password is read without echo or from standard input, never from argv, and passes the same policy; `admin create --totp` enrols TOTP without a first code and prints its secret and recovery codes once; `keys create --admin` makes an administrator key, shown once, with scopes and an expiry of at most 90 days, that works before its owner has a second factor; `users import` makes accounts without passwords (a file line carrying one is refused) and mails single-use set-password links (72 h, token in the fragment); all audited with actor `cli`.',
     },
   ];
 }

@@ -100,7 +100,25 @@ export const AUDIT_EVENT_TYPES = {
   'abuse.account.throttled': { when: 'an account was locked for failed sign-ins', details: ['email', 'seconds'] },
   'admin.setup.link': { when: 'the first-administrator set-up link was issued', details: ['ttlSeconds'] },
   'admin.setup': { when: 'the first administrator was created through the set-up link', details: ['email'] },
-  'admin.create': { when: '`bulwark admin create` made an administrator', details: ['userId', 'email'] },
+  'admin.create': {
+    when: '`bulwark admin create` made an administrator',
+    details: ['userId', 'email', 'totp'],
+    note: 'totp is true when `--totp` enrolled an authenticator app',
+  },
+  'admin.apikey.create': {
+    when: '`bulwark keys create --admin` made an administrator API key on the shell',
+    details: ['keyId', 'userId', 'email', 'name', 'scopes', 'expires'],
+  },
+  'admin.apikey.revoke': { when: '`bulwark keys revoke` revoked an API key', details: ['keyId', 'userId', 'email'] },
+  'admin.user.import': {
+    when: '`bulwark users import` made an account (one entry per account)',
+    details: ['userId', 'email', 'role', 'line'],
+  },
+  'admin.users.import': {
+    when: '`bulwark users import` finished',
+    details: ['file', 'imported', 'mailed', 'mailFailed'],
+    note: 'file is the path as given',
+  },
   'admin.user.update': {
     when: 'an administrator changed a user',
     details: ['userId', 'email', 'role', 'disabled', 'sessionsEnded', 'keysRevoked'],

@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../../lib/net/ip.js';
 import {
   buildTokenLink,
   createMailer,
+  invitationEmail,
   type Mailer,
   passwordResetEmail,
   registrationAttemptEmail,
@@ -60,6 +61,15 @@ export function createAccountMailer(config: FrozenConfig): (AccountMailer & { cl
           link: buildTokenLink(baseUrl, '/_/confirm-email', token),
           appName: APP_NAME,
           expiresInMinutes,
+        }),
+      }),
+    sendInvitation: (email, token, baseUrl, linkMinutes) =>
+      mailer.send({
+        to: email,
+        ...invitationEmail({
+          link: buildTokenLink(baseUrl, '/_/reset', token),
+          appName: APP_NAME,
+          expiresInMinutes: linkMinutes,
         }),
       }),
     close: () => mailer.close(),

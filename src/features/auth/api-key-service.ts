@@ -37,6 +37,11 @@ export interface PublicApiKey {
   rotatedFrom: string | null;
   /** The key that replaced this one: it works only until `expires`, so tell clients to move. */
   replacedBy: string | null;
+  /**
+   * Made by `bulwark keys create --admin` on the server's shell: it works while its owner has
+   * no second factor yet. Its rotation over HTTP gives an ordinary key.
+   */
+  madeFromShell: boolean;
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
@@ -55,6 +60,7 @@ export function toPublicApiKey(row: ApiKeysTable, replacedBy: string | null = nu
     revoked: row.revoked_ms !== null,
     rotatedFrom: row.rotated_from,
     replacedBy,
+    madeFromShell: row.made_from_shell === 1,
   };
 }
 
@@ -73,6 +79,7 @@ export function createApiKeyService(
     scopes: readonly string[],
     expiresMs: number,
     rotatedFrom: string | null,
+    isMadeFromShell = false,
   ) => {
     const key = newSecret(TOKEN_PREFIX.apiKey);
     const row: ApiKeysTable = {
@@ -87,6 +94,7 @@ export function createApiKeyService(
       revoked_ms: null,
       last_used_ms: null,
       rotated_from: rotatedFrom,
+      made_from_shell: isMadeFromShell ? 1 : 0,
     };
     await repo.insert(row);
     return { key, record: toPublicApiKey(row) };
@@ -97,6 +105,26 @@ export function createApiKeyService(
 
     create: (userId: string, input: { name: string; scopes: readonly string[]; expiresInSeconds: number }) =>
       insert(userId, input.name, input.scopes, now() + input.expiresInSeconds * 1000, null),
+
+    /**
+     * An administrator's key made on the server's shell (`bulwark keys create --admin`): the
+     * shell is the owner's proof, so the key is not held back while its owner has no second
+     * factor. Only the CLI calls this; no route can, so nothing over HTTP makes such a key.
+     */
+    createFromShell: (userId: string, input: { name: string; scopes: readonly string[]; expiresInSeconds: number }) =>
+      insert(userId, input.name, input.scopes, now() + input.expiresInSeconds * 1000, null, true),
+
+    /** Every key of every user, newest first, with its owner's email: the shell's `bulwark keys list`. */
+    listAll: async (): Promise<Array<PublicApiKey & { owner: string }>> =>
+      (await repo.listAll()).map((row) => ({ ...toPublicApiKey(row), owner: row.email })),
+
+    /** Revokes one key whoever owns it (the shell's `bulwark keys revoke`); its row before, or null. */
+    async revokeAny(id: string): Promise<(ApiKeysTable & { email: string }) | null> {
+      const row = await repo.findWithOwner(id);
+      if (!row) return null;
+      await repo.revoke(id, now());
+      return row;
+    },
 
     /**
      * The key's row when it is live (not revoked, not expired), else null; with the collections

@@ -13,6 +13,22 @@ export function createApiKeysRepo(db: Kysely<DatabaseTables>) {
       db.selectFrom('api_keys').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     listForUser: (userId: string) =>
       db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created_ms', 'desc').execute(),
+    listAll: () =>
+      db
+        .selectFrom('api_keys')
+        .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .selectAll('api_keys')
+        .select('users.email')
+        .orderBy('api_keys.created_ms', 'desc')
+        .execute(),
+    findWithOwner: (id: string) =>
+      db
+        .selectFrom('api_keys')
+        .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .selectAll('api_keys')
+        .select('users.email')
+        .where('api_keys.id', '=', id)
+        .executeTakeFirst(),
     setExpiry: (id: string, expiresMs: number) =>
       db.updateTable('api_keys').set({ expires_ms: expiresMs }).where('id', '=', id).execute(),
     revoke: (id: string, nowMs: number) =>

@@ -15,6 +15,8 @@ export interface AccountMailer {
   sendPasswordReset: (email: string, token: string, baseUrl: string) => Promise<void>;
   sendRegistrationAttempt: (email: string, baseUrl: string) => Promise<void>;
   sendEmailChange: (newEmail: string, token: string, baseUrl: string) => Promise<void>;
+  /** An account made by an operator: a set-password link valid `expiresInMinutes`. */
+  sendInvitation: (email: string, token: string, baseUrl: string, expiresInMinutes: number) => Promise<void>;
 }
 
 /** Everything the auth routes need, built once by the feature's index. */

@@ -139,8 +139,11 @@ async function authenticateBearer(header: string, deps: AuthenticationDeps): Pro
     const user = key ? await activeUser(deps, key.user_id) : undefined;
     if (key && user) {
       // A key acts for its owner: an administrator's key is refused while the administrator
-      // has no second factor, exactly as their sign-ins are.
-      const stage = effectiveStage('full', user, deps);
+      // has no second factor, exactly as their sign-ins are. The one exception is a key made on
+      // the server's shell (`bulwark keys create --admin`): whoever runs commands there already
+      // holds the data and the master key, so the shell is the owner's proof. No route can make
+      // such a key, and nothing else about it changes: scopes, expiry, revocation, role.
+      const stage = key.made_from_shell === 1 ? 'full' : effectiveStage('full', user, deps);
       const scopes = JSON.parse(key.scopes) as string[];
       return { user, via: 'apiKey', apiKeyId: key.id, scopes, stage, schemaVersion: key.schemaVersion };
     }

@@ -31,12 +31,15 @@ import { registerWebauthnRoutes } from './routes/webauthn-routes.js';
 import { createSessionService } from './session-service.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
 import { createTokenHasher } from './token-hasher.js';
+import { INVITATION_TTL_SECONDS } from './user-import.js';
 
+export { normaliseEmail } from './account-service.js';
 export { API_KEY_SCOPES } from './api-key-service.js';
 export type { AuthContext, PublicUser } from './auth-context.js';
 export { SESSION_COOKIE } from './authenticate.js';
 export { requireAdmin, requireRecentAuth, requireSession, requireUser } from './guards.js';
 export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
+export { ImportEmailTaken, type ImportedAccount, INVITATION_TTL_SECONDS, importAccounts } from './user-import.js';
 
 export interface AuthFeatureOptions {
   config: FrozenConfig;
@@ -167,6 +170,20 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
       registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now, options.outbound.fetch));
+    },
+
+    /** Whether mail can go out (SMTP is configured). */
+    canMail: mailer !== null,
+
+    /**
+     * Mails a user made by an operator a set-password link (a password-reset token that lives
+     * INVITATION_TTL_SECONDS), replacing any earlier unused one. Throws when there is no SMTP
+     * server configured, or when the mail cannot be sent.
+     */
+    async sendSetPasswordLink(user: { id: string; email: string }, baseUrl: string): Promise<void> {
+      if (!mailer) throw new Error('no SMTP server is configured');
+      const token = await accounts.issueToken('reset-password', user.id, INVITATION_TTL_SECONDS);
+      await mailer.sendInvitation(user.email, token, baseUrl, INVITATION_TTL_SECONDS / 60);
     },
 
     /** A one-time first-administrator token, or null once an administrator exists. */

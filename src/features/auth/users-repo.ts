@@ -30,6 +30,20 @@ export function createUsersRepo(db: Kysely<DatabaseTables>) {
         .set({ email, verified: isVerified ? 1 : 0, updated_ms: nowMs })
         .where('id', '=', id)
         .execute(),
+    /** Which of these (normalised) emails have an account. */
+    findExistingEmails: async (emails: readonly string[]) =>
+      emails.length === 0
+        ? []
+        : (await db.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((row) => row.email),
+    /** Administrators whose accounts are not disabled, oldest first. */
+    listActiveAdmins: () =>
+      db
+        .selectFrom('users')
+        .selectAll()
+        .where('role', '=', 'admin')
+        .where('disabled', '=', 0)
+        .orderBy('created_ms', 'asc')
+        .execute(),
     countAdmins: async () => {
       const row = await db
         .selectFrom('users')

@@ -4,6 +4,7 @@ export { parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 export {
   buildTokenLink,
   escapeHtml,
+  invitationEmail,
   type MailContent,
   passwordResetEmail,
   type RegistrationAttemptInput,

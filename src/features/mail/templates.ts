@@ -73,6 +73,19 @@ export function passwordResetEmail(input: TokenMailInput): MailContent {
 }
 
 /**
+ * The mail inviting a user whose account an operator made (`bulwark users import`) to choose
+ * a password; the link is a password-reset link, so the reset page sets it.
+ */
+export function invitationEmail(input: TokenMailInput): MailContent {
+  return tokenMail(input, {
+    subject: `Your ${input.appName} account is ready: choose a password`,
+    intro: `An account with this email address was made for you at ${input.appName}. Open the link below to choose your password.`,
+    ignore: 'If you did not expect this, ignore this email; nobody can sign in to the account without the link.',
+    action: 'Choose a password',
+  });
+}
+
+/**
  * Sent to the owner of an existing account when someone registers with their address, in
  * place of a verification mail, so the registration response never reveals whether an
  * address has an account (account enumeration).

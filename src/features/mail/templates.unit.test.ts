@@ -3,6 +3,7 @@ import { MailError } from './errors.js';
 import {
   buildTokenLink,
   escapeHtml,
+  invitationEmail,
   passwordResetEmail,
   registrationAttemptEmail,
   verificationEmail,
@@ -91,6 +92,7 @@ const templates = [
   ['verificationEmail', () => verificationEmail({ link: LINK, appName: HOSTILE_APP, expiresInMinutes: 30 })],
   ['passwordResetEmail', () => passwordResetEmail({ link: LINK, appName: HOSTILE_APP, expiresInMinutes: 30 })],
   ['registrationAttemptEmail', () => registrationAttemptEmail({ appName: HOSTILE_APP, resetLink: LINK })],
+  ['invitationEmail', () => invitationEmail({ link: LINK, appName: HOSTILE_APP, expiresInMinutes: 4320 })],
 ] as const;
 
 describe('mail templates', () => {
@@ -139,9 +141,9 @@ describe('mail templates', () => {
     expect(() => passwordResetEmail({ link: LINK, appName: 'Acme', expiresInMinutes: 0 })).toThrow(RangeError);
   });
 
-  it('tells verification, reset and registration-attempt mails apart by subject', () => {
+  it('tells verification, reset, registration-attempt and invitation mails apart by subject', () => {
     const subjects = templates.map(([, build]) => build().subject);
-    expect(new Set(subjects).size).toBe(3);
+    expect(new Set(subjects).size).toBe(templates.length);
     expect(registrationAttemptEmail({ appName: 'Acme', resetLink: LINK }).text).toContain('already has one');
   });
 });

@@ -40,6 +40,16 @@ export function createSecondFactors(options: SecondFactorOptions) {
   const isRequiredFor = (user: Pick<UsersTable, 'role'>) =>
     policy.requiredForAll || (policy.requiredForAdmins && user.role === 'admin');
 
+  /** Marks the user as enrolled after a first factor was confirmed. */
+  const markEnrolled = async (userId: string): Promise<void> => {
+    await db
+      .updateTable('users')
+      .set({ mfa_enrolled_ms: now() })
+      .where('id', '=', userId)
+      .where('mfa_enrolled_ms', 'is', null)
+      .execute();
+  };
+
   return {
     totp,
     recovery,
@@ -52,14 +62,16 @@ export function createSecondFactors(options: SecondFactorOptions) {
       return (await recovery.spend(userId, code)) ? 'recovery' : null;
     },
 
-    /** Marks the user as enrolled after a first factor was confirmed. */
-    async markEnrolled(userId: string): Promise<void> {
-      await db
-        .updateTable('users')
-        .set({ mfa_enrolled_ms: now() })
-        .where('id', '=', userId)
-        .where('mfa_enrolled_ms', 'is', null)
-        .execute();
+    markEnrolled,
+
+    /**
+     * Enrols TOTP at once, without a first code (the server's shell hands the secret to the
+     * operator directly): the secret, its otpauth:// URL and new recovery codes, shown once.
+     */
+    async enrolTotpFromShell(user: { id: string; email: string }) {
+      const { secret, otpauthUrl } = await totp.setupConfirmed(user);
+      await markEnrolled(user.id);
+      return { secret, otpauthUrl, recoveryCodes: await recovery.regenerate(user.id) };
     },
 
     /** Checks before a factor is removed: the account keeps one if the policy demands it. */

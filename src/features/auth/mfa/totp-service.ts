@@ -64,28 +64,38 @@ export function createTotpService(db: Kysely<DatabaseTables>, settings: TotpSett
     return Number(result.numUpdatedRows) === 1;
   };
 
+  /** A new secret for the user (replacing an unconfirmed one); refused while one is confirmed. */
+  const storeNewSecret = async (user: { id: string; email: string }, confirmedMs: number | null) => {
+    const existing = await find(user.id);
+    if (existing?.confirmed_ms != null) {
+      throw appError('AUTH_MFA_STATE', { detail: 'An authenticator app is already confirmed; remove it first.' });
+    }
+    const secret = new Uint8Array(randomBytes(SECRET_BYTES));
+    const row = {
+      user_id: user.id,
+      secret_sealed: seal(settings.sealKey, Buffer.from(secret), aad(user.id)).toString('base64'),
+      created_ms: settings.now(),
+      confirmed_ms: confirmedMs,
+      last_step: 0,
+    };
+    await db.deleteFrom('totp_factors').where('user_id', '=', user.id).execute();
+    await db.insertInto('totp_factors').values(row).execute();
+    return {
+      secret: encodeBase32UpperCaseNoPadding(secret),
+      otpauthUrl: createTOTPKeyURI(settings.issuer, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS),
+    };
+  };
+
   return {
     /** A new unconfirmed secret (replacing an unconfirmed one); refused while one is confirmed. */
-    async setup(user: { id: string; email: string }) {
-      const existing = await find(user.id);
-      if (existing?.confirmed_ms != null) {
-        throw appError('AUTH_MFA_STATE', { detail: 'An authenticator app is already confirmed; remove it first.' });
-      }
-      const secret = new Uint8Array(randomBytes(SECRET_BYTES));
-      const row = {
-        user_id: user.id,
-        secret_sealed: seal(settings.sealKey, Buffer.from(secret), aad(user.id)).toString('base64'),
-        created_ms: settings.now(),
-        confirmed_ms: null,
-        last_step: 0,
-      };
-      await db.deleteFrom('totp_factors').where('user_id', '=', user.id).execute();
-      await db.insertInto('totp_factors').values(row).execute();
-      return {
-        secret: encodeBase32UpperCaseNoPadding(secret),
-        otpauthUrl: createTOTPKeyURI(settings.issuer, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS),
-      };
-    },
+    setup: (user: { id: string; email: string }) => storeNewSecret(user, null),
+
+    /**
+     * A secret confirmed at once, for `bulwark admin create --totp`: on the server's shell the
+     * operator receives the secret directly, so no first code is needed to prove it reached
+     * them (over HTTP, `confirm` proves that). Only the CLI calls this.
+     */
+    setupConfirmed: (user: { id: string; email: string }) => storeNewSecret(user, settings.now()),
 
     /** Confirms the pending secret with a first valid code. */
     async confirm(userId: string, code: string): Promise<boolean> {

@@ -19,6 +19,10 @@ const ApiKeySchema = Type.Object({
   replacedBy: Type.Union([Type.String(), Type.Null()], {
     description: 'The key that replaced this one; `expires` is then the end of the rotation overlap.',
   }),
+  madeFromShell: Type.Boolean({
+    description:
+      'Made by `bulwark keys create --admin` on the server: it works while its owner has no second factor yet. Rotating it gives an ordinary key.',
+  }),
 });
 const CreatedKey = Type.Object({ key: Type.String(), apiKey: ApiKeySchema });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
