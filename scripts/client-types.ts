@@ -8,12 +8,10 @@ import openapiTS, { astToString } from 'openapi-typescript';
  * `GET /api/openapi.json` and fails on any difference, so a route changed without
  * regenerating fails CI.
  */
-export const CLIENT_TYPES_PATH = fileURLToPath(
-  new URL('../packages/client/src/generated/openapi.ts', import.meta.url),
-);
+export const CLIENT_TYPES_PATH = fileURLToPath(new URL('../packages/client/src/generated/openapi.ts', import.meta.url));
 
 const HEADER = [
-  '// Generated from the server\'s GET /api/openapi.json by `npm run client:types`',
+  "// Generated from the server's GET /api/openapi.json by `npm run client:types`",
   '// (scripts/client-types.ts, openapi-typescript). Do not edit: regenerate.',
   '',
 ].join('\n');

@@ -46,7 +46,9 @@ export function filter(strings: TemplateStringsArray, ...values: FilterValue[]):
   let text = strings[0] ?? '';
   values.forEach((value, index) => {
     if (isInsideString(text)) {
-      throw invalid('A ${…} value stands inside quotes in the filter text; remove the quotes: values are quoted for you.');
+      throw invalid(
+        'A value stands inside quotes in the filter text; remove the quotes around it: values are quoted for you.',
+      );
     }
     text += literal(value) + (strings[index + 1] ?? '');
   });

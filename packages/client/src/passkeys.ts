@@ -100,7 +100,10 @@ export class PasskeysApi {
       authority,
     });
     this.auth.accept(outcome);
-    return { stage: outcome.mfaRequired ? 'second-factor-required' : 'signed-in', ...(outcome.user ? { user: outcome.user } : {}) };
+    return {
+      stage: outcome.mfaRequired ? 'second-factor-required' : 'signed-in',
+      ...(outcome.user ? { user: outcome.user } : {}),
+    };
   }
 
   /** Asks the server for a challenge and the browser for an assertion over it. */

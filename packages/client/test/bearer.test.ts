@@ -22,7 +22,11 @@ async function signedInClient(label: string) {
 async function expireAccessTokens(userId: string): Promise<void> {
   const { db } = server.app.database;
   const sessions = db.selectFrom('sessions').select('id').where('user_id', '=', userId);
-  await db.updateTable('access_tokens').set({ expires_ms: Date.now() - 1000 }).where('session_id', 'in', sessions).execute();
+  await db
+    .updateTable('access_tokens')
+    .set({ expires_ms: Date.now() - 1000 })
+    .where('session_id', 'in', sessions)
+    .execute();
 }
 
 describe('bearer mode', () => {

@@ -45,7 +45,9 @@ describe('errors', () => {
     const me = await client.auth.me();
     // An unknown field is refused (no mass assignment), and `errors[]` says which.
     const bad = await refusal(
-      client.collection('notes').create({ title: 'x', owner: me.user.id, extra: 1 } as { title: string; owner: string }),
+      client
+        .collection('notes')
+        .create({ title: 'x', owner: me.user.id, extra: 1 } as { title: string; owner: string }),
     );
     expect(bad).toMatchObject({ status: 400 });
     expect(bad.errors.map((entry) => entry.field)).toContain('extra');

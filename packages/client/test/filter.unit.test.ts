@@ -12,7 +12,6 @@ import { HOSTILE } from './hostile-strings.js';
 /** Strings the server can store: no NUL, no lone surrogate (refused by the lexer itself). */
 const storableString = fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !text.includes('\u0000'));
 
-
 describe('filter values are bound, never syntax', () => {
   it('quote() gives one string token holding exactly the value, for any storable string', () => {
     fc.assert(
@@ -28,7 +27,16 @@ describe('filter values are bound, never syntax', () => {
   it('a hostile value inside a template changes nothing around it', () => {
     for (const value of [...HOSTILE]) {
       const tokens = tokenize(filter`title = ${value} && owner != ${'x'}`.text);
-      expect(tokens.map((token) => token.kind)).toEqual(['identifier', 'operator', 'string', 'and', 'identifier', 'operator', 'string', 'end']);
+      expect(tokens.map((token) => token.kind)).toEqual([
+        'identifier',
+        'operator',
+        'string',
+        'and',
+        'identifier',
+        'operator',
+        'string',
+        'end',
+      ]);
       expect(tokens[2]).toMatchObject({ kind: 'string', value });
     }
   });
@@ -48,8 +56,12 @@ describe('filter values are bound, never syntax', () => {
   it('booleans, null, dates, field names and nested filters', () => {
     const since = new Date('2026-01-02T03:04:05.000Z');
     const nested = or(filter`a = ${1}`, filter`b = ${true}`);
-    const text = filter`${field('author.name')} = ${'x'} && done = ${false} && gone = ${null} && created > ${since} && ${nested}`.text;
-    expect(text).toBe('author.name = "x" && done = false && gone = null && created > "2026-01-02T03:04:05.000Z" && ((a = 1) || (b = true))');
+    const text =
+      filter`${field('author.name')} = ${'x'} && done = ${false} && gone = ${null} && created > ${since} && ${nested}`
+        .text;
+    expect(text).toBe(
+      'author.name = "x" && done = false && gone = null && created > "2026-01-02T03:04:05.000Z" && ((a = 1) || (b = true))',
+    );
     expect(and(undefined, filter`a = ${1}`, undefined).text).toBe('(a = 1)');
   });
 

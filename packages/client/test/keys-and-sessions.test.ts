@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../src/index.js';
-import { bearerClient, createNotes, type Notes, PASSWORD, type RunningServer, startServer, uniqueEmail } from './server.js';
+import {
+  bearerClient,
+  createNotes,
+  type Notes,
+  PASSWORD,
+  type RunningServer,
+  startServer,
+  uniqueEmail,
+} from './server.js';
 
 let server: RunningServer;
 beforeAll(async () => {

@@ -96,5 +96,9 @@ export function bearerClient(url: string, tokens?: BearerTokens) {
 export function cookieClient(url: string) {
   const jar = cookieJarFetch();
   const recorded = recordingFetch(jar.fetch);
-  return { client: createClient<Notes>({ url, fetch: recorded.fetch, auth: { mode: 'cookie' } }), ...jar, calls: recorded.calls };
+  return {
+    client: createClient<Notes>({ url, fetch: recorded.fetch, auth: { mode: 'cookie' } }),
+    ...jar,
+    calls: recorded.calls,
+  };
 }
