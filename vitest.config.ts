@@ -12,7 +12,7 @@ import { defineConfig } from 'vitest/config';
  * `// @module-tag slow (why)`, one test with `it('…', { tags: ['slow'] }, …)`.
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
-const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const include = ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {

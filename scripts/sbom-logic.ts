@@ -22,7 +22,9 @@ export function missingFromSbom(
   const listed = new Set(components.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`));
   const missing: string[] = [];
   for (const [path, entry] of Object.entries(lockPackages)) {
-    if (path === '' || entry.link || !entry.version || !isInstalled(path)) continue;
+    // The root and workspace folders (`packages/client`) are this project's own code, not
+    // dependencies: the SBOM describes what they depend on.
+    if (!path.startsWith('node_modules/') || entry.link || !entry.version || !isInstalled(path)) continue;
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const id = `${name}@${entry.version}`;
     if (!listed.has(id)) missing.push(id);

@@ -9,6 +9,9 @@ describe('the SBOM completeness check', () => {
     'node_modules/a/node_modules/fastify': { version: '4.0.0' },
     'node_modules/@esbuild/win32-x64': { version: '0.28.2' },
     'node_modules/local': { link: true },
+    // A workspace of this repository: its folder, and the link to it.
+    'packages/client': { version: '0.1.0' },
+    'node_modules/@bulwark/client': { link: true },
   };
   const installed = (path: string) => path !== 'node_modules/@esbuild/win32-x64';
 

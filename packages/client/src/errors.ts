@@ -1,0 +1,133 @@
+import type { components } from './generated/openapi.js';
+
+/** Every code the server can answer with, from its OpenAPI document (`Problem.code`). */
+export type ServerErrorCode = components['schemas']['Problem']['code'];
+
+/**
+ * Codes of failures the client sees without a problem+json body:
+ * - `CLIENT_SIGNED_OUT`: the sign-in ended (its refresh token was refused: expired, revoked, or
+ *   replayed, which revokes the whole token family). Sign in again.
+ * - `CLIENT_NETWORK`: no answer (offline, DNS, TLS, connection refused, aborted).
+ * - `CLIENT_BAD_RESPONSE`: an answer that is not Bulwark's (a proxy's error page, say).
+ * - `CLIENT_INVALID_ARGUMENT`: the call itself was wrong (a filter value that cannot be written,
+ *   a field name that is not one); nothing was sent.
+ * - `CLIENT_UNSUPPORTED`: the platform lacks what the call needs (WebAuthn outside a browser).
+ */
+export type ClientErrorCode =
+  | 'CLIENT_SIGNED_OUT'
+  | 'CLIENT_NETWORK'
+  | 'CLIENT_BAD_RESPONSE'
+  | 'CLIENT_INVALID_ARGUMENT'
+  | 'CLIENT_UNSUPPORTED';
+
+export type BulwarkErrorCode = ServerErrorCode | ClientErrorCode;
+
+/** One invalid field of a 400, as the server names it. */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface BulwarkErrorInit {
+  code: BulwarkErrorCode;
+  status: number;
+  title: string;
+  type?: string;
+  detail?: string;
+  errors?: FieldProblem[];
+  requestId?: string;
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/**
+ * The one error every call of the client throws: an RFC 9457 problem from the server, or a
+ * client-side failure with a `CLIENT_*` code. Switch on `code`; it is stable, `title` and
+ * `detail` are for people.
+ * @example
+ * try { await client.auth.signIn({ email, password }); }
+ * catch (error) { if (error instanceof BulwarkError && error.code === 'AUTH_INVALID_CREDENTIALS') showWrongPassword(); }
+ */
+export class BulwarkError extends Error {
+  override readonly name = 'BulwarkError';
+  readonly code: BulwarkErrorCode;
+  /** HTTP status; 0 when no answer came. */
+  readonly status: number;
+  readonly title: string;
+  /** The problem's `type` URI (server errors only). */
+  readonly type: string | undefined;
+  readonly detail: string | undefined;
+  /** For validation errors: which fields and why. */
+  readonly errors: readonly FieldProblem[];
+  /** The server's request id: quote it to the operator, who finds the log line by it. */
+  readonly requestId: string | undefined;
+  /** From `Retry-After` on 429 and 503. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: BulwarkErrorInit) {
+    super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
+    this.code = init.code;
+    this.status = init.status;
+    this.title = init.title;
+    this.type = init.type;
+    this.detail = init.detail;
+    this.errors = init.errors ?? [];
+    this.requestId = init.requestId;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+
+  /** Whether the sign-in is gone and the user must sign in again. */
+  get isSignedOut(): boolean {
+    return this.code === 'CLIENT_SIGNED_OUT';
+  }
+}
+
+export const isBulwarkError = (error: unknown): error is BulwarkError => error instanceof BulwarkError;
+
+/** A client-side failure; nothing reached the server, or nothing usable came back. */
+export function clientError(code: ClientErrorCode, title: string, detail?: string, cause?: unknown): BulwarkError {
+  return new BulwarkError({
+    code,
+    status: code === 'CLIENT_SIGNED_OUT' ? 401 : 0,
+    title,
+    ...(detail === undefined ? {} : { detail }),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+interface ProblemBody {
+  type?: unknown;
+  title?: unknown;
+  status?: unknown;
+  code?: unknown;
+  detail?: unknown;
+  errors?: unknown;
+  requestId?: unknown;
+}
+
+/** Reads a failed response: problem+json from Bulwark, anything else as CLIENT_BAD_RESPONSE. */
+export async function errorFromResponse(response: Response): Promise<BulwarkError> {
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  const retry = Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {};
+  const body = (await response.json().catch(() => null)) as ProblemBody | null;
+  if (!body || typeof body.code !== 'string' || typeof body.title !== 'string') {
+    return new BulwarkError({
+      code: 'CLIENT_BAD_RESPONSE',
+      status: response.status,
+      title: 'Unexpected response',
+      detail: `HTTP ${response.status} without a problem+json body: is the URL a Bulwark server?`,
+      ...retry,
+    });
+  }
+  return new BulwarkError({
+    code: body.code as ServerErrorCode,
+    status: response.status,
+    title: body.title,
+    ...(typeof body.type === 'string' ? { type: body.type } : {}),
+    ...(typeof body.detail === 'string' ? { detail: body.detail } : {}),
+    ...(Array.isArray(body.errors) ? { errors: body.errors as FieldProblem[] } : {}),
+    ...(typeof body.requestId === 'string' ? { requestId: body.requestId } : {}),
+    ...retry,
+  });
+}

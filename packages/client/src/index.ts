@@ -1,0 +1,30 @@
+/**
+ * @bulwark/client: a typed client for a Bulwark server, for browsers and Node.js 20+, with no
+ * dependency beyond `fetch`. See README.md.
+ */
+
+export type { CreateApiKeyInput, CreatedApiKey } from './api-keys.js';
+export type { ApiKeyInfo, ApiKeyScope, FactorSummary, PasskeyInfo, PublicUser, SessionInfo } from './api-types.js';
+export type { Me, ReauthInput, SignInInput, SignInResult, SignInStage, SignUpInput } from './auth.js';
+export type { BearerTokens, TokenChange } from './bearer-credentials.js';
+export { type AuthOptions, BulwarkClient, type ClientOptions, createClient } from './client.js';
+export {
+  BulwarkError,
+  type BulwarkErrorCode,
+  type ClientErrorCode,
+  type FieldProblem,
+  isBulwarkError,
+  type ServerErrorCode,
+} from './errors.js';
+export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
+export type { components, paths } from './generated/openapi.js';
+export type {
+  BaseRecord,
+  CollectionApi,
+  ListOptions,
+  Page,
+  RecordInput,
+  RecordOf,
+  UntypedCollections,
+} from './records.js';
+export type { FetchLike } from './transport.js';

@@ -1,0 +1,111 @@
+import type { Filter } from './filter.js';
+import { segment, type Transport } from './transport.js';
+
+/** What every record has besides its collection's fields. */
+export interface BaseRecord {
+  id: string;
+  created: string;
+  updated: string;
+}
+
+/**
+ * A collection's record type: the fields `T` (from `bulwark types`, or written by hand) plus
+ * `id`, `created` and `updated`.
+ */
+export type RecordOf<T> = BaseRecord & T;
+/** Server-managed fields are never written through the records API. */
+export type RecordInput<T> = Omit<T, keyof BaseRecord>;
+
+/**
+ * Collection name → its fields' type, what `bulwark types` writes and `createClient<…>` takes (an
+ * interface or a type). Without one, every collection's records are `Record<string, unknown>`.
+ */
+export type UntypedCollections = Record<string, Record<string, unknown>>;
+
+export interface ListOptions {
+  /** Built with `filter\`…\``: values are bound, never concatenated. */
+  filter?: Filter;
+  /** `sort('-created', 'title')`, or the same text. */
+  sort?: string;
+  page?: number;
+  /** At most 500 (the server caps it). */
+  perPage?: number;
+  /** Skip counting: `totalItems` and `totalPages` are then -1 (faster on large collections). */
+  skipTotal?: boolean;
+}
+
+export interface Page<R> {
+  page: number;
+  perPage: number;
+  totalItems: number;
+  totalPages: number;
+  items: R[];
+}
+
+/** Page size `all()` walks with: the server's maximum, so a large collection takes few requests. */
+const WALK_PER_PAGE = 500;
+
+/**
+ * Records of one collection, each call under the collection's own rules for the signed-in
+ * user (or guest, or API key).
+ * @example
+ * const posts = client.collection('posts');
+ * const page = await posts.list({ filter: filter`author = ${me.id}`, sort: sort('-created'), perPage: 50 });
+ */
+export class CollectionApi<T> {
+  private readonly base: string;
+
+  constructor(
+    private readonly transport: Transport,
+    readonly name: string,
+  ) {
+    this.base = `/api/collections/${segment(name)}/records`;
+  }
+
+  list(options: ListOptions = {}): Promise<Page<RecordOf<T>>> {
+    return this.transport.request<Page<RecordOf<T>>>({
+      method: 'GET',
+      path: this.base,
+      query: {
+        filter: options.filter?.text,
+        sort: options.sort,
+        page: options.page,
+        perPage: options.perPage,
+        skipTotal: options.skipTotal ? 1 : undefined,
+      },
+    });
+  }
+
+  /** Every matching record, page after page (without counting), as an async iterator. */
+  async *all(options: Omit<ListOptions, 'page' | 'skipTotal'> = {}): AsyncGenerator<RecordOf<T>> {
+    const perPage = options.perPage ?? WALK_PER_PAGE;
+    for (let page = 1; ; page++) {
+      const result = await this.list({ ...options, page, perPage, skipTotal: true });
+      yield* result.items;
+      if (result.items.length < perPage) return;
+    }
+  }
+
+  /** The first matching record, or null. */
+  async first(options: Omit<ListOptions, 'page' | 'perPage'> = {}): Promise<RecordOf<T> | null> {
+    const result = await this.list({ ...options, page: 1, perPage: 1, skipTotal: true });
+    return result.items[0] ?? null;
+  }
+
+  /** One record; 404 `REC_NOT_FOUND` also when the view rule hides it. */
+  view(id: string): Promise<RecordOf<T>> {
+    return this.transport.request<RecordOf<T>>({ method: 'GET', path: `${this.base}/${segment(id)}` });
+  }
+
+  create(data: RecordInput<T>): Promise<RecordOf<T>> {
+    return this.transport.request<RecordOf<T>>({ method: 'POST', path: this.base, body: data });
+  }
+
+  update(id: string, data: Partial<RecordInput<T>>): Promise<RecordOf<T>> {
+    return this.transport.request<RecordOf<T>>({ method: 'PATCH', path: `${this.base}/${segment(id)}`, body: data });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.transport.request<void>({ method: 'DELETE', path: `${this.base}/${segment(id)}` });
+  }
+}
