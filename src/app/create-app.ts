@@ -20,6 +20,7 @@ import { createRedisState, type SharedState } from '../stores/index.js';
 import { createAppAlerts } from './alerts.js';
 import { createAppBackups } from './app-backups.js';
 import { createShipper, loadSyslogTarget } from './audit-shipping.js';
+import { collectionsOptions } from './collections-options.js';
 import { countAuditEvents, wireMetrics } from './metrics.js';
 import { type Core, openCore } from './open-core.js';
 import { BULWARK_VERSION } from './version.js';
@@ -120,15 +121,9 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   const alerts = createAppAlerts(core, logger, options.alertsNow);
   webhooks.registerRoutes(http);
   const collections = createCollectionsFeature({
-    database,
-    audit,
-    dataEncryptionKey: core.deriveKey('data-encryption'),
-    stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
-    ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
+    ...collectionsOptions(config, core),
     onRecordChange: webhooks.onRecordChange,
     onRuleDenial: (action) => metrics.counters.ruleDenials.inc({ action }),
-    maxUploadBytes: config.files.maxUploadBytes,
-    batchMaxOperations: config.records.batchMaxOperations,
   });
   collections.registerRoutes(http);
   const files = createFilesFeature({

@@ -1,3 +1,4 @@
+import { collectionsOptions } from '../../app/collections-options.js';
 import { openCore, StartRefusedError } from '../../app/open-core.js';
 import { refusalLines } from '../../app/start-refused.js';
 import { type CollectionsFeature, createCollectionsFeature } from '../../features/collections/index.js';
@@ -22,14 +23,7 @@ export async function withCollections<T>(
     if (error instanceof StartRefusedError) throw new CliError(refusalLines(error), EXIT_FINDINGS);
     throw error;
   });
-  const collections = createCollectionsFeature({
-    database: core.database,
-    audit: core.audit,
-    dataEncryptionKey: core.deriveKey('data-encryption'),
-    stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
-    ruleQueryTimeoutMs: config.database.ruleQueryTimeoutMs,
-    maxUploadBytes: config.files.maxUploadBytes,
-  });
+  const collections = createCollectionsFeature(collectionsOptions(config, core));
   const files = createFilesFeature({
     config,
     database: core.database,

@@ -632,6 +632,224 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every collection definition as one schema file (stable order, with a format version) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description every collection definition: what GET returns, PUT takes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            collections: {
+                                fields: {
+                                    /** @description with hidden: callers the create/update rule admits may also write the field */
+                                    clientWritable?: boolean;
+                                    collection?: string;
+                                    encrypted?: boolean;
+                                    /** @description never sent to clients; set by administrators only unless clientWritable */
+                                    hidden?: boolean;
+                                    max?: number;
+                                    /** @description file fields: 1 holds one file (replaced by the next upload), more hold a list */
+                                    maxSelect?: number;
+                                    /** @description file fields: largest file accepted, at most `files.maxUploadBytes` */
+                                    maxSizeBytes?: number;
+                                    min?: number;
+                                    name: string;
+                                    /** @description RE2 syntax (linear-time matching: no lookaround, no backreferences); a value must contain a match, so anchor with ^…$ for the whole value */
+                                    pattern?: string;
+                                    required?: boolean;
+                                    type: "text" | "number" | "bool" | "email" | "url" | "date" | "json" | "select" | "relation" | "file";
+                                    /** @description file fields: MIME types accepted, decided from the bytes (e.g. image/png, application/pdf) */
+                                    types?: string[];
+                                    unique?: boolean;
+                                    values?: string[];
+                                }[];
+                                name: string;
+                                rules?: {
+                                    create?: string | null;
+                                    delete?: string | null;
+                                    list?: string | null;
+                                    update?: string | null;
+                                    view?: string | null;
+                                };
+                            }[];
+                            /** @enum {string} */
+                            format: "bulwark-schema";
+                            /** @enum {number} */
+                            version: 1;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Apply a schema file in one transaction: collections added, changed and removed to match it; dropping data needs confirmDataLoss */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description allow dropping collections and fields that hold data */
+                    confirmDataLoss?: boolean;
+                    /** @description apply, report, then roll back: nothing changes */
+                    dryRun?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description every collection definition: what GET returns, PUT takes */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        collections: {
+                            fields: {
+                                /** @description with hidden: callers the create/update rule admits may also write the field */
+                                clientWritable?: boolean;
+                                collection?: string;
+                                encrypted?: boolean;
+                                /** @description never sent to clients; set by administrators only unless clientWritable */
+                                hidden?: boolean;
+                                max?: number;
+                                /** @description file fields: 1 holds one file (replaced by the next upload), more hold a list */
+                                maxSelect?: number;
+                                /** @description file fields: largest file accepted, at most `files.maxUploadBytes` */
+                                maxSizeBytes?: number;
+                                min?: number;
+                                name: string;
+                                /** @description RE2 syntax (linear-time matching: no lookaround, no backreferences); a value must contain a match, so anchor with ^…$ for the whole value */
+                                pattern?: string;
+                                required?: boolean;
+                                type: "text" | "number" | "bool" | "email" | "url" | "date" | "json" | "select" | "relation" | "file";
+                                /** @description file fields: MIME types accepted, decided from the bytes (e.g. image/png, application/pdf) */
+                                types?: string[];
+                                unique?: boolean;
+                                values?: string[];
+                            }[];
+                            name: string;
+                            rules?: {
+                                create?: string | null;
+                                delete?: string | null;
+                                list?: string | null;
+                                update?: string | null;
+                                view?: string | null;
+                            };
+                        }[];
+                        /** @enum {string} */
+                        format: "bulwark-schema";
+                        /** @enum {number} */
+                        version: 1;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dataLoss: {
+                                collection: string;
+                                count: number;
+                                field: string | null;
+                            }[];
+                            plan: {
+                                added: string[];
+                                changed: {
+                                    fieldsAdded: string[];
+                                    fieldsChanged: {
+                                        name: string;
+                                        options: string[];
+                                    }[];
+                                    fieldsDropped: string[];
+                                    fieldsReordered: boolean;
+                                    name: string;
+                                    rulesChanged: ("list" | "view" | "create" | "update" | "delete")[];
+                                }[];
+                                removed: string[];
+                            };
+                            status: "applied" | "unchanged" | "dry-run" | "refused";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/security/summary": {
         parameters: {
             query?: never;
@@ -3463,6 +3681,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record writes in one transaction, each under its own rule: all or nothing
+         * @description At most `records.batchMaxOperations` (100) operations. An operation that fails answers 400 `BATCH_OPERATION_FAILED` with `failedIndex` and its own problem in `failure`; nothing is written.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requests: {
+                            /** @description the record fields, as the single route takes them */
+                            body?: unknown;
+                            /** @description `POST`, `PATCH` or `DELETE` */
+                            method: string;
+                            /** @description `/api/collections/:c/records` (POST) or `/api/collections/:c/records/:id` (PATCH, DELETE) */
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description one per operation, in order: what its single route would have answered */
+                            responses: {
+                                body?: {
+                                    created: string;
+                                    id: string;
+                                    updated: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description 201 created, 200 updated, 204 deleted */
+                                status: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            code: "HTTP_BAD_REQUEST" | "HTTP_VALIDATION" | "HTTP_MALFORMED_JSON" | "HTTP_JSON_TOO_DEEP" | "HTTP_FORBIDDEN_KEY" | "HTTP_NUL_CHARACTER" | "HTTP_BAD_HOST" | "HTTP_NOT_FOUND" | "HTTP_METHOD_NOT_ALLOWED" | "HTTP_REQUEST_TIMEOUT" | "HTTP_URI_TOO_LONG" | "HTTP_BODY_TOO_LARGE" | "HTTP_UNSUPPORTED_MEDIA_TYPE" | "HTTP_HEADERS_TOO_LARGE" | "HTTP_INTERNAL" | "HTTP_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_INVALID_TOKEN" | "AUTH_EMAIL_NOT_VERIFIED" | "AUTH_CSRF" | "AUTH_FORBIDDEN" | "AUTH_STEP_UP_REQUIRED" | "AUTH_WEAK_PASSWORD" | "AUTH_EMAIL_TAKEN" | "AUTH_TOKEN_SPENT" | "AUTH_SETUP_CLOSED" | "AUTH_NOT_FOUND" | "AUTH_MFA_REQUIRED" | "AUTH_MFA_ENROLMENT_REQUIRED" | "AUTH_MFA_SIGN_IN_AGAIN" | "AUTH_INVALID_CODE" | "AUTH_MFA_STATE" | "AUTH_LAST_FACTOR" | "AUTH_PASSKEY_FAILED" | "AUTH_OIDC_UNKNOWN_PROVIDER" | "AUTH_OIDC_FAILED" | "AUTH_OIDC_ACCOUNT_EXISTS" | "AUTH_OIDC_UNAVAILABLE" | "ADMIN_USER_NOT_FOUND" | "ADMIN_SELF_CHANGE" | "ADMIN_LAST_ADMIN" | "HTTP_REDIRECT_NOT_ALLOWED" | "ABUSE_RATE_LIMITED" | "ABUSE_ACCOUNT_THROTTLED" | "ABUSE_BANNED" | "ABUSE_ADDRESS_REFUSED" | "RULE_SYNTAX" | "RULE_TOO_LONG" | "RULE_TOO_DEEP" | "RULE_TOO_MANY_TERMS" | "RULE_UNKNOWN_FIELD" | "RULE_TYPE_MISMATCH" | "RULE_FIELD_NOT_FILTERABLE" | "RULE_UNKNOWN_REQUEST_FIELD" | "COLL_INVALID" | "COLL_EXISTS" | "COLL_NOT_FOUND" | "COLL_DATA_LOSS" | "COLL_IN_USE" | "COLL_UNIQUE_CONFLICT" | "SCHEMA_INVALID" | "REC_NOT_FOUND" | "REC_FORBIDDEN" | "REC_QUERY_TIMEOUT" | "REC_CONFLICT" | "BATCH_TOO_LARGE" | "BATCH_INVALID_OPERATION" | "BATCH_OPERATION_FAILED" | "HOOK_URL_REFUSED" | "HOOK_EVENT_UNKNOWN" | "HOOK_SECRET_INVALID" | "HOOK_NOT_FOUND" | "FILE_TOO_LARGE" | "FILE_TYPE_REFUSED" | "FILE_NOT_MULTIPART" | "FILE_MALFORMED_UPLOAD" | "FILE_FIELD_NOT_FOUND" | "FILE_FIELD_FULL" | "FILE_NOT_FOUND" | "FILE_PENDING_SCAN" | "FILE_LINK_INVALID" | "FILE_RANGE_NOT_SATISFIABLE" | "FILE_STORE_UNAVAILABLE";
+                            detail?: string;
+                            errors?: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description field errors beyond the first 20, not listed */
+                            errorsOmitted?: number;
+                            /** @description the operation that failed, from 0 */
+                            failedIndex?: number;
+                            /** @description the problem its single route would have answered */
+                            failure?: {
+                                /** @enum {string} */
+                                code: "HTTP_BAD_REQUEST" | "HTTP_VALIDATION" | "HTTP_MALFORMED_JSON" | "HTTP_JSON_TOO_DEEP" | "HTTP_FORBIDDEN_KEY" | "HTTP_NUL_CHARACTER" | "HTTP_BAD_HOST" | "HTTP_NOT_FOUND" | "HTTP_METHOD_NOT_ALLOWED" | "HTTP_REQUEST_TIMEOUT" | "HTTP_URI_TOO_LONG" | "HTTP_BODY_TOO_LARGE" | "HTTP_UNSUPPORTED_MEDIA_TYPE" | "HTTP_HEADERS_TOO_LARGE" | "HTTP_INTERNAL" | "HTTP_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_INVALID_TOKEN" | "AUTH_EMAIL_NOT_VERIFIED" | "AUTH_CSRF" | "AUTH_FORBIDDEN" | "AUTH_STEP_UP_REQUIRED" | "AUTH_WEAK_PASSWORD" | "AUTH_EMAIL_TAKEN" | "AUTH_TOKEN_SPENT" | "AUTH_SETUP_CLOSED" | "AUTH_NOT_FOUND" | "AUTH_MFA_REQUIRED" | "AUTH_MFA_ENROLMENT_REQUIRED" | "AUTH_MFA_SIGN_IN_AGAIN" | "AUTH_INVALID_CODE" | "AUTH_MFA_STATE" | "AUTH_LAST_FACTOR" | "AUTH_PASSKEY_FAILED" | "AUTH_OIDC_UNKNOWN_PROVIDER" | "AUTH_OIDC_FAILED" | "AUTH_OIDC_ACCOUNT_EXISTS" | "AUTH_OIDC_UNAVAILABLE" | "ADMIN_USER_NOT_FOUND" | "ADMIN_SELF_CHANGE" | "ADMIN_LAST_ADMIN" | "HTTP_REDIRECT_NOT_ALLOWED" | "ABUSE_RATE_LIMITED" | "ABUSE_ACCOUNT_THROTTLED" | "ABUSE_BANNED" | "ABUSE_ADDRESS_REFUSED" | "RULE_SYNTAX" | "RULE_TOO_LONG" | "RULE_TOO_DEEP" | "RULE_TOO_MANY_TERMS" | "RULE_UNKNOWN_FIELD" | "RULE_TYPE_MISMATCH" | "RULE_FIELD_NOT_FILTERABLE" | "RULE_UNKNOWN_REQUEST_FIELD" | "COLL_INVALID" | "COLL_EXISTS" | "COLL_NOT_FOUND" | "COLL_DATA_LOSS" | "COLL_IN_USE" | "COLL_UNIQUE_CONFLICT" | "SCHEMA_INVALID" | "REC_NOT_FOUND" | "REC_FORBIDDEN" | "REC_QUERY_TIMEOUT" | "REC_CONFLICT" | "BATCH_TOO_LARGE" | "BATCH_INVALID_OPERATION" | "BATCH_OPERATION_FAILED" | "HOOK_URL_REFUSED" | "HOOK_EVENT_UNKNOWN" | "HOOK_SECRET_INVALID" | "HOOK_NOT_FOUND" | "FILE_TOO_LARGE" | "FILE_TYPE_REFUSED" | "FILE_NOT_MULTIPART" | "FILE_MALFORMED_UPLOAD" | "FILE_FIELD_NOT_FOUND" | "FILE_FIELD_FULL" | "FILE_NOT_FOUND" | "FILE_PENDING_SCAN" | "FILE_LINK_INVALID" | "FILE_RANGE_NOT_SATISFIABLE" | "FILE_STORE_UNAVAILABLE";
+                                detail?: string;
+                                errors?: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                /** @description field errors beyond the first 20, not listed */
+                                errorsOmitted?: number;
+                                status: number;
+                                title: string;
+                                /** Format: uri */
+                                type: string;
+                            };
+                            requestId: string;
+                            status: number;
+                            title: string;
+                            /** Format: uri */
+                            type: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/collections/{c}/records": {
         parameters: {
             query?: never;
@@ -4154,6 +4490,8 @@ export interface paths {
                                 expires: string;
                                 id: string;
                                 lastUsed: string | null;
+                                /** @description Made by `bulwark keys create --admin` on the server: it works while its owner has no second factor yet. Rotating it gives an ordinary key. */
+                                madeFromShell: boolean;
                                 name: string;
                                 prefix: string;
                                 /** @description The key that replaced this one; `expires` is then the end of the rotation overlap. */
@@ -4200,6 +4538,8 @@ export interface paths {
                                 expires: string;
                                 id: string;
                                 lastUsed: string | null;
+                                /** @description Made by `bulwark keys create --admin` on the server: it works while its owner has no second factor yet. Rotating it gives an ordinary key. */
+                                madeFromShell: boolean;
                                 name: string;
                                 prefix: string;
                                 /** @description The key that replaced this one; `expires` is then the end of the rotation overlap. */
@@ -4317,6 +4657,8 @@ export interface paths {
                                 expires: string;
                                 id: string;
                                 lastUsed: string | null;
+                                /** @description Made by `bulwark keys create --admin` on the server: it works while its owner has no second factor yet. Rotating it gives an ordinary key. */
+                                madeFromShell: boolean;
                                 name: string;
                                 prefix: string;
                                 /** @description The key that replaced this one; `expires` is then the end of the rotation overlap. */
@@ -4405,7 +4747,7 @@ export interface components {
         /** @description RFC 9457 problem details */
         Problem: {
             /** @enum {string} */
-            code: "HTTP_BAD_REQUEST" | "HTTP_VALIDATION" | "HTTP_MALFORMED_JSON" | "HTTP_JSON_TOO_DEEP" | "HTTP_FORBIDDEN_KEY" | "HTTP_NUL_CHARACTER" | "HTTP_BAD_HOST" | "HTTP_NOT_FOUND" | "HTTP_METHOD_NOT_ALLOWED" | "HTTP_REQUEST_TIMEOUT" | "HTTP_URI_TOO_LONG" | "HTTP_BODY_TOO_LARGE" | "HTTP_UNSUPPORTED_MEDIA_TYPE" | "HTTP_HEADERS_TOO_LARGE" | "HTTP_INTERNAL" | "HTTP_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_INVALID_TOKEN" | "AUTH_EMAIL_NOT_VERIFIED" | "AUTH_CSRF" | "AUTH_FORBIDDEN" | "AUTH_STEP_UP_REQUIRED" | "AUTH_WEAK_PASSWORD" | "AUTH_EMAIL_TAKEN" | "AUTH_TOKEN_SPENT" | "AUTH_SETUP_CLOSED" | "AUTH_NOT_FOUND" | "AUTH_MFA_REQUIRED" | "AUTH_MFA_ENROLMENT_REQUIRED" | "AUTH_MFA_SIGN_IN_AGAIN" | "AUTH_INVALID_CODE" | "AUTH_MFA_STATE" | "AUTH_LAST_FACTOR" | "AUTH_PASSKEY_FAILED" | "AUTH_OIDC_UNKNOWN_PROVIDER" | "AUTH_OIDC_FAILED" | "AUTH_OIDC_ACCOUNT_EXISTS" | "AUTH_OIDC_UNAVAILABLE" | "ADMIN_USER_NOT_FOUND" | "ADMIN_SELF_CHANGE" | "ADMIN_LAST_ADMIN" | "HTTP_REDIRECT_NOT_ALLOWED" | "ABUSE_RATE_LIMITED" | "ABUSE_ACCOUNT_THROTTLED" | "ABUSE_BANNED" | "ABUSE_ADDRESS_REFUSED" | "RULE_SYNTAX" | "RULE_TOO_LONG" | "RULE_TOO_DEEP" | "RULE_TOO_MANY_TERMS" | "RULE_UNKNOWN_FIELD" | "RULE_TYPE_MISMATCH" | "RULE_FIELD_NOT_FILTERABLE" | "RULE_UNKNOWN_REQUEST_FIELD" | "COLL_INVALID" | "COLL_EXISTS" | "COLL_NOT_FOUND" | "COLL_DATA_LOSS" | "COLL_IN_USE" | "COLL_UNIQUE_CONFLICT" | "REC_NOT_FOUND" | "REC_FORBIDDEN" | "REC_QUERY_TIMEOUT" | "REC_CONFLICT" | "HOOK_URL_REFUSED" | "HOOK_EVENT_UNKNOWN" | "HOOK_SECRET_INVALID" | "HOOK_NOT_FOUND" | "FILE_TOO_LARGE" | "FILE_TYPE_REFUSED" | "FILE_NOT_MULTIPART" | "FILE_MALFORMED_UPLOAD" | "FILE_FIELD_NOT_FOUND" | "FILE_FIELD_FULL" | "FILE_NOT_FOUND" | "FILE_PENDING_SCAN" | "FILE_LINK_INVALID" | "FILE_RANGE_NOT_SATISFIABLE" | "FILE_STORE_UNAVAILABLE";
+            code: "HTTP_BAD_REQUEST" | "HTTP_VALIDATION" | "HTTP_MALFORMED_JSON" | "HTTP_JSON_TOO_DEEP" | "HTTP_FORBIDDEN_KEY" | "HTTP_NUL_CHARACTER" | "HTTP_BAD_HOST" | "HTTP_NOT_FOUND" | "HTTP_METHOD_NOT_ALLOWED" | "HTTP_REQUEST_TIMEOUT" | "HTTP_URI_TOO_LONG" | "HTTP_BODY_TOO_LARGE" | "HTTP_UNSUPPORTED_MEDIA_TYPE" | "HTTP_HEADERS_TOO_LARGE" | "HTTP_INTERNAL" | "HTTP_UNAVAILABLE" | "AUTH_REQUIRED" | "AUTH_INVALID_CREDENTIALS" | "AUTH_INVALID_TOKEN" | "AUTH_EMAIL_NOT_VERIFIED" | "AUTH_CSRF" | "AUTH_FORBIDDEN" | "AUTH_STEP_UP_REQUIRED" | "AUTH_WEAK_PASSWORD" | "AUTH_EMAIL_TAKEN" | "AUTH_TOKEN_SPENT" | "AUTH_SETUP_CLOSED" | "AUTH_NOT_FOUND" | "AUTH_MFA_REQUIRED" | "AUTH_MFA_ENROLMENT_REQUIRED" | "AUTH_MFA_SIGN_IN_AGAIN" | "AUTH_INVALID_CODE" | "AUTH_MFA_STATE" | "AUTH_LAST_FACTOR" | "AUTH_PASSKEY_FAILED" | "AUTH_OIDC_UNKNOWN_PROVIDER" | "AUTH_OIDC_FAILED" | "AUTH_OIDC_ACCOUNT_EXISTS" | "AUTH_OIDC_UNAVAILABLE" | "ADMIN_USER_NOT_FOUND" | "ADMIN_SELF_CHANGE" | "ADMIN_LAST_ADMIN" | "HTTP_REDIRECT_NOT_ALLOWED" | "ABUSE_RATE_LIMITED" | "ABUSE_ACCOUNT_THROTTLED" | "ABUSE_BANNED" | "ABUSE_ADDRESS_REFUSED" | "RULE_SYNTAX" | "RULE_TOO_LONG" | "RULE_TOO_DEEP" | "RULE_TOO_MANY_TERMS" | "RULE_UNKNOWN_FIELD" | "RULE_TYPE_MISMATCH" | "RULE_FIELD_NOT_FILTERABLE" | "RULE_UNKNOWN_REQUEST_FIELD" | "COLL_INVALID" | "COLL_EXISTS" | "COLL_NOT_FOUND" | "COLL_DATA_LOSS" | "COLL_IN_USE" | "COLL_UNIQUE_CONFLICT" | "SCHEMA_INVALID" | "REC_NOT_FOUND" | "REC_FORBIDDEN" | "REC_QUERY_TIMEOUT" | "REC_CONFLICT" | "BATCH_TOO_LARGE" | "BATCH_INVALID_OPERATION" | "BATCH_OPERATION_FAILED" | "HOOK_URL_REFUSED" | "HOOK_EVENT_UNKNOWN" | "HOOK_SECRET_INVALID" | "HOOK_NOT_FOUND" | "FILE_TOO_LARGE" | "FILE_TYPE_REFUSED" | "FILE_NOT_MULTIPART" | "FILE_MALFORMED_UPLOAD" | "FILE_FIELD_NOT_FOUND" | "FILE_FIELD_FULL" | "FILE_NOT_FOUND" | "FILE_PENDING_SCAN" | "FILE_LINK_INVALID" | "FILE_RANGE_NOT_SATISFIABLE" | "FILE_STORE_UNAVAILABLE";
             detail?: string;
             errors?: {
                 code: string;
