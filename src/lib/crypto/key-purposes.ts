@@ -39,7 +39,7 @@ export const KEY_PURPOSES: Readonly<Record<KeyPurpose, KeyPurposeInfo>> = {
   'data-encryption': {
     protects: 'Wraps the data keys of encrypted fields (table `data_keys`).',
     algorithm: 'AES-256-GCM, 96-bit random IV, AAD `data-key:<key id>`',
-    derivedIn: ['src/app/create-app.ts', 'src/cli/keys/open-keys.ts', 'src/cli/schema/open-collections.ts'],
+    derivedIn: ['src/app/collections-options.ts', 'src/cli/keys/open-keys.ts'],
     rotation:
       'Derived from the root secret, which `bulwark keys rotate --master` re-wraps under the new master key but never changes, so a master-key rotation leaves it as it is. The data keys it wraps are rotated by `bulwark keys rotate`: a new data key, every value re-encrypted under it in resumable batches, the retired key deleted once no value names it.',
   },
