@@ -129,6 +129,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
   withCommon(program.command('types').description('write TypeScript types for every collection'))
     .option('--out <file>', 'the file to write (replaced), e.g. bulwark-types.ts; default: standard output')
+    .option(
+      '--schema <file>',
+      'read the definitions from a schema file (bulwark schema export) instead of the database',
+    )
     .action(async (flags) => {
       const { runTypes } = await import('./cli/types.js');
       setExit(await runTypes(flags, processOutput));

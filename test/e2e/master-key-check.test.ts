@@ -79,6 +79,12 @@ const TABLES_SINCE_KEY_CHECK: Readonly<Record<string, readonly string[]>> = {
   '0011-audit-shipping': ['audit_shipping'],
   '0012-key-versions': ['master_key_versions'],
   '0013-schema-version': ['schema_version'],
+  '0014-shell-api-keys': [],
+};
+
+/** The columns a migration from 0006 on adds to an older table, taken back with it. */
+const COLUMNS_SINCE_KEY_CHECK: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  '0014-shell-api-keys': [['api_keys', 'made_from_shell']],
 };
 
 /** Turns the data back into what a version before the key check left: no `key_check` table. */
@@ -90,7 +96,10 @@ async function removeKeyCheck(): Promise<void> {
   expect(unknown, 'add these migrations to TABLES_SINCE_KEY_CHECK').toEqual([]);
   const newestFirst = applied.map((row) => row.name).reverse();
   await onData([
-    ...newestFirst.flatMap((name) => (TABLES_SINCE_KEY_CHECK[name] ?? []).map((table) => `DROP TABLE ${table}`)),
+    ...newestFirst.flatMap((name) => [
+      ...(TABLES_SINCE_KEY_CHECK[name] ?? []).map((table) => `DROP TABLE ${table}`),
+      ...(COLUMNS_SINCE_KEY_CHECK[name] ?? []).map(([table, column]) => `ALTER TABLE ${table} DROP COLUMN ${column}`),
+    ]),
     "DELETE FROM kysely_migration WHERE name >= '0006'",
   ]);
 }

@@ -127,6 +127,29 @@ describe('bulwark types', { timeout: 300_000 }, () => {
     expect(compiled.output).toBe('');
     expect(compiled.code).toBe(0);
   });
+
+  it('--schema FILE writes the same types from the schema file alone, with no installation', async () => {
+    const fromDatabase = await runCli(['types', '--data', dataDir], env);
+    const exported = await runCli(['schema', 'export', '--data', dataDir], env);
+    expect(exported.code).toBe(0);
+    const schemaFile = join(dataDir, '..', 'schema.json');
+    writeFileSync(schemaFile, exported.stdout);
+    // A folder with no database and no master key: only the file is read.
+    const empty = join(dataDir, '..', 'no-installation');
+    const fromFile = await runCli(['types', '--schema', schemaFile, '--data', empty], env);
+    expect(fromFile.stderr).toBe('');
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe(fromDatabase.stdout);
+
+    // A file whose relation names a collection it does not hold is refused, naming the path.
+    const broken = JSON.parse(exported.stdout) as { collections: Array<{ name: string }> };
+    broken.collections = broken.collections.filter((collection) => collection.name !== 'notes');
+    writeFileSync(schemaFile, JSON.stringify(broken));
+    const refused = await runCli(['types', '--schema', schemaFile, '--data', empty], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/is not a valid schema.*collections\.0\.fields\.0\.collection/);
+  });
 });
 
 /** Runs the project's own tsc over the folder's two files with the project's strict settings. */

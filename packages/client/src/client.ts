@@ -1,11 +1,12 @@
 import { ApiKeysApi } from './api-keys.js';
 import { AuthApi, type SignInHolder } from './auth.js';
+import { type BatchOperation, type BatchResults, sendBatch } from './batch.js';
 import { ApiKeyCredentials, BearerCredentials, type BearerTokens, type TokenChange } from './bearer-credentials.js';
 import { CookieCredentials } from './cookie-credentials.js';
 import { clientError } from './errors.js';
 import { MfaApi } from './mfa.js';
 import { PasskeysApi } from './passkeys.js';
-import { CollectionApi, type UntypedCollections } from './records.js';
+import { CollectionApi, type RecordInput, type UntypedCollections } from './records.js';
 import { type Credentials, type FetchLike, Transport } from './transport.js';
 
 /**
@@ -44,7 +45,7 @@ export interface ClientOptions {
  * await client.auth.signIn({ email, password });
  * const { items } = await client.collection('posts').list({ filter: filter`title ~ ${search}` });
  */
-export class BulwarkClient<C = UntypedCollections> {
+export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: unknown } = InputsOf<C>> {
   readonly auth: AuthApi;
   readonly mfa: MfaApi;
   readonly passkeys: PasskeysApi;
@@ -64,8 +65,20 @@ export class BulwarkClient<C = UntypedCollections> {
   }
 
   /** The records of one collection. */
-  collection<K extends keyof C & string>(name: K): CollectionApi<C[K]> {
-    return new CollectionApi<C[K]>(this.transport, name);
+  collection<K extends keyof C & string>(name: K): CollectionApi<C[K], InputOf<C, I, K>> {
+    return new CollectionApi<C[K], InputOf<C, I, K>>(this.transport, name);
+  }
+
+  /**
+   * Up to 100 record writes (the server's `records.batchMaxOperations`) in one request and one
+   * transaction: all or nothing, each under its collection's rule for this sign-in. Answers each
+   * operation's record (`null` for a delete), in order and typed.
+   * @example
+   * const notes = client.collection('notes');
+   * const [note] = await client.batch([notes.inBatch.create({ title: 'a' }), notes.inBatch.update(id, { title: 'b' })]);
+   */
+  batch<const Ops extends readonly BatchOperation<unknown>[]>(operations: Ops): Promise<BatchResults<Ops>> {
+    return sendBatch(this.transport, operations);
   }
 
   /** Bearer mode: the tokens held now (null when signed out); undefined in other modes. */
@@ -74,9 +87,19 @@ export class BulwarkClient<C = UntypedCollections> {
   }
 }
 
-/** Shorthand for `new BulwarkClient<C>(options)`. */
-export function createClient<C = UntypedCollections>(options: ClientOptions): BulwarkClient<C> {
-  return new BulwarkClient<C>(options);
+/** Without an input map, what a create may send is derived from the record type. */
+type InputsOf<C> = { [K in keyof C]: RecordInput<C[K]> };
+type InputOf<C, I, K extends keyof C> = K extends keyof I ? I[K] : RecordInput<C[K]>;
+
+/**
+ * Shorthand for `new BulwarkClient<C, I>(options)`: `C` maps collection names to record types,
+ * `I` (optional) to what a create or update may send, as `bulwark types` writes them
+ * (`createClient<BulwarkCollections, BulwarkCollectionInputs>`).
+ */
+export function createClient<C = UntypedCollections, I extends { [K in keyof C]?: unknown } = InputsOf<C>>(
+  options: ClientOptions,
+): BulwarkClient<C, I> {
+  return new BulwarkClient<C, I>(options);
 }
 
 function credentialsFor(auth: AuthOptions): { credentials: Credentials; holder: SignInHolder } {

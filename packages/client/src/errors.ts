@@ -38,6 +38,8 @@ export interface BulwarkErrorInit {
   errors?: FieldProblem[];
   requestId?: string;
   retryAfterSeconds?: number;
+  failedIndex?: number;
+  failure?: BulwarkError;
   cause?: unknown;
 }
 
@@ -64,6 +66,10 @@ export class BulwarkError extends Error {
   readonly requestId: string | undefined;
   /** From `Retry-After` on 429 and 503. */
   readonly retryAfterSeconds: number | undefined;
+  /** A refused `client.batch`: which operation (from 0) made the server write nothing. */
+  readonly failedIndex: number | undefined;
+  /** A refused `client.batch`: that operation's own problem, as its single route answers it. */
+  readonly failure: BulwarkError | undefined;
 
   constructor(init: BulwarkErrorInit) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
@@ -75,6 +81,8 @@ export class BulwarkError extends Error {
     this.errors = init.errors ?? [];
     this.requestId = init.requestId;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.failedIndex = init.failedIndex;
+    this.failure = init.failure;
   }
 
   /** Whether the sign-in is gone and the user must sign in again. */
@@ -104,6 +112,8 @@ interface ProblemBody {
   detail?: unknown;
   errors?: unknown;
   requestId?: unknown;
+  failedIndex?: unknown;
+  failure?: unknown;
 }
 
 /** Reads a failed response: problem+json from Bulwark, anything else as CLIENT_BAD_RESPONSE. */
@@ -111,7 +121,7 @@ export async function errorFromResponse(response: Response): Promise<BulwarkErro
   const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
   const retry = Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {};
   const body = (await response.json().catch(() => null)) as ProblemBody | null;
-  if (!body || typeof body.code !== 'string' || typeof body.title !== 'string') {
+  if (!isProblem(body)) {
     return new BulwarkError({
       code: 'CLIENT_BAD_RESPONSE',
       status: response.status,
@@ -120,14 +130,28 @@ export async function errorFromResponse(response: Response): Promise<BulwarkErro
       ...retry,
     });
   }
+  return problemError(body, response.status, retry);
+}
+
+function problemError(
+  body: ProblemBody & { code: string; title: string },
+  status: number,
+  extra: object,
+): BulwarkError {
+  const failure = body.failure as ProblemBody | undefined;
   return new BulwarkError({
     code: body.code as ServerErrorCode,
-    status: response.status,
+    status,
     title: body.title,
     ...(typeof body.type === 'string' ? { type: body.type } : {}),
     ...(typeof body.detail === 'string' ? { detail: body.detail } : {}),
     ...(Array.isArray(body.errors) ? { errors: body.errors as FieldProblem[] } : {}),
     ...(typeof body.requestId === 'string' ? { requestId: body.requestId } : {}),
-    ...retry,
+    ...(typeof body.failedIndex === 'number' ? { failedIndex: body.failedIndex } : {}),
+    ...(isProblem(failure) ? { failure: problemError(failure, Number(failure.status) || status, {}) } : {}),
+    ...extra,
   });
 }
+
+const isProblem = (body: ProblemBody | null | undefined): body is ProblemBody & { code: string; title: string } =>
+  typeof body === 'object' && body !== null && typeof body.code === 'string' && typeof body.title === 'string';

@@ -6,6 +6,7 @@
 export type { CreateApiKeyInput, CreatedApiKey } from './api-keys.js';
 export type { ApiKeyInfo, ApiKeyScope, FactorSummary, PasskeyInfo, PublicUser, SessionInfo } from './api-types.js';
 export type { Me, ReauthInput, SignInInput, SignInResult, SignInStage, SignUpInput } from './auth.js';
+export type { BatchOperation, BatchResults } from './batch.js';
 export type { BearerTokens, TokenChange } from './bearer-credentials.js';
 export { type AuthOptions, BulwarkClient, type ClientOptions, createClient } from './client.js';
 export {

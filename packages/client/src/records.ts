@@ -1,3 +1,4 @@
+import type { BatchOperation } from './batch.js';
 import type { Filter } from './filter.js';
 import { segment, type Transport } from './transport.js';
 
@@ -13,7 +14,12 @@ export interface BaseRecord {
  * `id`, `created` and `updated`.
  */
 export type RecordOf<T> = BaseRecord & T;
-/** Server-managed fields are never written through the records API. */
+/**
+ * What a create may send when no input type is given: the record's fields without the
+ * server-managed ones. `bulwark types` also writes exact input types (`BulwarkCollectionInputs`:
+ * hidden fields left out unless client-writable, file fields never), which `createClient` takes
+ * as its second type argument.
+ */
 export type RecordInput<T> = Omit<T, keyof BaseRecord>;
 
 /**
@@ -52,14 +58,30 @@ const WALK_PER_PAGE = 500;
  * const posts = client.collection('posts');
  * const page = await posts.list({ filter: filter`author = ${me.id}`, sort: sort('-created'), perPage: 50 });
  */
-export class CollectionApi<T> {
+export class CollectionApi<T, I = RecordInput<T>> {
   private readonly base: string;
+  /**
+   * The same writes as operations of `client.batch([...])`, sent with others in one transaction.
+   * @example
+   * const [created] = await client.batch([notes.inBatch.create({ title }), notes.inBatch.delete(oldId)]);
+   */
+  readonly inBatch: {
+    create(data: I): BatchOperation<RecordOf<T>>;
+    update(id: string, data: Partial<I>): BatchOperation<RecordOf<T>>;
+    delete(id: string): BatchOperation<null>;
+  };
 
   constructor(
     private readonly transport: Transport,
     readonly name: string,
   ) {
     this.base = `/api/collections/${segment(name)}/records`;
+    const base = this.base;
+    this.inBatch = {
+      create: (data) => ({ method: 'POST', url: base, body: data }),
+      update: (id, data) => ({ method: 'PATCH', url: `${base}/${segment(id)}`, body: data }),
+      delete: (id) => ({ method: 'DELETE', url: `${base}/${segment(id)}` }),
+    };
   }
 
   list(options: ListOptions = {}): Promise<Page<RecordOf<T>>> {
@@ -97,11 +119,11 @@ export class CollectionApi<T> {
     return this.transport.request<RecordOf<T>>({ method: 'GET', path: `${this.base}/${segment(id)}` });
   }
 
-  create(data: RecordInput<T>): Promise<RecordOf<T>> {
+  create(data: I): Promise<RecordOf<T>> {
     return this.transport.request<RecordOf<T>>({ method: 'POST', path: this.base, body: data });
   }
 
-  update(id: string, data: Partial<RecordInput<T>>): Promise<RecordOf<T>> {
+  update(id: string, data: Partial<I>): Promise<RecordOf<T>> {
     return this.transport.request<RecordOf<T>>({ method: 'PATCH', path: `${this.base}/${segment(id)}`, body: data });
   }
 

@@ -21,7 +21,7 @@ export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
 export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS, type UnreadableValue } from './key-rotation.js';
 export { GUEST } from './record-resolver.js';
-export { renderRecordTypes } from './record-types.js';
+export { renderRecordTypes, renderSchemaFileTypes } from './record-types.js';
 export type { BatchOperation, BatchResult } from './records-batch.js';
 export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';
