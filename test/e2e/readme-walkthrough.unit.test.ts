@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BASE_LINE, expectSteps, readmeScript, runBash } from '../helpers/readme-script.js';
 import { cleanEnv, REPO_ROOT, type RunningServer, spawnCli, startServer } from '../helpers/run-cli.js';
 
 /**
@@ -12,62 +12,6 @@ import { cleanEnv, REPO_ROOT, type RunningServer, spawnCli, startServer } from '
  * folder; every command carrying a `# → …` comment must print exactly that (whitespace folded,
  * `…` standing for ids and secrets), and nothing else may print anything.
  */
-
-const BLOCK = /^```sh walkthrough\n([\s\S]*?)^```$/gm;
-const EXPECTED = /\s#\s→\s(.*)$/;
-const BASE_LINE = 'B=http://127.0.0.1:8090';
-const MARKER = '@@walkthrough-step@@';
-
-interface Step {
-  command: string;
-  expected: string;
-}
-
-/** The walkthrough as one bash script, with a marker printed after each command that shows output. */
-function walkthroughScript(readme: string, baseUrl: string): { script: string; steps: Step[] } {
-  const blocks = [...readme.matchAll(BLOCK)].map((match) => match[1] ?? '');
-  const steps: Step[] = [];
-  const lines: string[] = ['set -euo pipefail'];
-  for (const line of blocks.join('\n').split('\n')) {
-    // The README names the default port; the test's server listens on a free one.
-    lines.push(line === BASE_LINE ? `B=${baseUrl}` : line);
-    const expected = EXPECTED.exec(line)?.[1];
-    if (expected !== undefined) {
-      steps.push({ command: line.replace(EXPECTED, '').trim(), expected: expected.trim() });
-      lines.push(`printf '\\n%s\\n' '${MARKER}'`);
-    }
-  }
-  return { script: `${lines.join('\n')}\n`, steps };
-}
-
-/** What the README shows, as a pattern over the output with whitespace folded. */
-function outputPattern(expected: string): RegExp {
-  const escaped = fold(expected)
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('…', '.+');
-  return new RegExp(`^${escaped}$`);
-}
-
-const fold = (text: string) => text.trim().replace(/\s+/g, ' ');
-
-function runBash(scriptPath: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', [scriptPath], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let workDir: string;
 let server: RunningServer | undefined;
@@ -94,7 +38,7 @@ describe('README data walkthrough', () => {
     const dataDir = join(workDir, 'data');
     const env = { BULWARK_DATA_DIR: dataDir };
     server = await startServer(spawnCli(['serve', '--port', '0'], { ...env, BULWARK_LOG_LEVEL: 'warn' }));
-    const { script, steps } = walkthroughScript(readme, server.url);
+    const { script, steps } = readmeScript(readme, 'walkthrough', server.url);
     expect(steps.length).toBeGreaterThanOrEqual(10);
     const scriptPath = join(workDir, 'walkthrough.sh');
     writeFileSync(scriptPath, script);
@@ -104,16 +48,9 @@ describe('README data walkthrough', () => {
       // Offline: `npx bulwark` must find this checkout's own binary, never fetch a package.
       cleanEnv({ ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false' }),
       100_000,
+      REPO_ROOT,
     );
-    const context = `stderr:\n${result.stderr}\nstdout:\n${result.stdout}`;
-    expect(result.code, context).toBe(0);
-    expect(result.stderr, context).toBe('');
-
-    const outputs = result.stdout.split(`\n${MARKER}\n`);
-    expect(outputs, context).toHaveLength(steps.length + 1);
-    expect(fold(outputs.at(-1) ?? ''), 'output after the last shown step').toBe('');
-    steps.forEach((step, index) => {
-      expect(fold(outputs[index] ?? ''), `step ${index + 1}: ${step.command}`).toMatch(outputPattern(step.expected));
-    });
+    expect(result.stderr, `stdout:\n${result.stdout}`).toBe('');
+    expectSteps(result, steps);
   }, 120_000);
 });
