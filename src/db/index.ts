@@ -3,7 +3,7 @@ export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
 export { isForeignKeyViolation } from './foreign-key-violation.js';
 export { migrateToLatest } from './migrate.js';
-export { isMissingTable } from './missing-table.js';
+export { isMissingColumn, isMissingTable } from './missing-table.js';
 export { runCompiled } from './run-compiled.js';
 export type * from './schema.js';
 export {

@@ -8,3 +8,13 @@ export function isMissingTable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === '42P01' || (typeof message === 'string' && message.startsWith('no such table'));
 }
+
+/**
+ * Whether a database error says a column does not exist, on either dialect (PostgreSQL's
+ * undefined_column, SQLite's "no such column"): the sign of a database from before the
+ * migration that added it, e.g. one a newer `bulwark audit` reads before its server upgraded it.
+ */
+export function isMissingColumn(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '42703' || (typeof message === 'string' && message.startsWith('no such column'));
+}

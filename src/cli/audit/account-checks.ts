@@ -1,5 +1,5 @@
 import { counted } from '../output.js';
-import type { ActiveApiKey } from './account-facts.js';
+import type { ActiveApiKey, ShellApiKey } from './account-facts.js';
 import type { AuditCheck, AuditFacts } from './audit-check.js';
 import { DAY_MS, listSome } from './audit-check.js';
 
@@ -17,6 +17,10 @@ const activeKeys = (facts: AuditFacts): readonly ActiveApiKey[] =>
   facts.accounts.state === 'read' ? facts.accounts.activeApiKeys : [];
 const isFactorRequired = ({ config }: AuditFacts) =>
   config.auth.mfa.requiredForAdmins || config.auth.mfa.requiredForAll;
+const liveShellKeys = (facts: AuditFacts): readonly ShellApiKey[] =>
+  facts.accounts.state === 'read' ? facts.accounts.liveShellKeys : [];
+const shellKeyLine = (key: ShellApiKey) =>
+  `id ${key.id} “${key.name}” of ${key.ownerEmail}, scopes ${key.scopes.join(' ')}, expires ${new Date(key.expiresMs).toISOString()}`;
 const keyName = (key: ActiveApiKey) => `“${key.name}” (${key.displayPrefix}…) of ${key.ownerEmail}`;
 
 /** Administrators' second factors and API-key lifetimes, from the database. */
@@ -67,6 +71,22 @@ export const ACCOUNT_CHECKS: readonly AuditCheck[] = [
         : null;
     },
     fix: 'rotate them (POST /api/keys/{id}/rotate; the old key keeps working for auth.apiKeyRotationOverlapSeconds), or revoke keys nobody uses',
+  },
+  {
+    // A standing administrator credential that skips its owner's second factor, on purpose
+    // (features/auth/authenticate.ts). Medium, as admin-second-factor-pending: the operator
+    // must see and review it, but it is bounded (at most 90 days, revocable) and deliberate;
+    // high would fail (exit 1) the very CI scripts that make such keys for themselves.
+    // Every key is named, not a few: each is a credential to revoke by its id.
+    id: 'admin-api-key-from-shell',
+    severity: 'medium',
+    describe: (facts) => {
+      const keys = liveShellKeys(facts);
+      return keys.length > 0
+        ? `${counted(keys.length, 'live administrator API key')} made on the shell (bulwark keys create --admin), working without the owner's second factor: ${keys.map(shellKeyLine).join('; ')}`
+        : null;
+    },
+    fix: 'revoke each one no longer needed with bulwark keys revoke ID, or let it expire; make them short-lived (e.g. --expires 1d for a CI run)',
   },
   {
     // Like advisories: a check that could not run is said, never passed in silence.

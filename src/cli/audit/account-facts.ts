@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { FrozenConfig } from '../../config/index.js';
-import { createDatabase, type Database, type DatabaseTables, isMissingTable } from '../../db/index.js';
+import { createDatabase, type Database, type DatabaseTables, isMissingColumn, isMissingTable } from '../../db/index.js';
 
 export interface ActiveApiKey {
   name: string;
@@ -12,10 +12,24 @@ export interface ActiveApiKey {
   expiresMs: number;
 }
 
+/** A live administrator key made by `bulwark keys create --admin`: what names it, never the key or its hash. */
+export interface ShellApiKey {
+  id: string;
+  name: string;
+  ownerEmail: string;
+  scopes: readonly string[];
+  expiresMs: number;
+}
+
 export type AccountFacts =
   | { state: 'no-database' }
   | { state: 'unreadable'; reason: string }
-  | { state: 'read'; adminsWithoutFactor: readonly string[]; activeApiKeys: readonly ActiveApiKey[] };
+  | {
+      state: 'read';
+      adminsWithoutFactor: readonly string[];
+      activeApiKeys: readonly ActiveApiKey[];
+      liveShellKeys: readonly ShellApiKey[];
+    };
 
 /**
  * Administrators and API keys, read from the configured database with a read-only connection
@@ -32,6 +46,7 @@ export async function readAccountFacts(config: FrozenConfig, nowMs: number): Pro
       state: 'read',
       adminsWithoutFactor: await adminsWithoutSecondFactor(database.db),
       activeApiKeys: await activeApiKeys(database.db, nowMs),
+      liveShellKeys: await liveShellKeys(database.db, nowMs),
     };
   } catch (error) {
     if (isMissingTable(error)) return { state: 'no-database' };
@@ -89,6 +104,36 @@ async function activeApiKeys(db: Kysely<DatabaseTables>, nowMs: number): Promise
     createdMs: Number(row.created_ms),
     expiresMs: Number(row.expires_ms),
   }));
+}
+
+/**
+ * Keys made on the shell (`api_keys.made_from_shell`, migration 0014) neither revoked nor
+ * expired, soonest expiry first. A database from before 0014 (a newer audit reading it before
+ * its server upgraded it) cannot hold one, so it has none, and the other account checks still run.
+ */
+async function liveShellKeys(db: Kysely<DatabaseTables>, nowMs: number): Promise<ShellApiKey[]> {
+  try {
+    const rows = await db
+      .selectFrom('api_keys')
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .select(['api_keys.id', 'api_keys.name', 'users.email', 'api_keys.scopes', 'api_keys.expires_ms'])
+      .where('api_keys.made_from_shell', '=', 1)
+      .where('api_keys.revoked_ms', 'is', null)
+      .where('api_keys.expires_ms', '>', nowMs)
+      .orderBy('api_keys.expires_ms')
+      .orderBy('api_keys.id')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      ownerEmail: row.email,
+      scopes: JSON.parse(row.scopes) as string[],
+      expiresMs: Number(row.expires_ms),
+    }));
+  } catch (error) {
+    if (isMissingColumn(error)) return [];
+    throw error;
+  }
 }
 
 /** A short, safe reason: the error code (ECONNREFUSED, 28P01, SQLITE_BUSY), never the driver's text. */

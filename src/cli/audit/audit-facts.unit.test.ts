@@ -133,9 +133,31 @@ describe('checks over gathered facts', () => {
       expiresMs: nowMs + expiresInDays * 86_400_000,
     });
     const withKeys = (activeApiKeys: ReturnType<typeof key>[]) =>
-      ids(facts({ accounts: { state: 'read', adminsWithoutFactor: [], activeApiKeys } }));
+      ids(facts({ accounts: { state: 'read', adminsWithoutFactor: [], activeApiKeys, liveShellKeys: [] } }));
     expect(withKeys([key(10, 15)])).toEqual([]);
     expect(withKeys([key(10, 13)])).toEqual(['api-key-expiring']);
     expect(withKeys([key(91, 200)])).toEqual(['api-key-not-rotated']);
+  });
+
+  it('names every live administrator key made on the shell, and says nothing when there is none', () => {
+    const shellKey = (n: number) => ({
+      id: `key${n}`,
+      name: `ci-${n}`,
+      ownerEmail: 'o@example.com',
+      scopes: ['admin', 'records:read'],
+      expiresMs: nowMs + n * 86_400_000,
+    });
+    const findings = (liveShellKeys: ReturnType<typeof shellKey>[]) =>
+      runAuditChecks(
+        DEPLOYMENT_CHECKS,
+        facts({ accounts: { state: 'read', adminsWithoutFactor: [], activeApiKeys: [], liveShellKeys } }),
+      );
+    expect(findings([])).toEqual([]);
+    const [finding] = findings([1, 2, 3, 4].map(shellKey));
+    expect(finding).toMatchObject({ id: 'admin-api-key-from-shell', severity: 'medium' });
+    expect(finding?.message).toMatch(/^4 live administrator API keys made on the shell/);
+    expect(finding?.message).toContain(
+      'id key4 “ci-4” of o@example.com, scopes admin records:read, expires 2026-12-09T12:00:00.000Z',
+    );
   });
 });

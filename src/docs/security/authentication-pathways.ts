@@ -93,7 +93,7 @@ export function authPathways(): AuthPathway[] {
       pathway: 'API keys',
       routes: ['GET /api/keys', 'POST /api/keys', 'POST /api/keys/:id/rotate', 'DELETE /api/keys/:id'],
       controls:
-        '`Authorization: Bearer bwk_…`; scopes; mandatory expiry; stored as HMACs, shown once; created, rotated (with overlap) and revoked under step-up; never accepted on account routes; an administrator key needs its owner to have a second factor, unless it was made on the server’s shell (`bulwark keys create --admin`, flagged `madeFromShell`; no route can make one, and its rotation over HTTP is an ordinary key).',
+        '`Authorization: Bearer bwk_…`; scopes; mandatory expiry; stored as HMACs, shown once; created, rotated (with overlap) and revoked under step-up; never accepted on account routes; an administrator key needs its owner to have a second factor, unless it was made on the server’s shell (`bulwark keys create --admin`, flagged `madeFromShell`; no route can make one, its rotation over HTTP is an ordinary key, and `bulwark audit` names each live one as `admin-api-key-from-shell`).',
     },
     {
       pathway: 'First-administrator set-up link',
