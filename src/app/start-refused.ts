@@ -9,7 +9,7 @@ import { AppError } from '../errors/index.js';
 export class StartRefusedError extends AppError {
   readonly findings: Finding[];
   constructor(findings: Finding[]) {
-    super('CFG_START_REFUSED', { status: 500, detail: 'high-severity configuration findings', expose: false });
+    super('CFG_START_REFUSED', { detail: 'high-severity configuration findings', expose: false });
     this.findings = findings;
   }
 }
