@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildProblem } from '../src/http/problem.js';
 import { AppError, appError, ERROR_CODES, type ErrorCode, OPERATOR_CODES } from '../src/errors/index.js';
+import { buildProblem } from '../src/http/problem.js';
 
 /**
  * The codes are a closed union: the lines marked `@ts-expect-error` must fail to compile, so
