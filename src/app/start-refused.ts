@@ -1,4 +1,4 @@
-import type { Finding } from '../config/index.js';
+import type { CataloguedFindingId, Finding } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 
 /**
@@ -15,7 +15,7 @@ export class StartRefusedError extends AppError {
 }
 
 /** A refusal with one finding. */
-export function refuseStart(id: string, message: string, fix: string): StartRefusedError {
+export function refuseStart(id: CataloguedFindingId, message: string, fix: string): StartRefusedError {
   return new StartRefusedError([{ id, severity: 'high', message, fix }]);
 }
 

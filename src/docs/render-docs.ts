@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { envNameFor, listConfigLeaves } from '../config/index.js';
+import { CONFIG_CHECKS, envNameFor, FINDINGS, type FindingInfo, listConfigLeaves } from '../config/index.js';
 import { ENV_ALIASES } from '../config/schema.js';
 import {
   ERROR_CODES,
@@ -71,6 +71,44 @@ export function renderErrorsDoc(): string {
     '| code | where it is seen | what it means | what to do |',
     '| --- | --- | --- | --- |',
     ...operatorRows,
+    '',
+  ].join('\n');
+}
+
+/**
+ * docs/findings.md: the configuration checks from their own fixed text, every other finding
+ * (refusals at start, `bulwark audit`'s deployment checks) from the FINDINGS catalogue.
+ */
+export function renderFindingsDoc(): string {
+  const configRows = CONFIG_CHECKS.map(
+    (check) => `| \`${check.id}\` | ${check.severity} | ${check.message} | ${check.fix} |`,
+  );
+  const otherRows = Object.entries(FINDINGS as Record<string, FindingInfo>).map(
+    ([id, info]) => `| \`${id}\` | ${info.severity} | ${info.printedBy} | ${info.meaning} | ${info.fix} |`,
+  );
+  return [
+    '# Findings',
+    '',
+    'Generated from `src/config/checks.ts`, `src/config/alert-checks.ts` and',
+    '`src/config/finding-catalogue.ts` by `npm run docs`; do not edit by hand.',
+    '',
+    'A refusal is printed as `<what is wrong> [<id>]; fix: <what to do>`, naming the file, key,',
+    'account or process it is about. `serve` refuses to start on a high finding (exit 1), and logs',
+    'each other one as a warning (`check` is the id) and in the audit log (`config.finding`);',
+    '`bulwark audit` lists every finding and exits 1 when one is high.',
+    'Operator error codes (`CFG_*`, `CRYPTO_*`, …) are in [errors.md](errors.md).',
+    '',
+    '## Configuration checks (`serve` and `bulwark audit`)',
+    '',
+    '| id | severity | what it means | what to do |',
+    '| --- | --- | --- | --- |',
+    ...configRows,
+    '',
+    '## Refusals at start and deployment checks',
+    '',
+    '| id | severity | printed by | what it means | what to do |',
+    '| --- | --- | --- | --- | --- |',
+    ...otherRows,
     '',
   ].join('\n');
 }
