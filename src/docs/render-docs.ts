@@ -47,7 +47,8 @@ export function renderErrorsDoc(): string {
   return [
     '# Error codes',
     '',
-    'Generated from `src/errors/codes.ts` by `npm run docs`; do not edit by hand.',
+    'Generated from `src/errors/codes.ts` and `src/errors/operator-codes.ts` by `npm run docs`; do not',
+    'edit by hand.',
     '',
     '## Codes a client receives',
     '',

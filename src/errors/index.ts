@@ -1,11 +1,11 @@
 export type { AppErrorOptions, FieldError } from './app-error.js';
 export { AppError, appError, isAppError } from './app-error.js';
-export type { ErrorCode, ErrorCodeInfo, HttpErrorCode, OperatorCodeInfo, OperatorErrorCode } from './codes.js';
+export type { ErrorCode, ErrorCodeInfo, HttpErrorCode } from './codes.js';
 export {
   ERROR_CODES,
   isHttpErrorCode,
-  OPERATOR_CODES,
   PROBLEM_TYPE_BASE,
   problemTypeFor,
-  statusFor,
 } from './codes.js';
+export type { OperatorCodeInfo, OperatorErrorCode } from './operator-codes.js';
+export { OPERATOR_CODES } from './operator-codes.js';
