@@ -84,7 +84,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
   };
   const removals = createRemovalListeners();
   const collections = createCollectionsService({
-    db: database.db,
+    database,
     validateRules,
     maxUploadBytes: options.maxUploadBytes,
     removals,
