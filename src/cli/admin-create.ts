@@ -1,7 +1,6 @@
 import { openCore, StartRefusedError } from '../app/open-core.js';
 import { refusalLines } from '../app/start-refused.js';
-import { normaliseEmail } from '../features/auth/account-service.js';
-import { createPasswordPolicyCheck } from '../features/auth/index.js';
+import { createPasswordPolicyCheck, normaliseEmail } from '../features/auth/index.js';
 import { checkAccountFields } from './account-fields.js';
 import { describeDatabase, findMissingInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';

@@ -1,4 +1,4 @@
-export type { AppErrorOptions, FieldError } from './app-error.js';
+export type { FieldError } from './app-error.js';
 export { AppError, isAppError } from './app-error.js';
 export type { ErrorCode, ErrorCodeInfo } from './codes.js';
 export { ERROR_CODES, PROBLEM_TYPE_BASE, problemTypeFor } from './codes.js';

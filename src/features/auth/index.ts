@@ -35,11 +35,12 @@ import { INVITATION_TTL_SECONDS } from './user-import.js';
 
 export { normaliseEmail } from './account-service.js';
 export { API_KEY_SCOPES } from './api-key-service.js';
-export type { AuthContext, PublicUser } from './auth-context.js';
-export { SESSION_COOKIE } from './authenticate.js';
-export { requireAdmin, requireRecentAuth, requireSession, requireUser } from './guards.js';
+export type { AuthContext } from './auth-context.js';
+export { requireAdmin, requireRecentAuth, requireUser } from './guards.js';
 export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
-export { ImportEmailTaken, type ImportedAccount, INVITATION_TTL_SECONDS, importAccounts } from './user-import.js';
+// The API's own field schemas, so `bulwark admin create` refuses exactly what the route would.
+export { Email, Password } from './routes/schemas.js';
+export { ImportEmailTaken, type ImportedAccount, importAccounts } from './user-import.js';
 
 export interface AuthFeatureOptions {
   config: FrozenConfig;

@@ -72,5 +72,3 @@ export function createRecoveryCodes(db: Kysely<DatabaseTables>, hash: TokenHashe
     removeAll: (userId: string) => db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute(),
   };
 }
-
-export type RecoveryCodes = ReturnType<typeof createRecoveryCodes>;
