@@ -119,14 +119,15 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     points: config.abuse.userRequestsPerMinute,
     durationSeconds: 60,
   });
-  const factors = createSecondFactors({
+  const factorOptions = {
     db: database.db,
     hashToken,
     totpSealKey: options.deriveKey('totp'),
     totpIssuer: config.auth.mfa.totpIssuer,
     policy: config.auth.mfa,
     now,
-  });
+  };
+  const factors = createSecondFactors(factorOptions);
   const deps: AuthDeps = {
     config,
     accounts,
@@ -146,6 +147,12 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     apiKeys,
     factors,
     isEmailVerificationOn: mailer !== null,
+
+    /** `bulwark admin create --totp`: the administrator and its authenticator app, in one transaction. */
+    createAdminWithTotp: (email: string, password: string) =>
+      accounts.createAdminWith(email, password, (trx, user) =>
+        createSecondFactors({ ...factorOptions, db: trx }).enrolTotpFromShell(user),
+      ),
 
     async registerRoutes(app: FastifyInstance): Promise<void> {
       await app.register(cookie);
