@@ -1,7 +1,8 @@
-import { openCore, StartRefusedError } from '../app/open-core.js';
+import { type Core, openCore, StartRefusedError } from '../app/open-core.js';
 import { refusalLines } from '../app/start-refused.js';
-import { normaliseEmail } from '../features/auth/account-service.js';
-import { createPasswordPolicyCheck } from '../features/auth/index.js';
+import { isUniqueViolation } from '../db/index.js';
+import { AppError } from '../errors/index.js';
+import { createPasswordPolicyCheck, normaliseEmail } from '../features/auth/index.js';
 import { checkAccountFields } from './account-fields.js';
 import { describeDatabase, findMissingInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
@@ -50,13 +51,11 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
     throw error;
   });
   try {
-    if (await core.auth.accounts.findByEmail(flags.email)) {
-      throw new CliError(
-        `an account with email ${normaliseEmail(flags.email)} already exists; fix: choose another email`,
-      );
-    }
-    const user = await core.auth.accounts.createAdmin(flags.email, password);
-    const totp = flags.totp === true ? await core.auth.factors.enrolTotpFromShell(user) : null;
+    if (await core.auth.accounts.findByEmail(flags.email)) throw takenError(flags.email);
+    const { user, totp } =
+      flags.totp === true
+        ? await createWithTotp(core, flags.email, password)
+        : { user: await core.auth.accounts.createAdmin(flags.email, password), totp: null };
     await core.audit.record({
       type: 'admin.create',
       actor: 'cli:admin-create',
@@ -73,6 +72,26 @@ export async function runAdminCreate(flags: AdminCreateFlags, out: Output): Prom
   }
 }
 
+/**
+ * The administrator and its authenticator app in one transaction: when the enrolment fails, the
+ * account is rolled back with it, so the command never leaves an administrator without the
+ * factor `--totp` promised.
+ */
+async function createWithTotp(core: Core, email: string, password: string) {
+  try {
+    const { user, alongside } = await core.auth.createAdminWithTotp(email, password);
+    return { user, totp: alongside };
+  } catch (error) {
+    // The password policy's refusal was checked before; anything else is the database's.
+    if (error instanceof AppError) throw error;
+    if (isUniqueViolation(error)) throw takenError(email);
+    throw new CliError(
+      `administrator ${normaliseEmail(email)} not created: enrolling its authenticator app failed, and nothing was kept; fix: check that the database accepts writes (see the server's log), then run the command again`,
+      EXIT_FINDINGS,
+    );
+  }
+}
+
 /** Shown once: nothing can show the secret or the recovery codes again. */
 function printTotp(totp: { secret: string; otpauthUrl: string; recoveryCodes: string[] }, out: Output): void {
   out.line('authenticator app enrolled; add it now (this is shown once):');
@@ -81,6 +100,9 @@ function printTotp(totp: { secret: string; otpauthUrl: string; recoveryCodes: st
   out.line('recovery codes (each works once; keep them apart from the password):');
   for (const code of totp.recoveryCodes) out.line(code);
 }
+
+const takenError = (email: string) =>
+  new CliError(`an account with email ${normaliseEmail(email)} already exists; fix: choose another email`);
 
 function refuseField(refusal: ReturnType<typeof checkAccountFields>): void {
   if (refusal === null) return;

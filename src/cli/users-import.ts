@@ -28,7 +28,8 @@ const LOOKUP_CHUNK = 500;
  * no duplicate, no existing account), and any bad line imports nothing and is reported with its
  * number. The accounts are then written in one transaction, without passwords; each user is
  * mailed a set-password link, unless `--no-mail`. A mail that fails leaves its account (the
- * user can ask for a reset link) and is reported, with exit 1. Audited with actor `cli`.
+ * accounts were committed first) and is reported, with the addresses not mailed and the command
+ * that mails them a link, and exit 1. Audited with actor `cli`.
  */
 export async function runUsersImport(file: string, flags: UsersImportFlags, out: Output): Promise<number> {
   const shouldMail = flags.mail !== false;
@@ -56,9 +57,10 @@ export async function runUsersImport(file: string, flags: UsersImportFlags, out:
     });
     if (baseUrl === null) out.line('no links mailed (--no-mail): the users set a password through "forgot password"');
     else out.line(`mailed ${counted(mailed, 'set-password link')}`);
-    if (failed.length > 0) {
+    if (baseUrl !== null && failed.length > 0) {
+      tellHowToResend(failed, baseUrl, out);
       throw new CliError(
-        `${counted(failed.length, 'set-password mail')} could not be sent (listed above); those accounts exist; fix: check the SMTP server, then have those users use "forgot password"`,
+        `${counted(failed.length, 'set-password mail')} could not be sent (listed above); every account of the file exists; fix: check the SMTP server, then send those users a link with the command above`,
         EXIT_FINDINGS,
       );
     }
@@ -134,7 +136,24 @@ async function writeAccounts(core: Core, accounts: readonly ImportedAccount[]) {
   return made;
 }
 
-/** Mails every account its link; returns the lines whose mail failed (each reported). */
+/**
+ * Names the addresses whose mail failed, and how to mail each a link again: the password-reset
+ * route, which mails a fresh link to an existing account (running the import again would refuse
+ * the file, since the accounts exist). The address goes in by hand: quoted into a shell command,
+ * one holding `'` could break out of it.
+ */
+function tellHowToResend(failed: ReadonlyArray<{ email: string }>, baseUrl: string, out: Output): void {
+  const listed = failed.slice(0, MAX_LISTED).map((user) => user.email);
+  const more = failed.length > MAX_LISTED ? ` and ${failed.length - MAX_LISTED} more (listed above)` : '';
+  out.error(`not mailed: ${listed.join(', ')}${more}`);
+  // Under publicUrl's own path, as the mailed links are (a server behind a path prefix).
+  const route = `${baseUrl.replace(/\/+$/, '')}/api/auth/password/forgot`;
+  out.error(
+    `to mail each a link again: curl -X POST ${route} -H 'content-type: application/json' -d '{"email": "ADDRESS"}'`,
+  );
+}
+
+/** Mails every account its link; returns the accounts whose mail failed (each reported). */
 async function mailLinks(
   core: Core,
   made: ReadonlyArray<{ id: string; email: string; line: number }>,
@@ -143,19 +162,20 @@ async function mailLinks(
 ) {
   const progress = startProgress('mailing', 'links');
   progress.setTotal(made.length);
-  const failed: string[] = [];
+  const failed: Array<{ email: string; message: string }> = [];
   for (const user of made) {
     try {
       await core.auth.sendSetPasswordLink(user, baseUrl);
     } catch (error) {
       // The mailer's own code, never the SMTP server's text (which may quote credentials).
       const why = isMailError(error) ? error.code : 'unexpected error';
-      failed.push(`line ${user.line}: the set-password mail to ${user.email} was not sent (${why})`);
+      const message = `line ${user.line}: the set-password mail to ${user.email} was not sent (${why})`;
+      failed.push({ email: user.email, message });
     }
     progress.advance(1);
   }
   progress.stop();
   // After the bar, which would otherwise draw over them.
-  for (const message of failed) out.error(message);
+  for (const { message } of failed) out.error(message);
   return failed;
 }

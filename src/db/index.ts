@@ -1,4 +1,4 @@
-export type { Database, DatabaseOptions } from './create-database.js';
+export type { Database } from './create-database.js';
 export { createDatabase } from './create-database.js';
 export type { DialectName } from './dialect.js';
 export { isForeignKeyViolation } from './foreign-key-violation.js';
@@ -8,9 +8,7 @@ export { runCompiled } from './run-compiled.js';
 export type * from './schema.js';
 export {
   createSchemaVersionReader,
-  SCHEMA_VERSION_COLUMN,
   type SchemaVersion,
-  type SchemaVersionReader,
   schemaVersionColumn,
   toSchemaVersion,
 } from './schema-version.js';

@@ -36,5 +36,3 @@ export function createSchemaVersionReader(db: Kysely<DatabaseTables>) {
     return toSchemaVersion(row?.version);
   };
 }
-
-export type SchemaVersionReader = ReturnType<typeof createSchemaVersionReader>;

@@ -1,4 +1,4 @@
-export type { AppErrorOptions, FieldError } from './app-error.js';
+export type { FieldError } from './app-error.js';
 export { AppError, appError, isAppError } from './app-error.js';
 export type { ErrorCode, ErrorCodeInfo, HttpErrorCode } from './codes.js';
 export {

@@ -2,14 +2,9 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { BULWARK_TOKEN, REDACTED, redactSecrets } from './redact.js';
 
 export {
-  BULWARK_TOKEN,
-  CREDENTIAL_VALUE,
   REDACTED,
   redactSecrets,
-  redactText,
   redactUrl,
-  SECRET_KEY,
-  SECRET_QUERY_KEY,
 } from './redact.js';
 
 /**

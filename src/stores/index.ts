@@ -1,6 +1,5 @@
 export type { Ban, BanStore } from './ban-store.js';
 export { BAN_SYNC_INTERVAL_MS, createDatabaseState, removeExpiredAbuseState } from './database.js';
-export { type Limiter, type LimiterOptions, type LimitResult, StoreUnavailableError } from './limiter.js';
-export { createMemoryState } from './memory.js';
+export { type Limiter, type LimitResult, StoreUnavailableError } from './limiter.js';
 export { createRedisState } from './redis.js';
 export type { SharedState } from './shared-state.js';

@@ -1,4 +1,5 @@
 // @module-tag slow (starts the real binary: skipped by `npm run test:quick`)
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/auth-client.js';
 import { useCliApp } from '../helpers/cli-app.js';
@@ -24,7 +25,60 @@ function parseEnrolment(stdout: string) {
 const token = (payload: Record<string, string>) =>
   fixture.app.http.inject({ method: 'POST', url: '/api/auth/token', payload });
 
+/**
+ * Makes the database refuse every new recovery code, the enrolment's last write (after the
+ * account, its TOTP secret and its enrolled flag): a failure between the account and its factor.
+ * Returns what removes the refusal.
+ */
+async function refuseRecoveryCodes(): Promise<() => Promise<void>> {
+  const { db, dialect } = fixture.app.database;
+  if (dialect === 'postgres') {
+    await sql`create function refuse_recovery() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`.execute(
+      db,
+    );
+    await sql`create trigger refuse_recovery before insert on recovery_codes for each row execute function refuse_recovery()`.execute(
+      db,
+    );
+    return async () => {
+      await sql`drop trigger refuse_recovery on recovery_codes`.execute(db);
+      await sql`drop function refuse_recovery()`.execute(db);
+    };
+  }
+  await sql`create trigger refuse_recovery before insert on recovery_codes begin select raise(abort, 'refused by the test'); end`.execute(
+    db,
+  );
+  return async () => {
+    await sql`drop trigger refuse_recovery`.execute(db);
+  };
+}
+
 describe('bulwark admin create --totp', () => {
+  it('a failure while enrolling the authenticator app leaves no administrator at all; run again, it works', async () => {
+    const { db } = fixture.app.database;
+    const email = uniqueEmail('half-admin');
+    const allow = await refuseRecoveryCodes();
+    const failed = await fixture.cli(['admin', 'create', '--email', email, '--totp'], `${PASSWORD}\n`);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^bulwark: administrator ${email} not created: enrolling its authenticator app failed, and nothing was kept; fix: [^\\n]+\\n$`,
+      ),
+    );
+    expect(failed.stderr).not.toContain('refused by the test');
+    expect(await db.selectFrom('users').select('id').where('email', '=', email).execute()).toEqual([]);
+    expect(await db.selectFrom('totp_factors').select('user_id').execute()).toEqual([]);
+    expect(await auditEntries(fixture.app, 'admin.create')).toEqual([]);
+    expect((await token({ email, password: PASSWORD })).statusCode).toBe(401);
+
+    await allow();
+    const again = await fixture.cli(['admin', 'create', '--email', email, '--totp'], `${PASSWORD}\n`);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(parseEnrolment(again.stdout).recoveryCodes).toHaveLength(10);
+    expect((await token({ email, password: PASSWORD })).json().mfaRequired).toBe(true);
+  });
+
   it('prints an otpauth URL and recovery codes once, and a computed code signs in to a full admin session', async () => {
     const { app } = fixture;
     const email = uniqueEmail('totp-admin');

@@ -112,6 +112,58 @@ describe('bulwark users import', () => {
     expect(summary?.details).toEqual({ file, imported: 3, mailed: 3, mailFailed: 0 });
   });
 
+  it('mail refused part-way: every account exists, the unmailed are named with the command that mails them a link, exit 1', async () => {
+    const quota = await startMailSink({ acceptOnly: 1 });
+    try {
+      const emails = [uniqueEmail('first'), uniqueEmail('second'), uniqueEmail('third')];
+      const file = importFile(emails.map((email) => ({ email })));
+      const result = await runCli(['users', 'import', file, '--data', fixture.dataDir], {
+        ...fixture.env,
+        BULWARK_SMTP_URL: quota.url,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe(`imported 3 accounts from ${file}\nmailed 1 set-password link\n`);
+      expect(result.stderr.split('\n')).toEqual([
+        `line 2: the set-password mail to ${emails[1]} was not sent (MAIL_SEND_FAILED)`,
+        `line 3: the set-password mail to ${emails[2]} was not sent (MAIL_SEND_FAILED)`,
+        `not mailed: ${emails[1]}, ${emails[2]}`,
+        `to mail each a link again: curl -X POST http://127.0.0.1:8090/api/auth/password/forgot -H 'content-type: application/json' -d '{"email": "ADDRESS"}'`,
+        expect.stringMatching(
+          /^bulwark: 2 set-password mails could not be sent \(listed above\); every account of the file exists; fix: /,
+        ),
+        '',
+      ]);
+      expect(quota.messages.map((mail) => mail.to)).toEqual([[emails[0]]]);
+      // Not half-created: all three accounts, none with a password, each audited, and the summary counts.
+      expect(await storedEmails(emails)).toEqual([...emails].sort());
+      for (const email of emails) {
+        expect(await fixture.app.auth.accounts.findByEmail(email)).toMatchObject({ password_hash: null });
+      }
+      expect(await auditEntries(fixture.app, 'admin.user.import')).toHaveLength(3);
+      const [summary] = await auditEntries(fixture.app, 'admin.users.import');
+      expect(summary?.details).toEqual({ file, imported: 3, mailed: 1, mailFailed: 2 });
+
+      // The printed route, once mail works, mails a link that sets the password.
+      const resend = await fixture.app.http.inject({
+        method: 'POST',
+        url: '/api/auth/password/forgot',
+        payload: { email: emails[1] },
+      });
+      expect(resend.statusCode).toBe(202);
+      const mail = await sink.waitFor((message) => message.to.includes(emails[1] ?? ''));
+      const link = /http:\/\/127\.0\.0\.1:8090\/_\/reset#(\S+)/.exec(mail.text);
+      const reset = await fixture.app.http.inject({
+        method: 'POST',
+        url: '/api/auth/password/reset',
+        payload: { token: decodeURIComponent(link?.[1] ?? ''), password: OTHER_PASSWORD },
+      });
+      expect(reset.statusCode, reset.body).toBe(204);
+      expect((await token(emails[1] ?? '', OTHER_PASSWORD)).statusCode).toBe(200);
+    } finally {
+      await quota.close();
+    }
+  });
+
   it('--no-mail mails nothing and shows a progress bar on a terminal; mail without SMTP is refused first', async () => {
     const emails = [uniqueEmail('quiet'), uniqueEmail('quiet')];
     const file = importFile(emails.map((email) => ({ email })));

@@ -16,6 +16,11 @@ export interface MailSinkOptions {
    * key is public and which has expired. A client that verifies certificates refuses either.
    */
   startTls?: boolean | { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Accept only this many messages; every later one is refused after DATA with a permanent
+   * 554, as a server that runs out of quota part-way does. Default: accept every message.
+   */
+  acceptOnly?: number;
 }
 
 export interface ReceivedMail {
@@ -53,6 +58,7 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
  */
 export async function startMailSink(options: MailSinkOptions = {}): Promise<MailSink> {
   const inbox = new Inbox();
+  let accepted = 0;
   const server = new SMTPServer({
     secure: false,
     name: 'mail-sink.test',
@@ -67,6 +73,11 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     onAuth: (auth, _session, callback) => checkAuth(auth, options.requireAuth, callback),
     onData: (stream, session, callback) => {
       readMail(stream, session).then((mail) => {
+        if (options.acceptOnly !== undefined && accepted >= options.acceptOnly) {
+          callback(Object.assign(new Error('Message refused: quota exceeded'), { responseCode: 554 }));
+          return;
+        }
+        accepted += 1;
         inbox.add(mail);
         callback();
       }, callback);

@@ -12,13 +12,16 @@ export type ServerErrorCode = components['schemas']['Problem']['code'];
  * - `CLIENT_INVALID_ARGUMENT`: the call itself was wrong (a filter value that cannot be written,
  *   a field name that is not one); nothing was sent.
  * - `CLIENT_UNSUPPORTED`: the platform lacks what the call needs (WebAuthn outside a browser).
+ * - `CLIENT_ALREADY_SIGNED_IN`: `passkeys.signIn()` while this browser holds a complete sign-in
+ *   (step up with `passkeys.reauthenticate()`, or `auth.signOut()` first to change accounts).
  */
 export type ClientErrorCode =
   | 'CLIENT_SIGNED_OUT'
   | 'CLIENT_NETWORK'
   | 'CLIENT_BAD_RESPONSE'
   | 'CLIENT_INVALID_ARGUMENT'
-  | 'CLIENT_UNSUPPORTED';
+  | 'CLIENT_UNSUPPORTED'
+  | 'CLIENT_ALREADY_SIGNED_IN';
 
 export type BulwarkErrorCode = ServerErrorCode | ClientErrorCode;
 

@@ -1,6 +1,6 @@
 import type { PasskeyInfo } from './api-types.js';
 import type { AuthApi, SignInHolder, SignInResult, StepResponse } from './auth.js';
-import { clientError } from './errors.js';
+import { BulwarkError, clientError } from './errors.js';
 import { type Authority, segment, type Transport } from './transport.js';
 import {
   type AssertionOptionsJSON,
@@ -54,8 +54,20 @@ export class PasskeysApi {
     return result;
   }
 
-  /** Signs in with a passkey alone (a passkey that verifies the person counts as both factors). */
-  signIn(): Promise<SignInResult> {
+  /**
+   * Signs in with a passkey alone (a passkey that verifies the person counts as both factors).
+   * Never a step-up: the browser sends its session cookie with every request, and the server
+   * answers a signed-in caller's ceremony with a step-up challenge that a sign-in cannot use,
+   * so a complete cookie sign-in is refused here, before the ceremony, with what to call instead.
+   */
+  async signIn(): Promise<SignInResult> {
+    if (this.holder.cookie && (await this.hasCompleteSession())) {
+      throw clientError(
+        'CLIENT_ALREADY_SIGNED_IN',
+        'Already signed in',
+        'This browser is signed in: call passkeys.reauthenticate() for a step-up, or auth.signOut() first to sign in as someone else.',
+      );
+    }
     return this.assertAndComplete('none');
   }
 
@@ -104,6 +116,17 @@ export class PasskeysApi {
       stage: outcome.mfaRequired ? 'second-factor-required' : 'signed-in',
       ...(outcome.user ? { user: outcome.user } : {}),
     };
+  }
+
+  /** Whether the browser's cookie carries a sign-in that owes nothing (401: none at all). */
+  private hasCompleteSession(): Promise<boolean> {
+    return this.auth.me().then(
+      (me) => !me.mfaRequired,
+      (error: unknown) => {
+        if (error instanceof BulwarkError && error.status === 401) return false;
+        throw error;
+      },
+    );
   }
 
   /** Asks the server for a challenge and the browser for an assertion over it. */

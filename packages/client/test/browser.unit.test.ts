@@ -41,7 +41,9 @@ function moduleSource(path: string): string {
 /**
  * Runs in the page (a string, so the test runner's transform never touches it). Cookie mode:
  * sign in, write under the CSRF token, step up (new session id and token), write again,
- * register a passkey, sign out, sign in with the passkey alone and step up with it.
+ * register a passkey, sign out, sign in with the passkey alone and step up with it; a passkey
+ * sign-in while signed in is refused, not taken for a step-up; sign in again with the password and
+ * give the passkey as the second step.
  */
 const BROWSER_SCRIPT = (email: string) => `(async () => {
   const load = new Function('url', 'return import(url)');
@@ -65,12 +67,22 @@ const BROWSER_SCRIPT = (email: string) => `(async () => {
   seen.meAfterPasskey = (await client.auth.me()).user.email;
   seen.passkeyStepUp = typeof (await client.passkeys.reauthenticate()).reauthenticatedUntil;
   seen.passkeys = (await client.passkeys.list()).map((p) => p.name);
+  seen.signInWhileSignedIn = await client.passkeys.signIn().then((r) => r.stage, (error) => error.code);
+  seen.stillSignedIn = (await client.auth.me()).user.email;
+  await client.auth.signOut();
+  seen.passwordSignIn = (await client.auth.signIn({ email: ${JSON.stringify(email)}, password: ${JSON.stringify(PASSWORD)} })).stage;
+  seen.owesSecondStep = (await client.auth.me()).mfaRequired;
+  seen.writeOwingSecondStep = await notes.update(note.id, { title: 'too early' }).then(() => 'written', (error) => error.code);
+  const secondStep = await client.passkeys.verifySecondFactor();
+  seen.passkeySecondStep = [secondStep.stage, secondStep.user.email];
+  seen.owesAfterSecondStep = (await client.auth.me()).mfaRequired;
+  seen.afterSecondStep = (await notes.update(note.id, { title: 'after second step' })).title;
   await notes.delete(note.id);
   return seen;
 })()`;
 
 describe('the client in Chromium (cookie mode, passkeys)', () => {
-  it('signs in with the session cookie, sends CSRF tokens across session-id changes, and uses passkeys', async () => {
+  it('signs in with the session cookie, sends CSRF tokens across session-id changes, and uses passkeys (sign-in, second step, step-up)', async () => {
     const email = uniqueEmail('chromium');
     const signedUp = await fetch(`${origin}/api/auth/register`, {
       method: 'POST',
@@ -103,6 +115,14 @@ describe('the client in Chromium (cookie mode, passkeys)', () => {
       meAfterPasskey: email,
       passkeyStepUp: 'string',
       passkeys: ['Chromium'],
+      signInWhileSignedIn: 'CLIENT_ALREADY_SIGNED_IN',
+      stillSignedIn: email,
+      passwordSignIn: 'second-factor-required',
+      owesSecondStep: true,
+      writeOwingSecondStep: 'AUTH_MFA_REQUIRED',
+      passkeySecondStep: ['signed-in', email],
+      owesAfterSecondStep: false,
+      afterSecondStep: 'after second step',
     });
   });
 });

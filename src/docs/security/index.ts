@@ -8,7 +8,6 @@ import { renderLoggingInventory } from './logging-inventory.js';
 
 export { authPathways } from './authentication-pathways.js';
 export { DEPENDENCY_POLICY_FILES, type PackageFacts } from './dependency-policy.js';
-export { NETWORK_MODULES } from './network-modules.js';
 
 /** What the documents read besides the code: the README's Connections table and package.json. */
 export interface SecurityDocInputs {

@@ -1,1 +1,1 @@
-export { DASHBOARD_CSP, registerSetupPage } from './setup-page.js';
+export { registerSetupPage } from './setup-page.js';

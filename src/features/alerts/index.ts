@@ -10,8 +10,6 @@ import { createAlertConditions } from './alert-conditions.js';
 import { createAlertDispatcher } from './alert-dispatcher.js';
 import { createScheduledChecks } from './scheduled-checks.js';
 
-export { ALERT_CATALOG, ALERT_NAMES, type AlertFiring, type AlertName } from './alert-catalog.js';
-
 export interface AlertsFeatureOptions {
   config: FrozenConfig;
   audit: AuditSink;

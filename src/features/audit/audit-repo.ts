@@ -35,5 +35,3 @@ export function createAuditRepo(db: Kysely<DatabaseTables>) {
     },
   };
 }
-
-export type AuditRepo = ReturnType<typeof createAuditRepo>;

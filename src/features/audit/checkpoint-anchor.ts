@@ -68,5 +68,3 @@ export function createCheckpointAnchor(options: CheckpointAnchorOptions) {
     },
   };
 }
-
-export type CheckpointAnchor = ReturnType<typeof createCheckpointAnchor>;

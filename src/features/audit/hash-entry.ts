@@ -14,7 +14,6 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export const CHAIN_VERSION_SHA256 = 1;
 export const CHAIN_VERSION_KEYED = 2;
-export type ChainVersion = typeof CHAIN_VERSION_SHA256 | typeof CHAIN_VERSION_KEYED;
 
 export interface HashableEntry {
   seq: number;

@@ -78,13 +78,14 @@ export function createAccountService(deps: {
     return row;
   };
 
-  const createUser = async (input: {
+  /** A new user's row, its password hashed; not stored yet. */
+  const newUserRow = async (input: {
     email: string;
     password: string;
     name?: string | undefined;
     role: UsersTable['role'];
     verified: boolean;
-  }) => {
+  }): Promise<UsersTable> => {
     const nowMs = now();
     const user: UsersTable = {
       id: newId(),
@@ -98,6 +99,11 @@ export function createAccountService(deps: {
       updated_ms: nowMs,
       mfa_enrolled_ms: null,
     };
+    return user;
+  };
+
+  const createUser = async (input: Parameters<typeof newUserRow>[0]) => {
+    const user = await newUserRow(input);
     await users.insert(user);
     return user;
   };
@@ -204,6 +210,25 @@ export function createAccountService(deps: {
       requireAcceptablePassword(password, normaliseEmail(email)).then(() =>
         createUser({ email, password, role: 'admin', verified: true }),
       ),
+
+    /**
+     * An administrator and what `alongside` writes for it (its authenticator app), in one
+     * transaction: a failure in either leaves neither, so no administrator exists without the
+     * factor it was promised. The password is hashed first, outside the transaction, so the
+     * database's write lock is not held through argon2.
+     */
+    async createAdminWith<T>(
+      email: string,
+      password: string,
+      alongside: (trx: Kysely<DatabaseTables>, user: UsersTable) => Promise<T>,
+    ): Promise<{ user: UsersTable; alongside: T }> {
+      await requireAcceptablePassword(password, normaliseEmail(email));
+      const user = await newUserRow({ email, password, role: 'admin', verified: true });
+      return deps.db.transaction().execute(async (trx) => {
+        await createUsersRepo(trx).insert(user);
+        return { user, alongside: await alongside(trx, user) };
+      });
+    },
   };
 }
 

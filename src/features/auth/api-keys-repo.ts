@@ -50,5 +50,3 @@ export function createApiKeysRepo(db: Kysely<DatabaseTables>) {
       db.updateTable('api_keys').set({ last_used_ms: nowMs }).where('id', '=', id).execute(),
   };
 }
-
-export type ApiKeysRepo = ReturnType<typeof createApiKeysRepo>;

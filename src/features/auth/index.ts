@@ -35,11 +35,12 @@ import { INVITATION_TTL_SECONDS } from './user-import.js';
 
 export { normaliseEmail } from './account-service.js';
 export { API_KEY_SCOPES } from './api-key-service.js';
-export type { AuthContext, PublicUser } from './auth-context.js';
-export { SESSION_COOKIE } from './authenticate.js';
-export { requireAdmin, requireRecentAuth, requireSession, requireUser } from './guards.js';
+export type { AuthContext } from './auth-context.js';
+export { requireAdmin, requireRecentAuth, requireUser } from './guards.js';
 export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
-export { ImportEmailTaken, type ImportedAccount, INVITATION_TTL_SECONDS, importAccounts } from './user-import.js';
+// The API's own field schemas, so `bulwark admin create` refuses exactly what the route would.
+export { Email, Password } from './routes/schemas.js';
+export { ImportEmailTaken, type ImportedAccount, importAccounts } from './user-import.js';
 
 export interface AuthFeatureOptions {
   config: FrozenConfig;
@@ -118,14 +119,15 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     points: config.abuse.userRequestsPerMinute,
     durationSeconds: 60,
   });
-  const factors = createSecondFactors({
+  const factorOptions = {
     db: database.db,
     hashToken,
     totpSealKey: options.deriveKey('totp'),
     totpIssuer: config.auth.mfa.totpIssuer,
     policy: config.auth.mfa,
     now,
-  });
+  };
+  const factors = createSecondFactors(factorOptions);
   const deps: AuthDeps = {
     config,
     accounts,
@@ -145,6 +147,12 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     apiKeys,
     factors,
     isEmailVerificationOn: mailer !== null,
+
+    /** `bulwark admin create --totp`: the administrator and its authenticator app, in one transaction. */
+    createAdminWithTotp: (email: string, password: string) =>
+      accounts.createAdminWith(email, password, (trx, user) =>
+        createSecondFactors({ ...factorOptions, db: trx }).enrolTotpFromShell(user),
+      ),
 
     async registerRoutes(app: FastifyInstance): Promise<void> {
       await app.register(cookie);

@@ -41,5 +41,3 @@ export function createOneTimeTokensRepo(db: Kysely<DatabaseTables>) {
     },
   };
 }
-
-export type OneTimeTokensRepo = ReturnType<typeof createOneTimeTokensRepo>;

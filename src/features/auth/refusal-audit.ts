@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type ErrorCode, isAppError } from '../../errors/index.js';
-import { createAuditThinner } from '../audit/audit-rate-limit.js';
+import { createAuditThinner } from '../audit/index.js';
 import { type AuthDeps, auditEvent } from './auth-deps.js';
 
 /**

@@ -5,16 +5,11 @@ export type { BackupManifest } from './backup-manifest.js';
 export {
   type BackupSchedule,
   createBackupSchedule,
-  pruneScheduledBackups,
-  scheduledBackupName,
   scheduleIntervalMs,
 } from './backup-schedule.js';
 export { PgToolError } from './pg-tools.js';
 export { BackupRefusedError, readBackupHeader, unpackBackup } from './read-backup.js';
 export {
-  type BackupSealing,
-  type ProgressSink,
-  type WriteBackupOptions,
   type WrittenBackup,
   writeBackup,
 } from './write-backup.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createSchemaVersionReader, type DatabaseTables, type SchemaVersion } from '../../db/index.js';
+import { createSchemaVersionReader, type Database, type DatabaseTables, type SchemaVersion } from '../../db/index.js';
 import { appError, type FieldError } from '../../errors/index.js';
 import {
   type CollectionDefinition,
@@ -11,6 +11,7 @@ import { fieldsHoldingData, migrateCollection } from './collection-migration.js'
 import { createCollectionsRepo } from './collections-repo.js';
 import { createDefinitionCache } from './definition-cache.js';
 import { checkDefinition } from './definition-checks.js';
+import { changeDefinitions, lockTableForDrop } from './definitions-lock.js';
 import type { RemovalListeners } from './removal-listeners.js';
 import { diffFields, immutableChanges } from './schema-plan.js';
 import { createTableMigrator } from './table-migrator.js';
@@ -31,12 +32,13 @@ export interface CollectionPatch {
 export type RuleValidator = (definition: CollectionDefinition, all: readonly CollectionDefinition[]) => FieldError[];
 
 /**
- * Administers collections: definitions are checked (fields, options, rules) before anything
- * is written, and the definition row and the table change happen in one transaction, so a
- * failed change leaves both as they were.
+ * Administers collections: each change reads the definitions it decides on, checks the new one
+ * (fields, options, rules) and changes the table and the definition row in one transaction
+ * holding the definitions-writer lock (definitions-lock.ts), so a failed change leaves both as
+ * they were and no apply or other change commits between its reads and its writes.
  */
 export function createCollectionsService(deps: {
-  db: Kysely<DatabaseTables>;
+  database: Pick<Database, 'db' | 'dialect'>;
   validateRules: RuleValidator;
   /** The ceiling of a file field's `maxSizeBytes` (`files.maxUploadBytes`). */
   maxUploadBytes: number;
@@ -44,13 +46,15 @@ export function createCollectionsService(deps: {
   removals: RemovalListeners;
   now?: () => number;
 }) {
-  const repo = createCollectionsRepo(deps.db);
-  const readSchemaVersion = createSchemaVersionReader(deps.db);
+  const { database } = deps;
+  const repo = createCollectionsRepo(database.db);
+  const readSchemaVersion = createSchemaVersionReader(database.db);
   const definitions = createDefinitionCache((name) => repo.find(name));
   const now = deps.now ?? Date.now;
 
-  const requireValid = async (definition: CollectionDefinition) => {
-    const all = await repo.list();
+  /** Checks `definition` against the others as read in the change's transaction. */
+  const requireValid = async (trx: Kysely<DatabaseTables>, definition: CollectionDefinition) => {
+    const all = await repo.list(trx);
     const problems = [
       ...checkDefinition(definition, new Set(all.map((c) => c.name)), {
         maxUploadBytes: deps.maxUploadBytes,
@@ -61,15 +65,53 @@ export function createCollectionsService(deps: {
       throw appError('COLL_INVALID', { fields: problems, detail: 'The collection definition is not valid.' });
   };
 
-  const get = async (name: string) => {
-    const definition = await repo.find(name);
+  const get = async (name: string, trx: Kysely<DatabaseTables> = database.db) => {
+    const definition = await repo.find(name, trx);
     if (!definition) throw appError('COLL_NOT_FOUND');
     return definition;
   };
 
+  /** The PATCH inside its transaction: the current definition read, the next one checked and written. */
+  const migrate = async (trx: Kysely<DatabaseTables>, name: string, patch: CollectionPatch) => {
+    const current = await get(name, trx);
+    const next: CollectionDefinition = {
+      name,
+      fields: patch.fields ?? current.fields,
+      rules: patch.rules ? normaliseRules(patch.rules) : current.rules,
+    };
+    await requireValid(trx, next);
+    const diff = diffFields(current.fields, next.fields);
+    const immutable = immutableChanges(diff, (field) => field);
+    if (immutable.length > 0) throw appError('COLL_INVALID', { fields: immutable });
+    if (diff.dropped.length > 0) await lockTableForDrop(trx, database, name);
+    const withData = (await fieldsHoldingData(trx, name, diff.dropped)).map((loss) => loss.field);
+    if (withData.length > 0 && !patch.confirmDataLoss) {
+      throw appError('COLL_DATA_LOSS', { detail: `Dropping ${withData.join(', ')} would delete stored values.` });
+    }
+    await migrateCollection(trx, repo, next, diff, now());
+    return { next, diff };
+  };
+
+  /** The DELETE inside its transaction: refused while referenced, or holding records unconfirmed. */
+  const drop = async (trx: Kysely<DatabaseTables>, name: string, confirmDataLoss: boolean) => {
+    await get(name, trx);
+    const referencing = (await repo.list(trx)).flatMap((c) =>
+      c.name === name
+        ? []
+        : c.fields.filter((f) => f.type === 'relation' && f.collection === name).map((f) => `${c.name}.${f.name}`),
+    );
+    if (referencing.length > 0) throw appError('COLL_IN_USE', { detail: `Referenced by ${referencing.join(', ')}.` });
+    await lockTableForDrop(trx, database, name);
+    const count = await createTableMigrator(trx).countRows(name);
+    if (count > 0 && !confirmDataLoss)
+      throw appError('COLL_DATA_LOSS', { detail: `The collection holds ${count} records.` });
+    await createTableMigrator(trx).dropTable(name);
+    await repo.delete(name, trx);
+  };
+
   return {
     list: () => repo.list(),
-    get,
+    get: (name: string) => get(name),
     /**
      * The definition records requests work under, as of `schemaVersion` (read by the request:
      * with its credential, or with `readSchemaVersion`) or newer, from this instance's memory
@@ -85,9 +127,9 @@ export function createCollectionsService(deps: {
         fields: input.fields,
         rules: normaliseRules(input.rules),
       };
-      if (await repo.find(input.name)) throw appError('COLL_EXISTS');
-      await requireValid(definition);
-      await deps.db.transaction().execute(async (trx) => {
+      await changeDefinitions(database, async (trx) => {
+        if (await repo.find(input.name, trx)) throw appError('COLL_EXISTS');
+        await requireValid(trx, definition);
         await createTableMigrator(trx).createTable(definition.name, definition.fields);
         await repo.insert(definition, now(), trx);
       });
@@ -99,21 +141,7 @@ export function createCollectionsService(deps: {
       name: string,
       patch: CollectionPatch,
     ): Promise<{ definition: CollectionDefinition; changes: string[] }> {
-      const current = await get(name);
-      const next: CollectionDefinition = {
-        name,
-        fields: patch.fields ?? current.fields,
-        rules: patch.rules ? normaliseRules(patch.rules) : current.rules,
-      };
-      await requireValid(next);
-      const diff = diffFields(current.fields, next.fields);
-      const immutable = immutableChanges(diff, (field) => field);
-      if (immutable.length > 0) throw appError('COLL_INVALID', { fields: immutable });
-      const withData = (await fieldsHoldingData(deps.db, name, diff.dropped)).map((loss) => loss.field);
-      if (withData.length > 0 && !patch.confirmDataLoss) {
-        throw appError('COLL_DATA_LOSS', { detail: `Dropping ${withData.join(', ')} would delete stored values.` });
-      }
-      await deps.db.transaction().execute((trx) => migrateCollection(trx, repo, next, diff, now()));
+      const { next, diff } = await changeDefinitions(database, (trx) => migrate(trx, name, patch));
       const { added, dropped } = diff;
       if (dropped.length > 0) await deps.removals.fieldsDropped(name, dropped);
       const changes = [
@@ -125,20 +153,7 @@ export function createCollectionsService(deps: {
     },
 
     async remove(name: string, confirmDataLoss: boolean): Promise<void> {
-      await get(name);
-      const referencing = (await repo.list()).flatMap((c) =>
-        c.name === name
-          ? []
-          : c.fields.filter((f) => f.type === 'relation' && f.collection === name).map((f) => `${c.name}.${f.name}`),
-      );
-      if (referencing.length > 0) throw appError('COLL_IN_USE', { detail: `Referenced by ${referencing.join(', ')}.` });
-      const count = await createTableMigrator(deps.db).countRows(name);
-      if (count > 0 && !confirmDataLoss)
-        throw appError('COLL_DATA_LOSS', { detail: `The collection holds ${count} records.` });
-      await deps.db.transaction().execute(async (trx) => {
-        await createTableMigrator(trx).dropTable(name);
-        await repo.delete(name, trx);
-      });
+      await changeDefinitions(database, (trx) => drop(trx, name, confirmDataLoss));
       await deps.removals.collectionRemoved(name);
     },
   };

@@ -40,5 +40,3 @@ export function createDefinitionCache(
     },
   };
 }
-
-export type DefinitionCache = ReturnType<typeof createDefinitionCache>;

@@ -19,22 +19,18 @@ import { createSchemaApplier } from './schema-apply.js';
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
 export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
-export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS, type UnreadableValue } from './key-rotation.js';
+export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS } from './key-rotation.js';
 export { GUEST } from './record-resolver.js';
 export { renderRecordTypes, renderSchemaFileTypes } from './record-types.js';
-export type { BatchOperation, BatchResult } from './records-batch.js';
-export type { RecordChange, RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
+export type { RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';
 export { contextOf as recordsContextOf } from './routes/record-routes.js';
 export {
   type DataLoss,
   describeDataLoss,
-  type SchemaApplier,
-  type SchemaApplyResult,
-  type SchemaApplyStatus,
 } from './schema-apply.js';
-export { readSchemaDocument, type SchemaDocument, toSchemaDocument } from './schema-document.js';
-export type { CollectionChange, SchemaPlan } from './schema-plan.js';
+export { readSchemaDocument, type SchemaDocument } from './schema-document.js';
+export type { SchemaPlan } from './schema-plan.js';
 
 export interface CollectionsFeatureOptions {
   database: Database;
@@ -84,7 +80,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
   };
   const removals = createRemovalListeners();
   const collections = createCollectionsService({
-    db: database.db,
+    database,
     validateRules,
     maxUploadBytes: options.maxUploadBytes,
     removals,

@@ -1,8 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type DatabaseTables, type DialectName, isUniqueViolation, type SchemaVersion } from '../../db/index.js';
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
-import { createAuditThinner } from '../audit/audit-rate-limit.js';
-import type { AuditEventType, AuditSink } from '../audit/index.js';
+import { type AuditEventType, type AuditSink, createAuditThinner } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
 import { createBoundedRunner, createBoundedWriteRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';

@@ -1,11 +1,12 @@
-import { type Kysely, sql } from 'kysely';
-import { type Database, type DatabaseTables, writeTransaction } from '../../db/index.js';
+import type { Kysely } from 'kysely';
+import type { Database, DatabaseTables } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
-import { type CollectionDefinition, type FieldDefinition, tableName } from './collection-definition.js';
+import type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
 import { fieldsHoldingData, migrateCollection } from './collection-migration.js';
 import type { CollectionsRepo } from './collections-repo.js';
 import type { RuleValidator } from './collections-service.js';
+import { changeDefinitions, lockTableForDrop } from './definitions-lock.js';
 import type { RemovalListeners } from './removal-listeners.js';
 import { requireValidSchema } from './schema-checks.js';
 import { canonicalDefinition, type SchemaDocument, toSchemaDocument } from './schema-document.js';
@@ -49,8 +50,9 @@ class DryRunRollback extends Error {
 /**
  * Schema as code: exports every definition as one file and applies a file as one change. An
  * apply checks the whole desired schema first (each definition against the others, rules
- * compiled), then in one write transaction, which also serialises it against other applies on
- * any instance, reads the current definitions, plans the diff, counts the data it would delete
+ * compiled), then in one write transaction holding the definitions-writer lock
+ * (definitions-lock.ts: serialised against every other definition change on any instance),
+ * reads the current definitions, plans the diff, counts the data it would delete
  * and changes every table and definition row; the triggers bump the schema version in the same
  * transaction, so every running instance serves the new schema from its next request.
  */
@@ -64,7 +66,6 @@ export function createSchemaApplier(deps: {
   now: () => number;
 }) {
   const plan = async (trx: Kysely<DatabaseTables>, desired: readonly CollectionDefinition[]) => {
-    await lockDefinitions(trx, deps.database);
     const current = await deps.repo.list(trx);
     const planned = planSchema(current, desired);
     if (planned.problems.length > 0) {
@@ -105,7 +106,7 @@ export function createSchemaApplier(deps: {
       const desired = document.collections.map(canonicalDefinition);
       requireValidSchema(desired, deps.validateRules, deps.maxUploadBytes);
       let current: readonly CollectionDefinition[] = [];
-      const result = await writeTransaction(deps.database, async (trx): Promise<SchemaApplyResult> => {
+      const result = await changeDefinitions(deps.database, async (trx): Promise<SchemaApplyResult> => {
         const planned = await plan(trx, desired);
         current = planned.current;
         const outcome = { plan: planned.plan, dataLoss: planned.dataLoss };
@@ -173,30 +174,14 @@ function droppedFields(
   return definition ? definition.fields.filter((f) => fields.includes(f.name)) : [];
 }
 
-/**
- * PostgreSQL: another apply or admin change on any instance waits until this one commits (the
- * lock conflicts with every write to `collections`, not with reads, so records requests go on).
- * SQLite needs nothing more: `writeTransaction` began it with the database's write lock.
- */
-async function lockDefinitions(trx: Kysely<DatabaseTables>, database: Database): Promise<void> {
-  if (database.dialect === 'postgres') await sql`LOCK TABLE collections IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
-}
-
-/**
- * Counts what the plan would delete. On PostgreSQL each table losing data is locked first, so
- * no record written after the count slips under a drop unconfirmed; on SQLite the transaction
- * already holds the write lock.
- */
+/** Counts what the plan would delete, each table losing data locked first (`lockTableForDrop`). */
 async function measureDataLoss(
   trx: Kysely<DatabaseTables>,
   database: Database,
   current: readonly CollectionDefinition[],
   plan: SchemaPlan,
 ): Promise<DataLoss[]> {
-  const lock = async (name: string) => {
-    if (database.dialect === 'postgres')
-      await sql`LOCK TABLE ${sql.table(tableName(name))} IN ACCESS EXCLUSIVE MODE`.execute(trx);
-  };
+  const lock = (name: string) => lockTableForDrop(trx, database, name);
   const losses: DataLoss[] = [];
   for (const name of plan.removed) {
     await lock(name);

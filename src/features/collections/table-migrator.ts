@@ -117,5 +117,3 @@ export function createTableMigrator(db: Kysely<DatabaseTables>) {
     dropTable: (collection: string) => schema.dropTable(tableName(collection)).execute(),
   };
 }
-
-export type TableMigrator = ReturnType<typeof createTableMigrator>;

@@ -68,5 +68,3 @@ export function createFileScanQueue(deps: {
     },
   };
 }
-
-export type FileScanQueue = ReturnType<typeof createFileScanQueue>;

@@ -10,7 +10,7 @@ import { createFilesService } from './files-service.js';
 import { registerDownloadRoutes } from './routes/download-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
 
-export { createFileStore, filesFolder } from './create-file-store.js';
+export { filesFolder } from './create-file-store.js';
 export type { FileStore, MalwareScanner, ScanVerdict } from './file-store.js';
 
 /** Where uploads are spooled while they stream in (never inside the store's folder). */

@@ -59,8 +59,9 @@ const BARE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/;
  * Security: certificates are verified unless `tlsRejectUnauthorized` is false; TLS is 1.2 or
  * later; with `smtp://`, STARTTLS is used whenever offered and a failed upgrade is an error
  * (no silent fallback to cleartext), and `requireTls` makes the offer mandatory. A
- * non-loopback host reached over `smtp://` without `requireTls`, or with certificate checks
- * off, is a configuration finding: see `findMailTransportRisks`. Nothing is logged (nodemailer's
+ * non-loopback host reached over `smtp://` without `requireTls` is a configuration finding
+ * (`mail-tls-not-required` in config/checks.ts); `tlsRejectUnauthorized` is not in the
+ * configuration, so only tests can turn certificate checks off. Nothing is logged (nodemailer's
  * logger is off), errors never carry the credentials, every header is built by nodemailer, and
  * a `to` or `subject` containing CR or LF is refused before any connection is made.
  *

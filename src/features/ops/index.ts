@@ -7,12 +7,11 @@ import { type MetricsRouteDeps, registerMetricsRoute } from './routes/metrics.js
 import { type ReadinessProbe, registerReadyRoute } from './routes/ready.js';
 import { registerSecuritySummaryRoute } from './routes/security-summary.js';
 
-export { METRIC_NAMES, type MetricName, type MetricSpec } from './metric-names.js';
 export { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
 export { createAuditMetrics } from './metrics-audit.js';
-export { registerScrapeGauges, type ScrapeSources } from './metrics-gauges.js';
+export { registerScrapeGauges } from './metrics-gauges.js';
 export type { MetricsRouteDeps } from './routes/metrics.js';
-export type { DependencyState, ReadinessProbe } from './routes/ready.js';
+export type { ReadinessProbe } from './routes/ready.js';
 
 export function registerOpsRoutes(
   app: FastifyInstance,

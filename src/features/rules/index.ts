@@ -8,24 +8,18 @@
 export type {
   CompareNode,
   CompareOperator,
-  FieldOperand,
-  LiteralOperand,
-  LogicalNode,
-  NowOperand,
   Operand,
-  RequestOperand,
   RuleNode,
 } from './ast.js';
 export { COMPARE_OPERATORS } from './ast.js';
 export { compileRule } from './compile.js';
-export { compileSort, type SortKey } from './compile-sort.js';
-export { isRuleError, type RuleErrorCode } from './errors.js';
+export { compileSort } from './compile-sort.js';
+export type { RuleErrorCode } from './errors.js';
 export {
   MAX_DEPTH,
   MAX_EXPRESSION_LENGTH,
   MAX_PATTERN_LENGTH,
   MAX_PATTERN_TERMS,
-  MAX_RELATION_DEPTH,
   MAX_RELATION_PATHS,
   MAX_SORT_KEYS,
   MAX_STRING_LITERAL_LENGTH,

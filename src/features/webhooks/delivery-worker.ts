@@ -128,5 +128,3 @@ export function createDeliveryWorker(deps: {
     },
   };
 }
-
-export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;

@@ -12,7 +12,6 @@ import { createSecretBox } from './webhook-secret.js';
 import { createWebhooksRepo } from './webhooks-repo.js';
 import { createWebhooksService } from './webhooks-service.js';
 
-export { WEBHOOK_EVENTS } from './webhook-events.js';
 export { secretKeyBytes } from './webhook-secret.js';
 export { signDelivery } from './webhook-signer.js';
 

@@ -6,7 +6,7 @@ import { createShippingRepo } from './shipping-repo.js';
 export type { AuditShipper } from './audit-shipper.js';
 export type { SyslogTarget } from './syslog-connection.js';
 export { parseSyslogUrl } from './syslog-connection.js';
-export type { CopyFinding, CopyFindingKind, CopyVerdict } from './verify-shipped-copy.js';
+export type { CopyVerdict } from './verify-shipped-copy.js';
 export { verifyShippedCopy } from './verify-shipped-copy.js';
 
 /** The audit shipper reading this database's audit log and keeping its cursor there. */

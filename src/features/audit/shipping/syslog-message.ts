@@ -1,5 +1,5 @@
 import type { AuditLogTable } from '../../../db/index.js';
-import { type AuditEntryRecord, auditEntryFromRow } from '../audit-entry-record.js';
+import { auditEntryFromRow } from '../audit-entry-record.js';
 
 /**
  * Our SD-ID. 32473 is the private enterprise number RFC 5612 reserves for documentation and
@@ -39,9 +39,6 @@ export interface SyslogHeader {
   hostname: string;
   procId: string;
 }
-
-/** The entry as the MSG part carries it: every stored column, details parsed. */
-export type ShippedEntry = AuditEntryRecord;
 
 /**
  * One RFC 5424 message for an audit entry: PRI from the event's severity, TIMESTAMP of the

@@ -28,7 +28,8 @@ export function createRecoveryCodes(db: Kysely<DatabaseTables>, hash: TokenHashe
         const raw = encodeBase32LowerCaseNoPadding(randomBytes(CODE_BYTES)).slice(0, CODE_CHARS);
         return `${raw.slice(0, 5)}-${raw.slice(5)}`;
       });
-      await db.transaction().execute(async (trx) => {
+      // Inside a caller's transaction (`admin create --totp`), the replacement is part of it.
+      const replace = async (trx: Kysely<DatabaseTables>) => {
         await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
         await trx
           .insertInto('recovery_codes')
@@ -41,7 +42,8 @@ export function createRecoveryCodes(db: Kysely<DatabaseTables>, hash: TokenHashe
             })),
           )
           .execute();
-      });
+      };
+      await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
       return codes;
     },
 
@@ -72,5 +74,3 @@ export function createRecoveryCodes(db: Kysely<DatabaseTables>, hash: TokenHashe
     removeAll: (userId: string) => db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute(),
   };
 }
-
-export type RecoveryCodes = ReturnType<typeof createRecoveryCodes>;

@@ -125,5 +125,3 @@ export function createTotpService(db: Kysely<DatabaseTables>, settings: TotpSett
     },
   };
 }
-
-export type TotpService = ReturnType<typeof createTotpService>;

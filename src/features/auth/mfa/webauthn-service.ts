@@ -260,5 +260,3 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
     },
   };
 }
-
-export type WebauthnService = ReturnType<typeof createWebauthnService>;

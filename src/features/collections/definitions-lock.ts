@@ -1,0 +1,40 @@
+import { type Kysely, sql } from 'kysely';
+import { type Database, type DatabaseTables, writeTransaction } from '../../db/index.js';
+import { tableName } from './collection-definition.js';
+
+/**
+ * The one way to change collection definitions (create, change, delete, schema apply), from
+ * any instance: `work` runs in one write transaction that first takes the definitions-writer
+ * lock, so it reads the definitions it decides on only once no other change can commit before
+ * it does. A change that starts meanwhile waits for this one to commit (bounded by SQLite's
+ * `busy_timeout` beside another process, by PostgreSQL's `statement_timeout`) and then decides
+ * on the new state: none reads, decides and then overwrites what another committed between.
+ *
+ * SQLite: `BEGIN IMMEDIATE` takes the database's write lock, and within one process the one
+ * connection is held by the transaction, so `work` must reach the database only through `trx`.
+ * PostgreSQL: `collections` locked in SHARE ROW EXCLUSIVE mode, which conflicts with itself and
+ * with every write to the table, not with reads, so records requests go on meanwhile.
+ */
+export function changeDefinitions<T>(
+  database: Pick<Database, 'db' | 'dialect'>,
+  work: (trx: Kysely<DatabaseTables>) => Promise<T>,
+): Promise<T> {
+  return writeTransaction(database, async (trx) => {
+    if (database.dialect === 'postgres') await sql`LOCK TABLE collections IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+    return work(trx);
+  });
+}
+
+/**
+ * Before counting the data a change would delete from a collection's table: on PostgreSQL the
+ * table is locked, so no record written after the count slips under the drop unconfirmed. On
+ * SQLite the transaction already holds the write lock.
+ */
+export async function lockTableForDrop(
+  trx: Kysely<DatabaseTables>,
+  database: Pick<Database, 'dialect'>,
+  collection: string,
+): Promise<void> {
+  if (database.dialect === 'postgres')
+    await sql`LOCK TABLE ${sql.table(tableName(collection))} IN ACCESS EXCLUSIVE MODE`.execute(trx);
+}
