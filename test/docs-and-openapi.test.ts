@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYMENT_CHECKS } from '../src/cli/audit/index.js';
+import { CONFIG_CHECKS, FINDINGS } from '../src/config/index.js';
 import { listConfigLeaves } from '../src/config/schema.js';
-import { renderConfigDoc, renderErrorsDoc } from '../src/docs/render-docs.js';
+import { renderConfigDoc, renderErrorsDoc, renderFindingsDoc } from '../src/docs/render-docs.js';
 import { NETWORK_MODULES } from '../src/docs/security/network-modules.js';
-import { ERROR_CODES } from '../src/errors/index.js';
+import { ERROR_CODES, OPERATOR_CODES } from '../src/errors/index.js';
 import { API_KEY_SCOPES } from '../src/features/auth/api-key-service.js';
 import { RULE_ACTIONS } from '../src/features/collections/collection-definition.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
@@ -32,6 +34,28 @@ describe('generated documentation stays true', () => {
     const slugs = Object.values(ERROR_CODES).map((info) => info.slug);
     expect(new Set(slugs).size).toBe(slugs.length);
     for (const code of Object.keys(ERROR_CODES)) expect(read('docs/errors.md')).toContain(`\`${code}\``);
+  });
+
+  it('documents every code only an operator sees, apart from the client codes', () => {
+    const errorsDoc = read('docs/errors.md');
+    const [clientPart, operatorPart] = errorsDoc.split('## Codes only an operator sees');
+    for (const code of Object.keys(OPERATOR_CODES)) {
+      expect(operatorPart).toContain(`| \`${code}\` |`);
+      expect(clientPart).not.toContain(`\`${code}\``);
+    }
+  });
+
+  it('docs/findings.md matches the checks and the finding catalogue (run `npm run docs` after changing them)', () => {
+    expect(read('docs/findings.md')).toBe(renderFindingsDoc());
+  });
+
+  it('describes each finding id once, with the severity its check gives it', () => {
+    const configIds = CONFIG_CHECKS.map((check) => check.id);
+    const ids = [...configIds, ...Object.keys(FINDINGS)];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const check of DEPLOYMENT_CHECKS)
+      expect([check.id, FINDINGS[check.id].severity]).toEqual([check.id, check.severity]);
+    for (const id of ids) expect(read('docs/findings.md')).toContain(`| \`${id}\` |`);
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MASTER_KEY_FILE } from '../config/index.js';
-import { AppError } from '../errors/index.js';
+import { appError } from '../errors/index.js';
 import { decodeMasterKey, isStrongMasterKey, MIN_MASTER_KEY_BYTES } from '../lib/crypto/master-key.js';
 
 /**
@@ -74,8 +74,7 @@ function syncPath(path: string): void {
 
 function requireStrong(key: Buffer | null, source: string): Buffer {
   if (!key || !isStrongMasterKey(key)) {
-    throw new AppError('CFG_WEAK_MASTER_KEY', {
-      status: 500,
+    throw appError('CFG_WEAK_MASTER_KEY', {
       detail: `${source} does not hold a strong key; fix: generate one with \`openssl rand -base64 32\``,
       expose: false,
     });

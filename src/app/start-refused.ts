@@ -1,4 +1,4 @@
-import type { Finding } from '../config/index.js';
+import type { CataloguedFindingId, Finding } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 
 /**
@@ -9,13 +9,13 @@ import { AppError } from '../errors/index.js';
 export class StartRefusedError extends AppError {
   readonly findings: Finding[];
   constructor(findings: Finding[]) {
-    super('CFG_START_REFUSED', { status: 500, detail: 'high-severity configuration findings', expose: false });
+    super('CFG_START_REFUSED', { detail: 'high-severity configuration findings', expose: false });
     this.findings = findings;
   }
 }
 
 /** A refusal with one finding. */
-export function refuseStart(id: string, message: string, fix: string): StartRefusedError {
+export function refuseStart(id: CataloguedFindingId, message: string, fix: string): StartRefusedError {
   return new StartRefusedError([{ id, severity: 'high', message, fix }]);
 }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding } from '../config/index.js';
+import type { CataloguedFindingId, Finding } from '../config/index.js';
 import { counted } from './output.js';
 
 export interface AdvisoryOptions {
@@ -98,7 +98,7 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
   if (!result.checked) {
     return [
       {
-        id: 'advisories-not-checked',
+        id: 'advisories-not-checked' satisfies CataloguedFindingId,
         severity: 'medium',
         message: `dependency advisories not checked (${result.reason})`,
         fix: result.isLockfileMissing
@@ -111,7 +111,7 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
   const findings: Finding[] = [];
   if (critical + high > 0) {
     findings.push({
-      id: 'vulnerable-dependencies',
+      id: 'vulnerable-dependencies' satisfies CataloguedFindingId,
       severity: 'high',
       message: `installed dependencies have ${counted(critical + high, 'critical or high advisory', 'critical or high advisories')} (${critical} critical, ${high} high)`,
       fix: 'upgrade Bulwark, or run `npm audit` in its folder to see and fix them',
@@ -119,7 +119,7 @@ export function advisoryFindings(result: AdvisoryResult): Finding[] {
   }
   if (moderate > 0) {
     findings.push({
-      id: 'moderate-dependency-advisories',
+      id: 'moderate-dependency-advisories' satisfies CataloguedFindingId,
       severity: 'medium',
       message: `installed dependencies have ${counted(moderate, 'moderate advisory', 'moderate advisories')}`,
       fix: 'run `npm audit` in the Bulwark folder and upgrade what it names',

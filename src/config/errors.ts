@@ -15,7 +15,7 @@ export class ConfigError extends AppError {
   readonly problems: ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super('CFG_INVALID', { status: 500, detail: problems.map(formatProblem).join('\n'), expose: false });
+    super('CFG_INVALID', { detail: problems.map(formatProblem).join('\n'), expose: false });
     this.problems = problems;
   }
 }

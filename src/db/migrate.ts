@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
-import { AppError } from '../errors/index.js';
+import { appError } from '../errors/index.js';
 import type { Database } from './create-database.js';
 import type { DialectName } from './dialect.js';
 import * as auditLog from './migrations/0001-audit-log.js';
@@ -57,8 +57,7 @@ export async function migrateToLatest(database: Database): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AppError('DB_MIGRATION_FAILED', {
-      status: 500,
+    throw appError('DB_MIGRATION_FAILED', {
       detail: `database migration ${failed} failed`,
       cause: error,
       expose: false,

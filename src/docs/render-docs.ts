@@ -1,7 +1,13 @@
 import type { TSchema } from '@sinclair/typebox';
-import { envNameFor, listConfigLeaves } from '../config/index.js';
+import { CONFIG_CHECKS, envNameFor, FINDINGS, type FindingInfo, listConfigLeaves } from '../config/index.js';
 import { ENV_ALIASES } from '../config/schema.js';
-import { ERROR_CODES, type ErrorCodeInfo, PROBLEM_TYPE_BASE } from '../errors/index.js';
+import {
+  ERROR_CODES,
+  type ErrorCodeInfo,
+  OPERATOR_CODES,
+  type OperatorCodeInfo,
+  PROBLEM_TYPE_BASE,
+} from '../errors/index.js';
 import { MAX_PROBLEM_ERRORS } from '../http/problem.js';
 
 /**
@@ -35,10 +41,16 @@ export function renderErrorsDoc(): string {
   const rows = Object.entries(ERROR_CODES as Record<string, ErrorCodeInfo>).map(
     ([code, info]) => `| \`${code}\` | ${info.status} | \`${info.slug}\` | ${info.title} | ${info.hint} |`,
   );
+  const operatorRows = Object.entries(OPERATOR_CODES as Record<string, OperatorCodeInfo>).map(
+    ([code, info]) => `| \`${code}\` | ${info.seen} | ${info.meaning} | ${info.hint} |`,
+  );
   return [
     '# Error codes',
     '',
-    'Generated from `src/errors/codes.ts` by `npm run docs`; do not edit by hand.',
+    'Generated from `src/errors/codes.ts` and `src/errors/operator-codes.ts` by `npm run docs`; do not',
+    'edit by hand.',
+    '',
+    '## Codes a client receives',
     '',
     `Every error is \`application/problem+json\` (RFC 9457): \`type\` is \`${PROBLEM_TYPE_BASE}<slug>\`,`,
     'plus `title`, `status`, `code` (below), `requestId`, and for validation `errors[]` of',
@@ -49,6 +61,55 @@ export function renderErrorsDoc(): string {
     '| code | status | type slug | title | what to do |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    '## Codes only an operator sees',
+    '',
+    'These never reach a client: a request that meets one is answered `HTTP_INTERNAL` (500) and the',
+    'code is logged with the cause under the request id. Commands print them on refusing to go on.',
+    'Findings printed by `serve` and `bulwark audit` (`[finding-id]`) are in',
+    '[findings.md](findings.md).',
+    '',
+    '| code | where it is seen | what it means | what to do |',
+    '| --- | --- | --- | --- |',
+    ...operatorRows,
+    '',
+  ].join('\n');
+}
+
+/**
+ * docs/findings.md: the configuration checks from their own fixed text, every other finding
+ * (refusals at start, `bulwark audit`'s deployment checks) from the FINDINGS catalogue.
+ */
+export function renderFindingsDoc(): string {
+  const configRows = CONFIG_CHECKS.map(
+    (check) => `| \`${check.id}\` | ${check.severity} | ${check.message} | ${check.fix} |`,
+  );
+  const otherRows = Object.entries(FINDINGS as Record<string, FindingInfo>).map(
+    ([id, info]) => `| \`${id}\` | ${info.severity} | ${info.printedBy} | ${info.meaning} | ${info.fix} |`,
+  );
+  return [
+    '# Findings',
+    '',
+    'Generated from `src/config/checks.ts`, `src/config/alert-checks.ts` and',
+    '`src/config/finding-catalogue.ts` by `npm run docs`; do not edit by hand.',
+    '',
+    'A refusal is printed as `<what is wrong> [<id>]; fix: <what to do>`, naming the file, key,',
+    'account or process it is about. `serve` refuses to start on a high finding (exit 1), and logs',
+    'each other one as a warning (`check` is the id) and in the audit log (`config.finding`);',
+    '`bulwark audit` lists every finding and exits 1 when one is high.',
+    'Operator error codes (`CFG_*`, `CRYPTO_*`, …) are in [errors.md](errors.md).',
+    '',
+    '## Configuration checks (`serve` and `bulwark audit`)',
+    '',
+    '| id | severity | what it means | what to do |',
+    '| --- | --- | --- | --- |',
+    ...configRows,
+    '',
+    '## Refusals at start and deployment checks',
+    '',
+    '| id | severity | printed by | what it means | what to do |',
+    '| --- | --- | --- | --- | --- |',
+    ...otherRows,
     '',
   ].join('\n');
 }

@@ -1,7 +1,11 @@
+import type { OperatorErrorCode } from './operator-codes.js';
+
 /**
- * Registry of every error code a client can see. Each code is unique, maps to one status and
- * one `type` slug, and is documented in docs/errors.md (generated from this table and checked
- * by a test). Features add their prefix-scoped codes here so one list stays the truth.
+ * Registries of every error code: ERROR_CODES, those a client can see, each unique and mapped
+ * to one status and one `type` slug; OPERATOR_CODES (operator-codes.ts), those only the log and the commands show.
+ * Both are documented in docs/errors.md (generated from these tables and checked by a test).
+ * Features add their prefix-scoped codes here so one list stays the truth: `appError` takes no
+ * other code.
  */
 export interface ErrorCodeInfo {
   status: number;
@@ -521,9 +525,21 @@ export const ERROR_CODES = {
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+/** A code a client can receive in a problem body (and the OpenAPI document lists). */
+export type HttpErrorCode = keyof typeof ERROR_CODES;
 
-export function problemTypeFor(code: string): string {
-  const info = (ERROR_CODES as Record<string, ErrorCodeInfo>)[code];
-  return PROBLEM_TYPE_BASE + (info?.slug ?? 'internal');
+/** Every code the product gives an error: a closed union, so a code outside both tables does not compile. */
+export type ErrorCode = HttpErrorCode | OperatorErrorCode;
+
+/** The status an error with this code answers with: the registry's, 500 for an operator code. */
+export function statusFor(code: ErrorCode): number {
+  return code in ERROR_CODES ? ERROR_CODES[code as HttpErrorCode].status : 500;
+}
+
+export function isHttpErrorCode(code: string): code is HttpErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+export function problemTypeFor(code: HttpErrorCode): string {
+  return PROBLEM_TYPE_BASE + ERROR_CODES[code].slug;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { AppError, ERROR_CODES, type ErrorCode } from '../errors/index.js';
+import { appError, ERROR_CODES, type HttpErrorCode } from '../errors/index.js';
 import { buildProblem } from './problem.js';
 import { securityHeaderLines } from './security-headers.js';
 
@@ -14,7 +14,7 @@ export function createClientErrorHandler(isTls: boolean, log: (info: object) => 
   const securityLines = securityHeaderLines(isTls);
   return (error: NodeJS.ErrnoException, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const code: ErrorCode =
+    const code: HttpErrorCode =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? 'HTTP_REQUEST_TIMEOUT'
         : error.code === 'HPE_HEADER_OVERFLOW'
@@ -23,7 +23,7 @@ export function createClientErrorHandler(isTls: boolean, log: (info: object) => 
     const status = ERROR_CODES[code].status;
     const requestId = randomUUID();
     log({ requestId, code, reason: error.code });
-    const body = JSON.stringify(buildProblem(new AppError(code, { status }), requestId));
+    const body = JSON.stringify(buildProblem(appError(code), requestId));
     const head =
       `${securityLines}content-type: application/problem+json; charset=utf-8\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n`;

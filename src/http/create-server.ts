@@ -7,7 +7,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { FrozenConfig } from '../config/index.js';
-import { AppError, appError } from '../errors/index.js';
+import { appError } from '../errors/index.js';
 import { createCidrMatcher } from '../lib/net/cidr.js';
 import { registerClientAddress } from './client-address.js';
 import { createClientErrorHandler } from './client-error.js';
@@ -170,8 +170,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     }
     if (!isClosing) return done();
     done(
-      new AppError('HTTP_UNAVAILABLE', {
-        status: 503,
+      appError('HTTP_UNAVAILABLE', {
         detail: 'The server is shutting down.',
         expose: true,
         headers: { 'retry-after': String(CLOSING_RETRY_AFTER_SECONDS), connection: 'close' },

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isAppError } from '../errors/index.js';
+import { type ErrorCode, isAppError } from '../errors/index.js';
 
 /** One answered request, labelled only from closed sets: never the raw URL. */
 export interface RequestSample {
@@ -19,7 +19,7 @@ export type HttpRefusal =
   | { kind: 'upload_refused'; reason: 'type' | 'size' | 'malformed' };
 
 /** Upload refusals by code: counted here, since the audit log thins them per caller. */
-const UPLOAD_REFUSALS: Readonly<Record<string, 'type' | 'size' | 'malformed'>> = {
+const UPLOAD_REFUSALS: Readonly<Partial<Record<ErrorCode, 'type' | 'size' | 'malformed'>>> = {
   FILE_TYPE_REFUSED: 'type',
   FILE_TOO_LARGE: 'size',
   FILE_MALFORMED_UPLOAD: 'malformed',

@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AppError,
+  type AppError,
+  appError,
   ERROR_CODES,
-  type ErrorCode,
-  type ErrorCodeInfo,
   type FieldError,
+  type HttpErrorCode,
   isAppError,
+  isHttpErrorCode,
   problemTypeFor,
 } from '../errors/index.js';
 
@@ -37,12 +38,12 @@ export const MAX_FIELD_NAME_CHARS = 128;
 export const MAX_MESSAGE_CHARS = 300;
 
 export function buildProblem(error: AppError, requestId: string): ProblemBody {
-  const registry = ERROR_CODES as Record<string, ErrorCodeInfo>;
-  // Unregistered codes and unexposed server errors are shown as the generic 500: the
+  // Operator codes and unexposed server errors are shown as the generic 500: the
   // client learns nothing about which internal part failed.
-  const isShown = registry[error.code] !== undefined && (error.expose || error.status < 500);
-  const code = isShown ? error.code : 'HTTP_INTERNAL';
-  const info = registry[code] as ErrorCodeInfo;
+  const shownCode = isHttpErrorCode(error.code) && (error.expose || error.status < 500) ? error.code : undefined;
+  const isShown = shownCode !== undefined;
+  const code = shownCode ?? 'HTTP_INTERNAL';
+  const info = ERROR_CODES[code];
   // Extension members first, so none can stand in for a standard member.
   const members = isShown && error.expose ? error.members : undefined;
   const body: ProblemBody = {
@@ -81,7 +82,7 @@ export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply 
 }
 
 /** Fastify's own error codes, mapped to ours so no library name reaches a client. */
-const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+const FASTIFY_CODES: Readonly<Record<string, HttpErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'HTTP_BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_TYPE: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
@@ -92,7 +93,7 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_MAX_PARAM_LENGTH: 'HTTP_URI_TOO_LONG',
 };
 
-const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+const STATUS_CODES: Readonly<Record<number, HttpErrorCode>> = {
   404: 'HTTP_NOT_FOUND',
   408: 'HTTP_REQUEST_TIMEOUT',
   413: 'HTTP_BODY_TOO_LARGE',
@@ -112,8 +113,8 @@ export function toAppError(error: unknown): AppError {
   const code =
     mapped ?? (status && status >= 400 && status < 500 ? (STATUS_CODES[status] ?? 'HTTP_BAD_REQUEST') : undefined);
   // Mapped codes carry only our own generic title, so they may be shown even for 5xx.
-  if (code) return new AppError(code, { status: ERROR_CODES[code].status, cause: error, expose: true });
-  return new AppError('HTTP_INTERNAL', { status: 500, cause: error, expose: false });
+  if (code) return appError(code, { cause: error, expose: true });
+  return appError('HTTP_INTERNAL', { cause: error, expose: false });
 }
 
 function validationError(error: Partial<FastifyError>): AppError {
@@ -127,8 +128,7 @@ function validationError(error: Partial<FastifyError>): AppError {
       issue.keyword === 'additionalProperties' ? 'is not an accepted field' : (issue.message ?? 'is invalid');
     return { field, code, message };
   });
-  return new AppError('HTTP_VALIDATION', {
-    status: 400,
+  return appError('HTTP_VALIDATION', {
     fields,
     detail: `Invalid ${error.validationContext ?? 'input'}.`,
   });

@@ -1,4 +1,4 @@
-import type { Finding, FrozenConfig, Severity } from '../../config/index.js';
+import type { CataloguedFindingId, Finding, FrozenConfig, Severity } from '../../config/index.js';
 import type { AccountFacts } from './account-facts.js';
 import type { CertificateFacts } from './certificate-facts.js';
 import type { ExposedPath } from './data-file-facts.js';
@@ -31,7 +31,8 @@ export interface AuditFacts {
  * that can name the file, flag or account it is about.
  */
 export interface AuditCheck {
-  id: string;
+  /** Described in FINDINGS (src/config/finding-catalogue.ts), which docs/findings.md is made from. */
+  id: CataloguedFindingId;
   severity: Severity;
   describe: (facts: AuditFacts) => string | null;
   fix: string | ((facts: AuditFacts) => string);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseTables, UsersTable } from '../../db/index.js';
-import { AppError, appError } from '../../errors/index.js';
+import { appError } from '../../errors/index.js';
 import type { AuditSink } from '../audit/index.js';
 import { createOneTimeTokensRepo, type OneTimePurpose } from './one-time-tokens-repo.js';
 import { newId, newSecret, type TokenHasher } from './token-hasher.js';
@@ -201,7 +201,7 @@ export function createAccountService(deps: {
       await requireAcceptablePassword(input.password, normaliseEmail(input.email));
       await spendToken(input.token, 'setup');
       if ((await users.findByEmail(normaliseEmail(input.email))) !== undefined) {
-        throw new AppError('AUTH_EMAIL_TAKEN', { status: 409 });
+        throw appError('AUTH_EMAIL_TAKEN');
       }
       return createUser({ email: input.email, password: input.password, role: 'admin', verified: true });
     },

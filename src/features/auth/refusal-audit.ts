@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isAppError } from '../../errors/index.js';
+import { type ErrorCode, isAppError } from '../../errors/index.js';
 import { createAuditThinner } from '../audit/index.js';
 import { type AuthDeps, auditEvent } from './auth-deps.js';
 
@@ -11,7 +11,7 @@ import { type AuthDeps, auditEvent } from './auth-deps.js';
  * and code so that a flood of them cannot flood the log; the number held back rides along with
  * the next one.
  */
-const AUDITED_CODES = new Set([
+const AUDITED_CODES = new Set<ErrorCode>([
   'AUTH_INVALID_TOKEN',
   'AUTH_FORBIDDEN',
   'AUTH_MFA_REQUIRED',

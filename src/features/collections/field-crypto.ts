@@ -1,7 +1,7 @@
 import { randomUUID as newId, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DatabaseTables } from '../../db/index.js';
-import { AppError } from '../../errors/index.js';
+import { appError } from '../../errors/index.js';
 import { open, seal } from '../../lib/crypto/aead.js';
 
 /** Stored form of an encrypted value: `enc:v1:<keyId>:<base64 of iv‖ciphertext‖tag>`. */
@@ -54,8 +54,7 @@ export function createFieldCrypto(
   const unwrap = (id: string, wrapped: string): Buffer => {
     const key = open(wrappingKey, Buffer.from(wrapped, 'base64'), Buffer.from(`data-key:${id}`));
     if (!key)
-      throw new AppError('CRYPTO_KEY_UNREADABLE', {
-        status: 500,
+      throw appError('CRYPTO_KEY_UNREADABLE', {
         detail: `data key ${id} cannot be unwrapped`,
         expose: false,
       });
@@ -128,8 +127,7 @@ export function createFieldCrypto(
       const key = match?.[1] ? await keyById(match[1]) : null;
       const plain = key && match?.[2] ? open(key, Buffer.from(match[2], 'base64'), aad(context)) : null;
       if (!plain) {
-        throw new AppError('CRYPTO_VALUE_REJECTED', {
-          status: 500,
+        throw appError('CRYPTO_VALUE_REJECTED', {
           detail: `encrypted value of ${context.collection}.${context.field} in record ${context.recordId} failed authentication`,
           expose: false,
         });

@@ -1,17 +1,12 @@
+import type { OperatorErrorCode } from '../../errors/index.js';
+
 /**
- * Codes of the errors the mail feature throws. None of them is meant for a client: a route
- * that sends mail answers the same whether delivery worked or not (so a response never tells
- * whether an address has an account), and logs the error under the request id.
+ * Codes of the errors the mail feature throws, registered with their meaning in
+ * src/errors/codes.ts. None of them is meant for a client: a route that sends mail answers the
+ * same whether delivery worked or not (so a response never tells whether an address has an
+ * account), and logs the error under the request id.
  */
-export type MailErrorCode =
-  /** The mail URL or sender is unusable; thrown when the mailer is built, never per message. */
-  | 'MAIL_CONFIG_INVALID'
-  /** A header value carried CR or LF (header injection, RFC 5322 §2.2). Thrown before connecting. */
-  | 'MAIL_HEADER_INJECTION'
-  /** `to` was not exactly one bare address (recipient injection: `victim@x, attacker@y`). */
-  | 'MAIL_RECIPIENT_INVALID'
-  /** The SMTP server could not be reached or refused the message. */
-  | 'MAIL_SEND_FAILED';
+export type MailErrorCode = Extract<OperatorErrorCode, `MAIL_${string}`>;
 
 /**
  * Error thrown by the mailer. Its message and properties never carry the SMTP credentials,

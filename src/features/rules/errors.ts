@@ -1,4 +1,4 @@
-import { type AppError, appError, isAppError } from '../../errors/index.js';
+import { type AppError, appError, type HttpErrorCode, isAppError } from '../../errors/index.js';
 import { MAX_RELATION_DEPTH } from './limits.js';
 
 /**
@@ -6,15 +6,7 @@ import { MAX_RELATION_DEPTH } from './limits.js';
  * however hostile, ends in a value or in one of these — never in a 500 (ASVS V7: errors must not
  * leak internals, and a parser crash is an availability bug).
  */
-export type RuleErrorCode =
-  | 'RULE_SYNTAX'
-  | 'RULE_TOO_LONG'
-  | 'RULE_TOO_DEEP'
-  | 'RULE_TOO_MANY_TERMS'
-  | 'RULE_UNKNOWN_FIELD'
-  | 'RULE_TYPE_MISMATCH'
-  | 'RULE_FIELD_NOT_FILTERABLE'
-  | 'RULE_UNKNOWN_REQUEST_FIELD';
+export type RuleErrorCode = Extract<HttpErrorCode, `RULE_${string}`>;
 
 /** `at character N`, 1-based, the way an editor counts columns. */
 export function describePosition(position: number): string {
@@ -45,10 +37,10 @@ export function withPosition<T>(position: number | undefined, run: () => T): T {
     return run();
   } catch (error) {
     if (position === undefined || !isRuleError(error) || error.detail?.includes(' at character ')) throw error;
-    throw ruleError(error.code as RuleErrorCode, error.detail ?? error.code, position);
+    throw ruleError(error.code, error.detail ?? error.code, position);
   }
 }
 
-export function isRuleError(value: unknown): value is AppError {
+export function isRuleError(value: unknown): value is AppError & { code: RuleErrorCode } {
   return isAppError(value) && value.code.startsWith('RULE_');
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../../errors/index.js';
+import { appError } from '../../../errors/index.js';
 
 export type DependencyState = 'ok' | 'down';
 export type ReadinessProbe = () => Promise<Record<string, DependencyState>>;
@@ -28,8 +28,7 @@ export function registerReadyRoute(app: FastifyInstance, probe: ReadinessProbe):
       const checks = await probe();
       const down = Object.keys(checks).filter((name) => checks[name] !== 'ok');
       if (down.length > 0) {
-        throw new AppError('HTTP_UNAVAILABLE', {
-          status: 503,
+        throw appError('HTTP_UNAVAILABLE', {
           detail: `Not ready: ${down.join(', ')} unreachable.`,
           expose: true,
           headers: { 'retry-after': String(NOT_READY_RETRY_AFTER_SECONDS) },
