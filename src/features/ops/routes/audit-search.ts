@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../db/index.js';
 import type { FieldError } from '../../../errors/app-error.js';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { pageOf } from '../../../http/page-schema.js';
 import { canonicalAddress } from '../../../lib/net/client-address.js';
 import { parseIsoInstant } from '../../../lib/time/iso-instant.js';
@@ -105,7 +105,7 @@ export function toAuditQuery(raw: RawQuery): AuditQuery {
  * `GET /api/admin/audit`: administrators (and admin-scoped API keys) search the audit log.
  * Reading needs no step-up: it changes nothing, and an investigation should not be slowed.
  */
-export function registerAuditSearchRoute(app: FastifyInstance, database: Database): void {
+export function registerAuditSearchRoute(app: HttpApp, database: Database): void {
   app.get(
     '/api/admin/audit',
     {
@@ -123,7 +123,7 @@ export function registerAuditSearchRoute(app: FastifyInstance, database: Databas
     },
     async (request) => {
       requireAdmin(request);
-      const query = toAuditQuery(request.query as RawQuery);
+      const query = toAuditQuery(request.query);
       const { rows, total } = await searchAuditLog(database, query);
       const perPage = query.limit;
       return {
