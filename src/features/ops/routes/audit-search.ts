@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Database } from '../../../db/index.js';
 import type { FieldError } from '../../../errors/app-error.js';
 import { appError } from '../../../errors/index.js';
@@ -47,16 +47,8 @@ const AuditQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-interface RawQuery {
-  from?: string;
-  to?: string;
-  event?: string;
-  actor?: string;
-  ip?: string;
-  page?: number;
-  perPage?: number;
-  skipTotal?: boolean;
-}
+/** The query as its schema admits it: text and numbers checked, their meaning checked below. */
+type RawQuery = Static<typeof AuditQuerySchema>;
 
 const invalid = (field: string, message: string): FieldError => ({ field, code: 'format', message });
 
