@@ -3,6 +3,7 @@ import { createServer as createPlainServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { createCidrMatcher } from '../lib/net/cidr.js';
 import { registerClientAddress } from './client-address.js';
 import { createClientErrorHandler } from './client-error.js';
 import { capConnectionsPerAddress } from './connection-cap.js';
+import type { HttpApp } from './http-app.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { redactUrl } from './logger.js';
 import { trackRouteMethods } from './method-not-allowed.js';
@@ -23,7 +25,7 @@ import { registerStrictQueryValues } from './query-values.js';
 import { HSTS_VALUE, securityHeaders } from './security-headers.js';
 import { readTlsOptions, watchTlsFiles } from './tls.js';
 
-export type HttpApp = FastifyInstance;
+export type { HttpApp } from './http-app.js';
 
 /** Security-relevant events the pipeline reports; app/ wires them to the audit log. */
 export interface HttpSecurityEvent {
@@ -78,7 +80,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (hstsBehindProxy && request.protocol === 'https') reply.header('strict-transport-security', HSTS_VALUE);
   };
 
-  const app = Fastify({
+  const fastify = Fastify({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
     // An incoming X-Request-Id is not trusted: ids must be unique and safe to log.
@@ -154,7 +156,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       }
       return server;
     },
-  }) as unknown as HttpApp;
+  }) as unknown as FastifyInstance;
+  // Handlers take request types from their TypeBox schemas (http-app.ts); Ajv still validates.
+  const app: HttpApp = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   const allowedMethods = trackRouteMethods(app);
   registerClientAddress(app, config.abuse.ipv6PrefixLength);

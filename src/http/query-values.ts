@@ -35,10 +35,12 @@ export function convertersFor(schema: unknown): Map<string, Convert> {
 }
 
 /** Converts in place the values that are plain text of the schema's type; arrays and others stay. */
-export function convertValues(values: Record<string, unknown>, converters: Map<string, Convert>): void {
+export function convertValues(values: unknown, converters: Map<string, Convert>): void {
+  // Fastify's query and path parsers always give an object; the check only tells the type so.
+  if (typeof values !== 'object' || values === null) return;
   for (const [name, convert] of converters) {
-    const value = values[name];
-    if (typeof value === 'string') values[name] = convert(value);
+    const value: unknown = Reflect.get(values, name);
+    if (typeof value === 'string') Reflect.set(values, name, convert(value));
   }
 }
 
@@ -52,8 +54,8 @@ export function registerStrictQueryValues(app: FastifyInstance): void {
     const params = convertersFor(route.schema?.params);
     if (query.size === 0 && params.size === 0) return;
     const convert: preValidationHookHandler = (request, _reply, done) => {
-      if (query.size > 0) convertValues(request.query as Record<string, unknown>, query);
-      if (params.size > 0) convertValues(request.params as Record<string, unknown>, params);
+      if (query.size > 0) convertValues(request.query, query);
+      if (params.size > 0) convertValues(request.params, params);
       done();
     };
     const existing = route.preValidation;

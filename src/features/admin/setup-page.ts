@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../http/http-app.js';
 
 /**
  * The page behind the start-up link `/_/setup#<token>`. The token stays in the fragment, which
@@ -76,7 +76,7 @@ label{display:block;margin:1rem 0}input{display:block;width:100%;padding:.5rem;m
 button{padding:.6rem 1rem;font-size:1rem}#result{min-height:1.5rem}
 `;
 
-export function registerSetupPage(app: FastifyInstance): void {
+export function registerSetupPage(app: HttpApp): void {
   const serve =
     (contentType: string, body: string) => async (_request: unknown, reply: import('fastify').FastifyReply) =>
       reply.header('content-security-policy', DASHBOARD_CSP).type(contentType).send(body);

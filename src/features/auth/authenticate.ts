@@ -1,7 +1,8 @@
 import type {} from '@fastify/cookie';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { SessionStage, UsersTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import type { LimitResult } from '../../stores/index.js';
 import type { ApiKeyService } from './api-key-service.js';
 import type { AuthContext } from './auth-context.js';
@@ -33,7 +34,7 @@ export interface AuthenticationDeps {
  * enforces CSRF defences on unsafe requests: a cross-site Origin or Sec-Fetch-Site is refused
  * outright, and a cookie-authenticated request must carry the session's synchronizer token.
  */
-export function registerAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
+export function registerAuthentication(app: HttpApp, deps: AuthenticationDeps): void {
   app.decorateRequest('auth', null);
   app.decorateRequest('spendAccountBudget', async function spendAccountBudget(this: FastifyRequest, points: number) {
     if (points <= 0 || !this.auth) return;

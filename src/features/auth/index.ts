@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
-import type { FastifyInstance } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
 import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { SharedState } from '../../stores/index.js';
@@ -154,7 +154,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
         createSecondFactors({ ...factorOptions, db: trx }).enrolTotpFromShell(user),
       ),
 
-    async registerRoutes(app: FastifyInstance): Promise<void> {
+    async registerRoutes(app: HttpApp): Promise<void> {
       await app.register(cookie);
       const credentialedOrigins = config.cors.credentials ? config.cors.origins.filter((o) => o !== '*') : [];
       registerAuthentication(app, {

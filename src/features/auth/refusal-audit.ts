@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { type ErrorCode, isAppError } from '../../errors/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import { createAuditThinner } from '../audit/index.js';
 import { type AuthDeps, auditEvent } from './auth-deps.js';
 
@@ -21,7 +21,7 @@ const AUDITED_CODES = new Set<ErrorCode>([
 ]);
 const PER_MINUTE = 10;
 
-export function registerRefusalAudit(app: FastifyInstance, deps: AuthDeps): void {
+export function registerRefusalAudit(app: HttpApp, deps: AuthDeps): void {
   const thinner = createAuditThinner({ perWindow: PER_MINUTE, windowMs: 60_000 });
   app.addHook('onError', async (request, _reply, error) => {
     if (!isAppError(error) || !AUDITED_CODES.has(error.code)) return;

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/index.js';
 import { type FieldError, isAppError } from '../../errors/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import type { AuditSink } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
 import { type CollectionDefinition, RULE_ACTIONS, type RuleAction } from './collection-definition.js';
@@ -116,7 +116,7 @@ export function createCollectionsFeature(options: CollectionsFeatureOptions) {
     records,
     /** Subscribes a feature that keeps data about records outside their table (files). */
     onRemoval: (listener: RemovalListener) => removals.add(listener),
-    registerRoutes(app: FastifyInstance): void {
+    registerRoutes(app: HttpApp): void {
       registerCollectionAdminRoutes(app, {
         collections,
         audit: options.audit,

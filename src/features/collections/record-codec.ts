@@ -7,7 +7,8 @@ import type { FieldCrypto } from './field-crypto.js';
 import { convertFieldValue, patternProblem, zeroValue } from './field-values.js';
 
 export type StoredRow = Record<string, string | number>;
-export type PublicRecord = Record<string, unknown>;
+/** The system fields, as the records API's response schema (AnyRecord) promises them, then the visible fields. */
+export type PublicRecord = { id: string; created: string; updated: string; [field: string]: unknown };
 
 /** A body converted to column values, with what is wrong with it held back for later. */
 export interface DecodedBody {
@@ -140,7 +141,8 @@ export async function encodeRecord(
   row: StoredRow,
   crypto: FieldCrypto,
 ): Promise<PublicRecord> {
-  const out: PublicRecord = { id: row.id, created: row.created, updated: row.updated };
+  // System columns are NOT NULL text (table-migrator.ts): String() only tells the type so.
+  const out: PublicRecord = { id: String(row.id), created: String(row.created), updated: String(row.updated) };
   for (const field of definition.fields) {
     if (field.hidden) continue;
     // Only decryption waits; plain values are converted in place (a list encodes every row).

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import type { AuditSink } from '../audit/index.js';
 import type { CollectionsFeature } from '../collections/index.js';
 import { createFileStore, createMalwareScanner } from './create-file-store.js';
@@ -53,7 +53,7 @@ export function createFilesFeature(options: FilesFeatureOptions) {
   return {
     files,
     store,
-    async registerRoutes(app: FastifyInstance): Promise<void> {
+    async registerRoutes(app: HttpApp): Promise<void> {
       await registerUploadRoutes(app, { files, spoolFolder: uploadSpoolFolder(config.dataDir) });
       registerDownloadRoutes(app, { files, store });
     },

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import { registerAuditSearchRoute } from './routes/audit-search.js';
 import { type BanRouteDeps, registerBanRoutes } from './routes/bans.js';
 import { registerHealthRoute } from './routes/health.js';
@@ -14,7 +14,7 @@ export type { MetricsRouteDeps } from './routes/metrics.js';
 export type { ReadinessProbe } from './routes/ready.js';
 
 export function registerOpsRoutes(
-  app: FastifyInstance,
+  app: HttpApp,
   deps: { probe: ReadinessProbe; bans: BanRouteDeps; metrics: MetricsRouteDeps; database: Database },
 ): void {
   registerHealthRoute(app);

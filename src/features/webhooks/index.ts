@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { FrozenConfig } from '../../config/index.js';
 import type { Database, DatabaseTables } from '../../db/index.js';
+import type { HttpApp } from '../../http/http-app.js';
 import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { AuditSink } from '../audit/index.js';
 import { createDeliveryWorker } from './delivery-worker.js';
@@ -57,7 +57,7 @@ export function createWebhooksFeature(options: WebhooksFeatureOptions) {
   const routeDeps = { audit: options.audit, stepUpWindowSeconds: options.stepUpWindowSeconds, now };
 
   return {
-    registerRoutes(app: FastifyInstance): void {
+    registerRoutes(app: HttpApp): void {
       registerWebhookAdminRoutes(app, service, routeDeps);
       registerWebhookDeliveryRoutes(app, service, routeDeps);
     },

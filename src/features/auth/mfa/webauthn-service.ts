@@ -46,9 +46,28 @@ export function toPasskeyView(row: WebauthnCredentialsTable): PasskeyView {
 const passkeyFailed = (detail: string) => appError('AUTH_PASSKEY_FAILED', { detail });
 
 /** The challenge a response answers, read from its client data (verified again by the library). */
-function challengeOf(response: { response: { clientDataJSON: string } }): string | null {
+/**
+ * A passkey response as the routes' schema (PasskeyResponse) lets it in: the envelope checked, the
+ * inner `response` whatever the browser sent. @simplewebauthn/server checks that inside field by
+ * field, and a response it cannot read fails verification (the calls below catch its errors).
+ */
+export interface PasskeyResponseJSON {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: Record<string, unknown>;
+  clientExtensionResults?: Record<string, unknown>;
+  authenticatorAttachment?: string;
+}
+
+/** The library reads every field itself and throws on a malformed one; it takes its own type. */
+const forLibrary = <T>(response: PasskeyResponseJSON) => response as unknown as T;
+
+function challengeOf(response: PasskeyResponseJSON): string | null {
   try {
-    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8')) as {
+    // Buffer.from throws on what is neither text nor bytes: that is "no challenge" below.
+    const encoded = response.response.clientDataJSON as string;
+    const clientData = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as {
       challenge?: unknown;
     };
     return typeof clientData.challenge === 'string' && clientData.challenge.length <= 128 ? clientData.challenge : null;
@@ -146,13 +165,13 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
       rp: RelyingParty,
       userId: string,
       sessionId: string,
-      response: RegistrationResponseJSON,
+      response: PasskeyResponseJSON,
       name: string,
     ) {
       const challenge = await spendChallenge(challengeOf(response), 'register', sessionId);
       if (challenge.user_id !== userId) throw passkeyFailed('The challenge was issued to someone else.');
       const verification = await verifyRegistrationResponse({
-        response,
+        response: forLibrary<RegistrationResponseJSON>(response),
         expectedChallenge: challenge.challenge,
         expectedOrigin: rp.origins,
         expectedRPID: rp.id,
@@ -211,7 +230,7 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
       rp: RelyingParty,
       purpose: ChallengePurpose,
       sessionId: string | null,
-      response: AuthenticationResponseJSON,
+      response: PasskeyResponseJSON,
     ): Promise<{ userId: string; credentialId: string; userVerified: boolean }> {
       const challenge = await spendChallenge(challengeOf(response), purpose, sessionId);
       const row = await db
@@ -223,7 +242,7 @@ export function createWebauthnService(db: Kysely<DatabaseTables>, now: () => num
         throw passkeyFailed('That passkey is not registered for this account.');
       }
       const verification = await verifyAuthenticationResponse({
-        response,
+        response: forLibrary<AuthenticationResponseJSON>(response),
         expectedChallenge: challenge.challenge,
         expectedOrigin: rp.origins,
         expectedRPID: rp.id,

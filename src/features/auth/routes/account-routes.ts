@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { isUniqueViolation, type UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { MAILED_TOKEN_TTL_SECONDS, normaliseEmail } from '../account-service.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AccountMailer, type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
@@ -38,7 +40,7 @@ async function registerOrNotifyOwner(
 }
 
 /** Registration, email verification, password reset and change. */
-export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerAccountRoutes(app: HttpApp, deps: AuthDeps): void {
   app.post(
     '/api/auth/register',
     {
@@ -54,7 +56,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
       },
     },
     async (request, reply) => {
-      const body = request.body as { email: string; password: string; name?: string };
+      const body = request.body;
       const mailer = deps.mailer;
       if (!mailer) {
         // Without mail there is no way to answer a taken address without saying so.
@@ -84,11 +86,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
         tags: ['auth'],
         summary: 'Spend a mailed verification token',
         body: Type.Object({ token: OpaqueToken }, strictBody),
-        response: { 204: Type.Null(), 400: problem },
+        response: { 204: NoContent, 400: problem },
       },
     },
     async (request, reply) => {
-      const userId = await deps.accounts.verifyEmail((request.body as { token: string }).token);
+      const userId = await deps.accounts.verifyEmail(request.body.token);
       await auditEvent(deps, request, 'auth.email.verified', userId);
       return reply.code(204).send();
     },
@@ -106,7 +108,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
       },
     },
     async (request, reply) => {
-      const { email } = request.body as { email: string };
+      const { email } = request.body;
       const mailer = deps.mailer;
       const baseUrl = baseUrlFor(deps, request);
       // All the work happens after the answer: its timing cannot reveal whether the account exists.
@@ -129,11 +131,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
         tags: ['auth'],
         summary: 'Set a new password with a mailed token; ends every session, signs nobody in',
         body: Type.Object({ token: OpaqueToken, password: Password }, strictBody),
-        response: { 204: Type.Null(), 400: problem },
+        response: { 204: NoContent, 400: problem },
       },
     },
     async (request, reply) => {
-      const body = request.body as { token: string; password: string };
+      const body = request.body;
       const user = await deps.accounts.resetPassword(body.token, body.password);
       await deps.sessions.revokeAllForUser(user.id);
       await auditEvent(deps, request, 'auth.password.reset', user.id);
@@ -149,12 +151,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AuthDeps): voi
         tags: ['auth'],
         summary: 'Change the password; ends every other session',
         body: Type.Object({ currentPassword: Password, newPassword: Password }, strictBody),
-        response: { 204: Type.Null(), 400: problem, 401: problem },
+        response: { 204: NoContent, 400: problem, 401: problem },
       },
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      const body = request.body as { currentPassword: string; newPassword: string };
+      const body = request.body;
       await deps.throttle.assertNotThrottled(auth.user.email, request.client);
       const verdict = await deps.accounts.verifyCredentials(auth.user.email, body.currentPassword);
       if (!verdict.ok) {

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent } from '../auth-deps.js';
 import { Email, OpaqueToken, Password, PublicUserSchema, problem, strictBody } from './schemas.js';
 
 /** First administrator through the one-time link printed at start-up. */
-export function registerAdminSetupRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerAdminSetupRoutes(app: HttpApp, deps: AuthDeps): void {
   app.post(
     '/api/admin/setup',
     {
@@ -18,9 +18,7 @@ export function registerAdminSetupRoutes(app: FastifyInstance, deps: AuthDeps): 
       },
     },
     async (request, reply) => {
-      const user = await deps.accounts.setupFirstAdmin(
-        request.body as { token: string; email: string; password: string },
-      );
+      const user = await deps.accounts.setupFirstAdmin(request.body);
       await auditEvent(deps, request, 'admin.setup', user.id, { email: user.email });
       return reply.code(201).send({ user: toPublicUser(user) });
     },

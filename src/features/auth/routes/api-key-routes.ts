@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { API_KEY_SCOPES } from '../api-key-service.js';
 import { type AuthDeps, auditEvent } from '../auth-deps.js';
 import { requireRecentAuth, requireSession } from '../guards.js';
@@ -28,7 +29,7 @@ const CreatedKey = Type.Object({ key: Type.String(), apiKey: ApiKeySchema });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** API keys: creation, rotation and revocation need a recent sign-in; keys cannot manage keys. */
-export function registerApiKeyRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerApiKeyRoutes(app: HttpApp, deps: AuthDeps): void {
   const stepUp = (request: Parameters<typeof requireSession>[0]) => {
     const auth = requireSession(request);
     requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
@@ -58,7 +59,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AuthDeps): void
     },
     async (request, reply) => {
       const auth = stepUp(request);
-      const body = request.body as { name: string; scopes: string[]; expiresIn: number };
+      const body = request.body;
       if (body.expiresIn > deps.apiKeys.maxLifetimeSeconds) {
         throw appError('HTTP_VALIDATION', {
           fields: [
@@ -110,7 +111,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AuthDeps): void
     },
     async (request, reply) => {
       const auth = stepUp(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const created = await deps.apiKeys.rotate(id, auth.user.id);
       if (!created) throw appError('AUTH_NOT_FOUND');
       await auditEvent(deps, request, 'auth.apikey.rotate', auth.user.id, { keyId: id, newKeyId: created.record.id });
@@ -125,12 +126,12 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AuthDeps): void
         tags: ['api-keys'],
         summary: 'Revoke a key at once',
         params: IdParams,
-        response: { 204: Type.Null(), 404: problem },
+        response: { 204: NoContent, 404: problem },
       },
     },
     async (request, reply) => {
       const auth = stepUp(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await deps.apiKeys.revoke(id, auth.user.id))) throw appError('AUTH_NOT_FOUND');
       await auditEvent(deps, request, 'auth.apikey.revoke', auth.user.id, { keyId: id });
       return reply.code(204).send();

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { MAILED_TOKEN_TTL_SECONDS } from '../account-service.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, afterResponse, auditEvent, baseUrlFor } from '../auth-deps.js';
@@ -10,7 +11,7 @@ import { Email, OpaqueToken, PublicUserSchema, problem, strictBody } from './sch
  * Email change: the only way `email` changes. It needs a recent sign-in; with mail on, the new
  * address must confirm a mailed link before anything changes.
  */
-export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerEmailChangeRoutes(app: HttpApp, deps: AuthDeps): void {
   app.post(
     '/api/auth/email/change',
     {
@@ -29,7 +30,7 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
     async (request, reply) => {
       const auth = requireSession(request);
       requireFullRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
-      const { email } = request.body as { email: string };
+      const { email } = request.body;
       const mailer = deps.mailer;
       if (!mailer) {
         const changed = await deps.accounts.changeEmail(auth.user.id, email);
@@ -58,11 +59,11 @@ export function registerEmailChangeRoutes(app: FastifyInstance, deps: AuthDeps):
         tags: ['auth'],
         summary: 'Confirm an email change with the token mailed to the new address',
         body: Type.Object({ token: OpaqueToken }, strictBody),
-        response: { 204: Type.Null(), 400: problem, 409: problem },
+        response: { 204: NoContent, 400: problem, 409: problem },
       },
     },
     async (request, reply) => {
-      const change = await deps.accounts.confirmEmailChange((request.body as { token: string }).token);
+      const change = await deps.accounts.confirmEmailChange(request.body.token);
       await auditEvent(deps, request, 'auth.email.change', change.userId, { from: change.oldEmail, to: change.email });
       return reply.code(204).send();
     },

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import type { AuthContext } from '../auth-context.js';
 import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
 import { requireFullRecentAuth, requireRecentAuth, requireSession } from '../guards.js';
@@ -51,7 +53,7 @@ export function requireEnrolmentAuth(deps: AuthDeps, auth: AuthContext): void {
 }
 
 /** TOTP enrolment and removal, recovery codes, the second sign-in step, and the factor summary. */
-export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerMfaRoutes(app: HttpApp, deps: AuthDeps): void {
   const window = () => deps.config.auth.stepUpWindowSeconds;
 
   app.get(
@@ -121,7 +123,7 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
       const auth = requireSession(request);
       requireEnrolmentAuth(deps, auth);
       await deps.throttle.assertNotThrottled(auth.user.email, request.client);
-      if (!(await deps.factors.totp.confirm(auth.user.id, (request.body as { code: string }).code))) {
+      if (!(await deps.factors.totp.confirm(auth.user.id, request.body.code))) {
         await deps.throttle.recordFailure(auth.user.email, request.client);
         await auditEvent(deps, request, 'auth.mfa.failure', auth.user.id, { purpose: 'totp-confirm' });
         throw appError('AUTH_INVALID_CODE');
@@ -140,7 +142,7 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
       schema: {
         tags: ['auth'],
         summary: 'Remove the authenticator app (needs a recent password and second factor)',
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem, 409: problem },
+        response: { 204: NoContent, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
     async (request, reply) => {
@@ -190,13 +192,7 @@ export function registerMfaRoutes(app: FastifyInstance, deps: AuthDeps): void {
     async (request, reply) => {
       const auth = requireSession(request);
       if (auth.stage !== 'mfa') throw appError('AUTH_MFA_STATE', { detail: 'This sign-in owes no second factor.' });
-      const method = await checkSecondFactorCode(
-        deps,
-        request,
-        auth.user,
-        (request.body as { code: string }).code,
-        'sign-in',
-      );
+      const method = await checkSecondFactorCode(deps, request, auth.user, request.body.code, 'sign-in');
       return completeSecondStep(deps, request, reply, method);
     },
   );

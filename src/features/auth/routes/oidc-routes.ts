@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { resolveRedirect } from '../../../http/redirect-target.js';
 import { type AuthDeps, auditEvent, baseUrlFor } from '../auth-deps.js';
 import { requireRecentAuth, requireSession } from '../guards.js';
@@ -15,7 +16,7 @@ const cookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/'
 const ProviderParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }) });
 
 /** OpenID Connect sign-in: start (redirect to the provider) and callback (sign in, redirect on). */
-export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: OidcService): void {
+export function registerOidcRoutes(app: HttpApp, deps: AuthDeps, oidc: OidcService): void {
   // Normalised by URL (a default port dropped), exactly as the callback URL will be at exchange.
   const redirectUriFor = (request: FastifyRequest, provider: string) =>
     new URL(`/api/auth/oidc/${provider}/callback`, baseUrlFor(deps, request)).href;
@@ -40,8 +41,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: O
       },
     },
     async (request, reply) => {
-      const { provider } = request.params as { provider: string };
-      const query = request.query as { next?: string; link?: boolean };
+      const { provider } = request.params;
+      const query = request.query;
       oidc.providerNamed(provider);
       const next =
         query.next === undefined
@@ -81,7 +82,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: AuthDeps, oidc: O
       },
     },
     async (request, reply) => {
-      const { provider } = request.params as { provider: string };
+      const { provider } = request.params;
       const browserState = request.cookies[OIDC_STATE_COOKIE];
       reply.clearCookie(OIDC_STATE_COOKIE, cookieOptions);
       const callbackUrl = new URL(request.url, baseUrlFor(deps, request));

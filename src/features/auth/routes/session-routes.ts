@@ -1,7 +1,7 @@
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, setSessionCookie } from '../auth-deps.js';
 import { csrfTokenFor } from '../csrf.js';
@@ -30,7 +30,7 @@ const SessionSchema = Type.Object({
 });
 
 /** Who am I, my sessions, the CSRF token, and step-up. */
-export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerSessionRoutes(app: HttpApp, deps: AuthDeps): void {
   app.get(
     '/api/auth/me',
     {
@@ -107,12 +107,12 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
         tags: ['auth'],
         summary: 'Revoke one of my sessions',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 204: Type.Null(), 404: problem },
+        response: { 204: NoContent, 404: problem },
       },
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       // Ending another device's sign-in is account management: it needs a recent sign-in
       // (ASVS V7.5.2); ending one's own current session is just logging out.
       if (id !== auth.sessionId) requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
@@ -165,7 +165,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): voi
     },
     async (request, reply) => {
       const auth = requireSession(request);
-      const body = request.body as { password?: string; code?: string; webauthn?: AuthenticationResponseJSON };
+      const body = request.body;
       const proved = { password: false, factor: false };
       if (body.password !== undefined) {
         await deps.throttle.assertNotThrottled(auth.user.email, request.client);

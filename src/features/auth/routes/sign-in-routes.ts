@@ -1,6 +1,8 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { normaliseEmail } from '../account-service.js';
 import { type AuthDeps, auditEvent, clearSessionCookie } from '../auth-deps.js';
 import { SESSION_COOKIE } from '../authenticate.js';
@@ -26,10 +28,10 @@ const Credentials = Type.Object(
   },
   strictBody,
 );
-type CredentialsBody = { email: string; password: string; code?: string };
+type CredentialsBody = Static<typeof Credentials>;
 
 /** Sign-in, token issue and refresh, sign-out. */
-export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerSignInRoutes(app: HttpApp, deps: AuthDeps): void {
   /** One failure for every reason, so the answer never tells which part was wrong. */
   const checkCredentials = async (request: FastifyRequest, body: CredentialsBody) => {
     const email = normaliseEmail(body.email);
@@ -57,8 +59,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
    * The password step, and with `code` the second step in the same request. Without a code, a
    * user with a second factor gets a sign-in that can only complete it (`mfaRequired`).
    */
-  const signIn = async (request: FastifyRequest, reply: FastifyReply, mode: SignInMode) => {
-    const body = request.body as CredentialsBody;
+  const signIn = async (request: FastifyRequest, body: CredentialsBody, reply: FastifyReply, mode: SignInMode) => {
     const user = await checkCredentials(request, body);
     let factorProven = false;
     if (body.code !== undefined && user.mfa_enrolled_ms !== null) {
@@ -79,7 +80,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
         response: { 200: Type.Object({ user: PublicUserSchema, ...StageFlags }), 401: problem },
       },
     },
-    async (request, reply) => signIn(request, reply, 'cookie'),
+    async (request, reply) => signIn(request, request.body, reply, 'cookie'),
   );
 
   app.post(
@@ -93,7 +94,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
         response: { 200: SignInTokensSchema, 401: problem },
       },
     },
-    async (request, reply) => signIn(request, reply, 'bearer'),
+    async (request, reply) => signIn(request, request.body, reply, 'bearer'),
   );
 
   app.post(
@@ -108,7 +109,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
       },
     },
     async (request) => {
-      const outcome = await deps.sessions.refresh((request.body as { refreshToken: string }).refreshToken);
+      const outcome = await deps.sessions.refresh(request.body.refreshToken);
       if (!outcome.ok) {
         if (outcome.reusedSessionId) {
           await auditEvent(deps, request, 'auth.refresh.reuse', undefined, { sessionId: outcome.reusedSessionId });
@@ -126,7 +127,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: AuthDeps): void
       schema: {
         tags: ['auth'],
         summary: 'End this sign-in: session or token family',
-        response: { 204: Type.Null(), 401: problem },
+        response: { 204: NoContent, 401: problem },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { SessionsTable, UsersTable } from '../../../db/index.js';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { pageOf } from '../../../http/page-schema.js';
 import { type AuthContext, toPublicUser } from '../auth-context.js';
 import { type AuthDeps, auditEvent, clearSessionCookie } from '../auth-deps.js';
@@ -69,14 +71,13 @@ function toAdminSession(row: SessionsTable) {
  * factor); changes also need a recent sign-in and are audited. Ending a sign-in deletes its
  * session row, which every instance reads on every request, so it ends everywhere at once.
  */
-export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerUserAdminRoutes(app: HttpApp, deps: AuthDeps): void {
   const adminWrite = (request: FastifyRequest): AuthContext => {
     const auth = requireAdmin(request);
     // Admin-scoped API keys were created under step-up and cannot step up again themselves.
     if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.config.auth.stepUpWindowSeconds, deps.now());
     return auth;
   };
-  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   /** Ends every session and token family of the user and revokes its API keys. */
   const endEverything = async (userId: string) => {
@@ -117,7 +118,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
     },
     async (request) => {
       requireAdmin(request);
-      const query = request.query as { page?: number; perPage?: number; email?: string };
+      const query = request.query;
       const page = query.page ?? 1;
       const perPage = query.perPage ?? DEFAULT_USERS_PER_PAGE;
       const { rows, total } = await deps.accounts.users.listPage({
@@ -149,8 +150,8 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
     },
     async (request) => {
       const auth = adminWrite(request);
-      const userId = idOf(request);
-      const body = request.body as { role?: UsersTable['role']; disabled?: boolean };
+      const userId = request.params.id;
+      const body = request.body;
       const { before, after } = await change(auth, userId, body);
       const user = after as UsersTable;
       const roleChanged = before.role !== user.role;
@@ -182,12 +183,12 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
         tags: ['admin'],
         summary: 'Delete a user with its sessions, token families, API keys and second factors',
         params: IdParams,
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem, 409: problem },
+        response: { 204: NoContent, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
     async (request, reply) => {
       const auth = adminWrite(request);
-      const userId = idOf(request);
+      const userId = request.params.id;
       const { before } = await change(auth, userId, 'delete');
       await auditEvent(deps, request, 'admin.user.delete', auth.user.id, {
         userId,
@@ -215,7 +216,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
     },
     async (request) => {
       requireAdmin(request);
-      const userId = idOf(request);
+      const userId = request.params.id;
       if (!(await deps.accounts.users.findById(userId))) throw appError('ADMIN_USER_NOT_FOUND');
       return { items: (await deps.sessions.list(userId)).map(toAdminSession) };
     },
@@ -228,12 +229,12 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
         tags: ['admin'],
         summary: "End all of a user's sessions and token families and revoke its API keys",
         params: IdParams,
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem },
+        response: { 204: NoContent, 401: problem, 403: problem, 404: problem },
       },
     },
     async (request, reply) => {
       const auth = adminWrite(request);
-      const userId = idOf(request);
+      const userId = request.params.id;
       const user = await deps.accounts.users.findById(userId);
       if (!user) throw appError('ADMIN_USER_NOT_FOUND');
       const ended = await endEverything(userId);
@@ -254,7 +255,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AuthDeps): v
         tags: ['admin'],
         summary:
           "Incident response: end every user's sessions and token families, the caller's own included (API keys stay; revoke them per user)",
-        response: { 204: Type.Null(), 401: problem, 403: problem },
+        response: { 204: NoContent, 401: problem, 403: problem },
       },
     },
     async (request, reply) => {

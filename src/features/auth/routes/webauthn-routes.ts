@@ -1,11 +1,17 @@
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { requestOrigin } from '../../../http/request-origin.js';
 import { type AuthDeps, auditEvent } from '../auth-deps.js';
 import { requireFullRecentAuth, requireSession } from '../guards.js';
-import { type ChallengePurpose, type RelyingParty, toPasskeyView } from '../mfa/webauthn-service.js';
+import {
+  type ChallengePurpose,
+  type PasskeyResponseJSON,
+  type RelyingParty,
+  toPasskeyView,
+} from '../mfa/webauthn-service.js';
 import { beginSignIn, completeSecondStep } from '../sign-in-completion.js';
 import { afterEnrolment, requireEnrolmentAuth, SecondStepOutcome } from './mfa-routes.js';
 import { PasskeyResponse, problem, strictBody } from './schemas.js';
@@ -43,7 +49,7 @@ export async function verifyPasskey(
   request: FastifyRequest,
   purpose: ChallengePurpose,
   sessionId: string | null,
-  response: AuthenticationResponseJSON,
+  response: PasskeyResponseJSON,
 ) {
   try {
     return await deps.factors.webauthn.verifyAuthentication(
@@ -59,7 +65,7 @@ export async function verifyPasskey(
 }
 
 /** Passkeys: registration, sign-in (alone or as the second step), listing and removal. */
-export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerWebauthnRoutes(app: HttpApp, deps: AuthDeps): void {
   const window = () => deps.config.auth.stepUpWindowSeconds;
 
   app.post(
@@ -100,7 +106,7 @@ export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): vo
     async (request, reply) => {
       const auth = requireSession(request);
       requireEnrolmentAuth(deps, auth);
-      const body = request.body as { response: RegistrationResponseJSON; name?: string };
+      const body = request.body;
       const row = await deps.factors.webauthn
         .verifyRegistration(
           relyingPartyFor(deps, request),
@@ -163,7 +169,7 @@ export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): vo
       },
     },
     async (request, reply) => {
-      const body = request.body as { response: AuthenticationResponseJSON; mode?: 'cookie' | 'bearer' };
+      const body = request.body;
       const auth = request.auth;
       if (auth?.stage === 'mfa' && auth.sessionId) {
         const passkey = await verifyPasskey(deps, request, 'second-factor', auth.sessionId, body.response);
@@ -200,13 +206,13 @@ export function registerWebauthnRoutes(app: FastifyInstance, deps: AuthDeps): vo
         tags: ['auth'],
         summary: 'Remove a passkey (needs a recent password and second factor)',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 1024 }) }),
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem, 409: problem },
+        response: { 204: NoContent, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
     async (request, reply) => {
       const auth = requireSession(request);
       requireFullRecentAuth(auth, window(), deps.now());
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const owned = (await deps.factors.webauthn.list(auth.user.id)).some((row) => row.id === id);
       if (!owned) throw appError('AUTH_NOT_FOUND');
       await deps.factors.assertRemovable(auth.user);

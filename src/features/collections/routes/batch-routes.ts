@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { ProblemSchema } from '../../../http/openapi.js';
 import type { BatchOperation } from '../records-batch.js';
 import type { RecordsService } from '../records-service.js';
@@ -83,12 +83,8 @@ function parseOperation(input: OperationInput, index: number): BatchOperation {
  * the body limit); each operation is then counted against both budgets as a request of its own,
  * so a batch is no way around them, and runs under its own rule exactly as its route would.
  */
-export function registerBatchRoutes(
-  app: FastifyInstance,
-  records: RecordsService,
-  options: { maxOperations: number },
-): void {
-  app.post<{ Body: Static<typeof BatchBody> }>(
+export function registerBatchRoutes(app: HttpApp, records: RecordsService, options: { maxOperations: number }): void {
+  app.post(
     '/api/batch',
     {
       schema: {

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import type { AuditEventType, AuditSink } from '../../audit/index.js';
 import { requireAdmin } from '../../auth/index.js';
 import { CollectionInputSchema, FieldSchema, RulesSchema } from '../collection-definition.js';
@@ -28,7 +30,7 @@ export interface CollectionAdminDeps {
 }
 
 /** Collection administration: administrators only; changes need a recent sign-in and are audited. */
-export function registerCollectionAdminRoutes(app: FastifyInstance, deps: CollectionAdminDeps): void {
+export function registerCollectionAdminRoutes(app: HttpApp, deps: CollectionAdminDeps): void {
   const adminWrite = (request: FastifyRequest) => requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
   const audit = (request: FastifyRequest, actor: string, type: AuditEventType, details: Record<string, unknown>) =>
     deps.audit.record({ type, actor, ip: request.client.address, requestId: String(request.id), details });
@@ -60,7 +62,7 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
     },
     async (request) => {
       requireAdmin(request);
-      return deps.collections.get((request.params as { name: string }).name);
+      return deps.collections.get(request.params.name);
     },
   );
 
@@ -76,7 +78,7 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
     },
     async (request, reply) => {
       const auth = adminWrite(request);
-      const created = await deps.collections.create(request.body as Parameters<CollectionsService['create']>[0]);
+      const created = await deps.collections.create(request.body);
       await audit(request, auth.user.id, 'collections.create', {
         collection: created.name,
         fields: created.fields.map((f) => f.name),
@@ -106,8 +108,8 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
     },
     async (request) => {
       const auth = adminWrite(request);
-      const { name } = request.params as { name: string };
-      const result = await deps.collections.update(name, request.body as Parameters<CollectionsService['update']>[1]);
+      const { name } = request.params;
+      const result = await deps.collections.update(name, request.body);
       await audit(request, auth.user.id, 'collections.update', {
         collection: name,
         changes: result.changes,
@@ -125,13 +127,13 @@ export function registerCollectionAdminRoutes(app: FastifyInstance, deps: Collec
         summary: 'Delete a collection and its records (confirmDataLoss=true when it has records)',
         params: NameParams,
         querystring: Type.Object({ confirmDataLoss: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), 404: problem, 409: problem },
+        response: { 204: NoContent, 404: problem, 409: problem },
       },
     },
     async (request, reply) => {
       const auth = adminWrite(request);
-      const { name } = request.params as { name: string };
-      await deps.collections.remove(name, (request.query as { confirmDataLoss?: boolean }).confirmDataLoss === true);
+      const { name } = request.params;
+      await deps.collections.remove(name, request.query.confirmDataLoss === true);
       await audit(request, auth.user.id, 'collections.delete', { collection: name });
       return reply.code(204).send();
     },

@@ -1,5 +1,7 @@
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { pageOf } from '../../../http/page-schema.js';
 import { type AuthContext, requireUser } from '../../auth/index.js';
 import { GUEST } from '../record-resolver.js';
@@ -56,7 +58,7 @@ export function contextOf(
 }
 
 /** The records REST API of every collection. */
-export function registerRecordRoutes(app: FastifyInstance, records: RecordsService): void {
+export function registerRecordRoutes(app: HttpApp, records: RecordsService): void {
   app.get(
     '/api/collections/:c/records',
     {
@@ -73,9 +75,9 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       },
     },
     async (request) => {
-      const query = request.query as Static<typeof ListQuery>;
+      const query = request.query;
       return records.list(
-        (request.params as { c: string }).c,
+        request.params.c,
         {
           filter: query.filter,
           sort: query.sort,
@@ -99,7 +101,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       },
     },
     async (request) => {
-      const { c, id } = request.params as { c: string; id: string };
+      const { c, id } = request.params;
       return records.view(c, id, contextOf(request, 'records:read'));
     },
   );
@@ -115,7 +117,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       },
     },
     async (request, reply) => {
-      const { c } = request.params as { c: string };
+      const { c } = request.params;
       return reply.code(201).send(await records.create(c, request.body, contextOf(request, 'records:write')));
     },
   );
@@ -131,7 +133,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       },
     },
     async (request) => {
-      const { c, id } = request.params as { c: string; id: string };
+      const { c, id } = request.params;
       return records.update(c, id, request.body, contextOf(request, 'records:write'));
     },
   );
@@ -143,11 +145,11 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
         tags: ['records'],
         summary: 'Delete a record, if the delete rule allows',
         params: RecordParams,
-        response: { 204: Type.Null(), 404: problem },
+        response: { 204: NoContent, 404: problem },
       },
     },
     async (request, reply) => {
-      const { c, id } = request.params as { c: string; id: string };
+      const { c, id } = request.params;
       await records.remove(c, id, contextOf(request, 'records:write'));
       return reply.code(204).send();
     },

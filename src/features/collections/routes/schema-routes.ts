@@ -1,10 +1,10 @@
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { requireAdmin } from '../../auth/index.js';
 import { RULE_ACTIONS } from '../collection-definition.js';
 import { describeDataLoss, type SchemaApplier } from '../schema-apply.js';
-import { type SchemaDocument, SchemaDocumentSchema } from '../schema-document.js';
+import { SchemaDocumentSchema } from '../schema-document.js';
 import { requireAdminWrite } from './admin-write.js';
 
 const problem = { $ref: 'Problem#' } as const;
@@ -46,7 +46,7 @@ export interface SchemaRouteDeps {
 }
 
 /** Schema as code over HTTP: the same export and apply as `bulwark schema export|apply`. */
-export function registerSchemaRoutes(app: FastifyInstance, deps: SchemaRouteDeps): void {
+export function registerSchemaRoutes(app: HttpApp, deps: SchemaRouteDeps): void {
   app.get(
     '/api/admin/schema',
     {
@@ -76,9 +76,9 @@ export function registerSchemaRoutes(app: FastifyInstance, deps: SchemaRouteDeps
     },
     async (request) => {
       const auth = requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
-      const query = request.query as Static<typeof ApplyQuery>;
+      const query = request.query;
       const dryRun = query.dryRun === true;
-      const result = await deps.schema.apply(request.body as SchemaDocument, {
+      const result = await deps.schema.apply(request.body, {
         dryRun,
         confirmDataLoss: query.confirmDataLoss === true,
         by: { actor: auth.user.id, ip: request.client.address, requestId: String(request.id) },

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
 import { GUEST, type RecordsContext, recordsContextOf } from '../../collections/index.js';
 import type { FileStore } from '../file-store.js';
 import type { FilesService } from '../files-service.js';
@@ -12,7 +13,7 @@ const FILE_BODY = { description: 'The file’s bytes, typed as sniffed at upload
  * Downloads: with the caller's credentials under the record's view rule, or through a signed
  * link minted under that rule. There is no route that lists files or folders.
  */
-export function registerDownloadRoutes(app: FastifyInstance, deps: { files: FilesService; store: FileStore }): void {
+export function registerDownloadRoutes(app: HttpApp, deps: { files: FilesService; store: FileStore }): void {
   app.get(
     '/api/collections/:c/records/:id/files/:field/:fileId',
     {
@@ -24,7 +25,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: { files: File
       },
     },
     async (request, reply) => {
-      const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
+      const { c, id, field, fileId } = request.params;
       const row = await deps.files.findForViewer(c, id, field, fileId, recordsContextOf(request, 'files:read'));
       return sendFile(request, reply, deps.store, row);
     },
@@ -45,7 +46,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: { files: File
       },
     },
     async (request) => {
-      const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
+      const { c, id, field, fileId } = request.params;
       return deps.files.createLink(c, id, field, fileId, recordsContextOf(request, 'files:read'));
     },
   );
@@ -62,8 +63,8 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: { files: File
       },
     },
     async (request, reply) => {
-      const { fileId } = request.params as { fileId: string };
-      const query = request.query as { expires?: string; sig?: string };
+      const { fileId } = request.params;
+      const query = request.query;
       const row = await deps.files.findForLink(fileId, query, linkContext(request));
       return sendFile(request, reply, deps.store, row);
     },

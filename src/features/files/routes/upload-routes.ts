@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { recordsContextOf } from '../../collections/index.js';
 import type { FilesService } from '../files-service.js';
 import { readMultipartUpload } from '../multipart-upload.js';
@@ -11,10 +12,10 @@ import { FieldParams, FileParams, PublicFileSchema, problem } from './file-param
  * parser is registered in this plugin's own context, so no other route accepts multipart bodies.
  */
 export async function registerUploadRoutes(
-  app: FastifyInstance,
+  app: HttpApp,
   deps: { files: FilesService; spoolFolder: string },
 ): Promise<void> {
-  await app.register(async (scope) => {
+  await app.register(async (scope: HttpApp) => {
     await scope.register(multipart, { throwFileSizeLimit: false });
     scope.post(
       '/api/collections/:c/records/:id/files/:field',
@@ -36,7 +37,7 @@ export async function registerUploadRoutes(
         },
       },
       async (request, reply) => {
-        const { c, id, field } = request.params as { c: string; id: string; field: string };
+        const { c, id, field } = request.params;
         const read = readMultipartUpload(request, deps.spoolFolder);
         const saved = await deps.files.upload(c, id, field, read, recordsContextOf(request, 'files:write'));
         return reply.code(201).send(saved);
@@ -51,11 +52,11 @@ export async function registerUploadRoutes(
         tags: ['files'],
         summary: 'Delete one file of a record, if the update rule allows',
         params: FileParams,
-        response: { 204: Type.Null(), 404: problem },
+        response: { 204: NoContent, 404: problem },
       },
     },
     async (request, reply) => {
-      const { c, id, field, fileId } = request.params as { c: string; id: string; field: string; fileId: string };
+      const { c, id, field, fileId } = request.params;
       await deps.files.remove(c, id, field, fileId, recordsContextOf(request, 'files:write'));
       return reply.code(204).send();
     },

@@ -1,8 +1,8 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Database } from '../../../db/index.js';
 import type { FieldError } from '../../../errors/app-error.js';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { pageOf } from '../../../http/page-schema.js';
 import { canonicalAddress } from '../../../lib/net/client-address.js';
 import { parseIsoInstant } from '../../../lib/time/iso-instant.js';
@@ -47,16 +47,8 @@ const AuditQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-interface RawQuery {
-  from?: string;
-  to?: string;
-  event?: string;
-  actor?: string;
-  ip?: string;
-  page?: number;
-  perPage?: number;
-  skipTotal?: boolean;
-}
+/** The query as its schema admits it: text and numbers checked, their meaning checked below. */
+type RawQuery = Static<typeof AuditQuerySchema>;
 
 const invalid = (field: string, message: string): FieldError => ({ field, code: 'format', message });
 
@@ -105,7 +97,7 @@ export function toAuditQuery(raw: RawQuery): AuditQuery {
  * `GET /api/admin/audit`: administrators (and admin-scoped API keys) search the audit log.
  * Reading needs no step-up: it changes nothing, and an investigation should not be slowed.
  */
-export function registerAuditSearchRoute(app: FastifyInstance, database: Database): void {
+export function registerAuditSearchRoute(app: HttpApp, database: Database): void {
   app.get(
     '/api/admin/audit',
     {
@@ -123,7 +115,7 @@ export function registerAuditSearchRoute(app: FastifyInstance, database: Databas
     },
     async (request) => {
       requireAdmin(request);
-      const query = toAuditQuery(request.query as RawQuery);
+      const query = toAuditQuery(request.query);
       const { rows, total } = await searchAuditLog(database, query);
       const perPage = query.limit;
       return {

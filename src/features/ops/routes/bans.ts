@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { describeClientAddress } from '../../../lib/net/client-address.js';
 import type { BanStore } from '../../../stores/index.js';
 import type { AuditSink } from '../../audit/index.js';
@@ -18,7 +19,7 @@ export interface BanRouteDeps {
 }
 
 /** Administrators see the bans in force on every instance and can lift one early. */
-export function registerBanRoutes(app: FastifyInstance, deps: BanRouteDeps): void {
+export function registerBanRoutes(app: HttpApp, deps: BanRouteDeps): void {
   app.get(
     '/api/admin/bans',
     {
@@ -55,13 +56,13 @@ export function registerBanRoutes(app: FastifyInstance, deps: BanRouteDeps): voi
         summary:
           'Lift a ban (step-up required): name the banned key as listed, or any spelling of an address it covers',
         params: Type.Object({ ip: Type.String({ minLength: 2, maxLength: 64 }) }),
-        response: { 204: Type.Null(), 404: { $ref: 'Problem#' } },
+        response: { 204: NoContent, 404: { $ref: 'Problem#' } },
       },
     },
     async (request, reply) => {
       const auth = requireAdmin(request);
       if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
-      const { ip } = request.params as { ip: string };
+      const { ip } = request.params;
       // `2001:db8::/64` as listed, or `2001:DB8::7` inside it: both name the same ban.
       const key = describeClientAddress(ip.split('/')[0] ?? '', deps.ipv6PrefixLength).key;
       if (!(await deps.bans.unban(key))) throw appError('HTTP_NOT_FOUND', { detail: 'No ban for that address.' });

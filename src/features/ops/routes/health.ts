@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../../http/http-app.js';
 
 const HealthResponse = Type.Object({ status: Type.Literal('ok') });
 
 /** Liveness: answers while the process can serve HTTP at all; touches no dependency. */
-export function registerHealthRoute(app: FastifyInstance): void {
+export function registerHealthRoute(app: HttpApp): void {
   app.get(
     '/api/health',
     { schema: { tags: ['ops'], summary: 'Liveness probe', response: { 200: HealthResponse } } },

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { createCidrMatcher } from '../../../lib/net/cidr.js';
 
 export interface MetricsRouteDeps {
@@ -17,7 +18,7 @@ export interface MetricsRouteDeps {
  * anyone else exactly the 404 of an unknown route. Kept out of the OpenAPI document: it is no
  * part of the API a client may call.
  */
-export function registerMetricsRoute(app: FastifyInstance, deps: MetricsRouteDeps): void {
+export function registerMetricsRoute(app: HttpApp, deps: MetricsRouteDeps): void {
   const isAllowed = createCidrMatcher(deps.allowedCidrs);
   const isToken = createTokenCheck(deps.token);
   const hasToken = (request: FastifyRequest) => isToken(bearerOf(request));

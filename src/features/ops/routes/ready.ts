@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { appError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 
 export type DependencyState = 'ok' | 'down';
 export type ReadinessProbe = () => Promise<Record<string, DependencyState>>;
@@ -14,7 +14,7 @@ const ReadyResponse = Type.Object({
 const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
 /** Readiness: 200 only when every required store answers, else 503 naming which one is down. */
-export function registerReadyRoute(app: FastifyInstance, probe: ReadinessProbe): void {
+export function registerReadyRoute(app: HttpApp, probe: ReadinessProbe): void {
   app.get(
     '/api/ready',
     {

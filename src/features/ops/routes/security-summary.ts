@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../db/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { countAuditTypes } from '../../audit/index.js';
 import { requireAdmin } from '../../auth/index.js';
 
@@ -19,7 +19,7 @@ function sortedCounts(counts: Map<string, number>) {
 }
 
 /** `GET /api/admin/security/summary`: audit entries of the last 24 hours by family and by type. */
-export function registerSecuritySummaryRoute(app: FastifyInstance, deps: { database: Database; now: () => number }) {
+export function registerSecuritySummaryRoute(app: HttpApp, deps: { database: Database; now: () => number }) {
   app.get(
     '/api/admin/security/summary',
     {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../../errors/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
+import { NoContent } from '../../../http/no-content.js';
 import { describeUrl } from '../../../lib/net/outbound-url.js';
 import { requireAdmin } from '../../auth/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
@@ -9,18 +10,13 @@ import {
   CreatedWebhookSchema,
   problem,
   WebhookIdParams,
-  type WebhookInputBody,
   WebhookInputSchema,
   WebhookSchema,
 } from './webhook-schemas.js';
 
 /** Register, list, show and delete webhooks: administrators only; changes need step-up and are audited. */
-export function registerWebhookAdminRoutes(
-  app: FastifyInstance,
-  webhooks: WebhooksService,
-  deps: WebhookRouteDeps,
-): void {
-  app.post<{ Body: WebhookInputBody }>(
+export function registerWebhookAdminRoutes(app: HttpApp, webhooks: WebhooksService, deps: WebhookRouteDeps): void {
+  app.post(
     '/api/admin/webhooks',
     {
       schema: {
@@ -68,7 +64,7 @@ export function registerWebhookAdminRoutes(
     },
   );
 
-  app.get<{ Params: WebhookIdParams }>(
+  app.get(
     '/api/admin/webhooks/:id',
     {
       schema: {
@@ -84,14 +80,14 @@ export function registerWebhookAdminRoutes(
     },
   );
 
-  app.delete<{ Params: WebhookIdParams }>(
+  app.delete(
     '/api/admin/webhooks/:id',
     {
       schema: {
         tags: ['webhooks'],
         summary: 'Delete a webhook with its queued deliveries and delivery log',
         params: WebhookIdParams,
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem },
+        response: { 204: NoContent, 401: problem, 403: problem, 404: problem },
       },
     },
     async (request, reply) => {

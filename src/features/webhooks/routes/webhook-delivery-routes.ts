@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { WebhookDeliveriesTable } from '../../../db/index.js';
+import type { HttpApp } from '../../../http/http-app.js';
 import { pageOf } from '../../../http/page-schema.js';
 import { requireAdmin } from '../../auth/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
@@ -26,12 +26,8 @@ function toDeliveryView(row: WebhookDeliveriesTable) {
 }
 
 /** The delivery log of a webhook, and a test event on request. */
-export function registerWebhookDeliveryRoutes(
-  app: FastifyInstance,
-  webhooks: WebhooksService,
-  deps: WebhookRouteDeps,
-): void {
-  app.get<{ Params: WebhookIdParams; Querystring: DeliveriesQuery }>(
+export function registerWebhookDeliveryRoutes(app: HttpApp, webhooks: WebhooksService, deps: WebhookRouteDeps): void {
+  app.get(
     '/api/admin/webhooks/:id/deliveries',
     {
       schema: {
@@ -50,7 +46,7 @@ export function registerWebhookDeliveryRoutes(
     },
   );
 
-  app.post<{ Params: WebhookIdParams }>(
+  app.post(
     '/api/admin/webhooks/:id/test',
     {
       schema: {

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { MAX_EVENT_PATTERNS } from '../webhook-events.js';
 
 export const problem = { $ref: 'Problem#' } as const;
@@ -7,7 +7,6 @@ export const problem = { $ref: 'Problem#' } as const;
 const MAX_URL_LENGTH = 2048;
 
 export const WebhookIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-export type WebhookIdParams = Static<typeof WebhookIdParams>;
 
 export const WebhookInputSchema = Type.Object(
   {
@@ -27,7 +26,6 @@ export const WebhookInputSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type WebhookInputBody = Static<typeof WebhookInputSchema>;
 
 export const WebhookSchema = Type.Object({
   id: Type.String(),
@@ -69,4 +67,3 @@ export const DeliveriesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
