@@ -10,8 +10,8 @@ import {
   newUser,
   rawRows,
   uniqueName,
-} from '../../../test/helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+} from '../helpers/collections-client.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * `GET|PUT /api/admin/schema`: the schema file over HTTP, for administrators only, applies
