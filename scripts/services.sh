@@ -34,9 +34,6 @@ missing_packages() {
   ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || echo rsyslog-gnutls
   # promtool checks the /metrics text and tests the alert rules (Debian's prometheus package).
   command -v promtool >/dev/null 2>&1 || echo prometheus
-  # systemd-analyze verifies deploy/systemd/bulwark.service and rates its sandbox (Debian's
-  # systemd package; installed as programs only, it does not become the machine's init).
-  command -v systemd-analyze >/dev/null 2>&1 || echo systemd
 }
 
 install_missing() {
