@@ -111,6 +111,7 @@ async function openDatabase(
   const database = createDatabase({
     url: config.database.url,
     sqlitePath: join(config.dataDir, 'bulwark.db'),
+    sqliteSynchronous: config.database.sqliteSynchronous,
     schema: postgresSchema,
   });
   try {

@@ -11,6 +11,8 @@ const MiB = 1024 * 1024;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** SQLite `synchronous` values offered: below `normal`, a commit may not outlive even a process crash. */
+export const SQLITE_SYNCHRONOUS_MODES = ['normal', 'full'] as const;
 
 const strict = { additionalProperties: false, default: {} } as const;
 
@@ -71,6 +73,13 @@ const DatabaseSchema = Type.Object(
           'PostgreSQL connection URL (`postgres://user:pass@host:5432/db`). Unset: the embedded SQLite database in the data folder.',
       }),
     ),
+    sqliteSynchronous: Type.Unsafe<(typeof SQLITE_SYNCHRONOUS_MODES)[number]>({
+      type: 'string',
+      enum: [...SQLITE_SYNCHRONOUS_MODES],
+      default: 'normal',
+      description:
+        "SQLite's `synchronous` (the database is in WAL mode). `normal`: a commit outlives a crash or `kill -9` of the server, and the database is never corrupted, but a power cut or kernel crash may undo the last commits since the last checkpoint. `full`: each commit reaches the disk before it is answered, so it outlives a power cut too, at the cost of one fsync per write transaction.",
+    }),
     ruleQueryTimeoutMs: Type.Integer({
       default: 5000,
       minimum: 10,

@@ -10,6 +10,8 @@ export interface DatabaseOptions {
   /** PostgreSQL URL; when absent the embedded SQLite file at `sqlitePath` is used. */
   url?: string | undefined;
   sqlitePath: string;
+  /** SQLite `synchronous` (config `database.sqliteSynchronous`); `normal` when absent. */
+  sqliteSynchronous?: 'normal' | 'full' | undefined;
   /** PostgreSQL schema to work in (default `public`); tests give each app its own. */
   schema?: string | undefined;
   maxConnections?: number;
@@ -37,7 +39,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     ? openPostgres(options)
     : options.readOnly
       ? openSqliteReadOnly(options.sqlitePath)
-      : openSqlite(options.sqlitePath);
+      : openSqlite(options.sqlitePath, options.sqliteSynchronous ?? 'normal');
   return {
     db,
     dialect: options.url ? 'postgres' : 'sqlite',
@@ -46,13 +48,16 @@ export function createDatabase(options: DatabaseOptions): Database {
   };
 }
 
-function openSqlite(path: string): Kysely<DatabaseTables> {
+function openSqlite(path: string, synchronous: 'normal' | 'full'): Kysely<DatabaseTables> {
   const isNew = !existsSync(path);
   const database = new SqliteDatabase(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  database.pragma('synchronous = NORMAL');
+  // WAL with NORMAL: a commit is in the WAL file (the OS holds it) before it is answered, so it
+  // outlives the process (test/e2e/crash-durability-sqlite.test.ts); only the WAL's fsync waits
+  // for a checkpoint, which a power cut can undo. FULL syncs the WAL at every commit.
+  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // The database holds hashes and encrypted fields; it is for the server's user alone.
   if (isNew && path !== ':memory:') chmodSync(path, 0o600);
   return new Kysely<DatabaseTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
