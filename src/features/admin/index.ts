@@ -1,1 +1,3 @@
+export { registerAdminSetupRoutes } from './admin-setup-routes.js';
 export { registerSetupPage } from './setup-page.js';
+export { registerUserAdminRoutes } from './user-admin-routes.js';
