@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseTables, UsersTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 import type { TokenHasher } from '../../lib/crypto/token-hasher.js';
+import { createUsersRepo } from '../identity/index.js';
 import { createRecoveryCodes } from './recovery-codes.js';
 import { createTotpService } from './totp-service.js';
 import { createWebauthnService } from './webauthn-service.js';
@@ -32,6 +33,7 @@ export function createSecondFactors(options: SecondFactorOptions) {
   const totp = createTotpService(db, { issuer: options.totpIssuer, sealKey: options.totpSealKey, now });
   const recovery = createRecoveryCodes(db, options.hashToken, now);
   const webauthn = createWebauthnService(db, now);
+  const users = createUsersRepo(db);
 
   const factorCount = async (userId: string) =>
     ((await totp.isConfirmed(userId)) ? 1 : 0) + (await webauthn.count(userId));
@@ -42,12 +44,7 @@ export function createSecondFactors(options: SecondFactorOptions) {
 
   /** Marks the user as enrolled after a first factor was confirmed. */
   const markEnrolled = async (userId: string): Promise<void> => {
-    await db
-      .updateTable('users')
-      .set({ mfa_enrolled_ms: now() })
-      .where('id', '=', userId)
-      .where('mfa_enrolled_ms', 'is', null)
-      .execute();
+    await users.markMfaEnrolled(userId, now());
   };
 
   return {
@@ -86,7 +83,7 @@ export function createSecondFactors(options: SecondFactorOptions) {
     async settleAfterRemoval(userId: string): Promise<boolean> {
       if ((await factorCount(userId)) > 0) return true;
       await recovery.removeAll(userId);
-      await db.updateTable('users').set({ mfa_enrolled_ms: null }).where('id', '=', userId).execute();
+      await users.clearMfaEnrolled(userId);
       return false;
     },
 

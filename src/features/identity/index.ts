@@ -5,4 +5,4 @@ export { createPasswordPolicyCheck, createPasswordTools, warmUpPasswordPolicy } 
 export { registerAccountRoutes } from './routes/account-routes.js';
 export { registerEmailChangeRoutes } from './routes/email-change-routes.js';
 export { ImportEmailTaken, type ImportedAccount, INVITATION_TTL_SECONDS, importAccounts } from './user-import.js';
-export type { AdminUserChange, UsersRepo } from './users-repo.js';
+export { type AdminUserChange, createUsersRepo, type UsersRepo } from './users-repo.js';

@@ -30,6 +30,20 @@ export function createUsersRepo(db: Kysely<DatabaseTables>) {
         .set({ email, verified: isVerified ? 1 : 0, updated_ms: nowMs })
         .where('id', '=', id)
         .execute(),
+    /**
+     * `mfa_enrolled_ms`, read with every session lookup, says a sign-in needs a second step: set
+     * once, when the first factor is confirmed (a later one keeps the first date).
+     */
+    markMfaEnrolled: (id: string, nowMs: number) =>
+      db
+        .updateTable('users')
+        .set({ mfa_enrolled_ms: nowMs })
+        .where('id', '=', id)
+        .where('mfa_enrolled_ms', 'is', null)
+        .execute(),
+    /** With no factor left, the user signs in with one step again. */
+    clearMfaEnrolled: (id: string) =>
+      db.updateTable('users').set({ mfa_enrolled_ms: null }).where('id', '=', id).execute(),
     /** Which of these (normalised) emails have an account. */
     findExistingEmails: async (emails: readonly string[]) =>
       emails.length === 0

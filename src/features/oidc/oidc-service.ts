@@ -6,7 +6,7 @@ import { type DatabaseTables, isUniqueViolation, type UsersTable } from '../../d
 import { appError } from '../../errors/index.js';
 import { newId, type TokenHasher } from '../../lib/crypto/token-hasher.js';
 import { isLoopbackHost } from '../../lib/net/ip.js';
-import { normaliseEmail } from '../identity/index.js';
+import { createUsersRepo, normaliseEmail } from '../identity/index.js';
 
 /** A sign-in must come back from the provider within this time. */
 export const OIDC_FLOW_TTL_MS = 10 * 60_000;
@@ -47,6 +47,7 @@ export function createOidcService(
   /** The outbound guard's fetch: the issuer is an address like any other (SSRF, rebinding). */
   guardedFetch: typeof fetch,
 ) {
+  const users = createUsersRepo(db);
   const providers = new Map(config.auth.oidc.providers.map((provider) => [provider.name, provider]));
   const discovered = new Map<string, Promise<client.Configuration>>();
 
@@ -212,7 +213,7 @@ export function createOidcService(
       .where('issuer', '=', claims.issuer)
       .where('subject', '=', claims.subject)
       .executeTakeFirst();
-    const findUser = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const findUser = (id: string) => users.findById(id);
     const identityRow = (userId: string) => ({
       issuer: claims.issuer,
       subject: claims.subject,
@@ -246,7 +247,7 @@ export function createOidcService(
     if (!claims.email || !claims.emailVerified) {
       throw failed('The identity provider did not assert a verified email address.');
     }
-    const existing = await db.selectFrom('users').selectAll().where('email', '=', claims.email).executeTakeFirst();
+    const existing = await users.findByEmail(claims.email);
     if (existing) {
       // An account whose owner never proved the address may have been registered by someone
       // else in advance (pre-hijacking): it is linked only by its owner, signed in.
@@ -269,7 +270,7 @@ export function createOidcService(
       mfa_enrolled_ms: null,
     };
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('users').values(user).execute();
+      await createUsersRepo(trx).insert(user);
       await trx.insertInto('oidc_identities').values(identityRow(user.id)).execute();
     });
     return { user, outcome: 'created' };
