@@ -6,7 +6,7 @@ import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
 import { createTokenHasher } from '../../lib/crypto/token-hasher.js';
 import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { SharedState } from '../../stores/index.js';
-import { registerAdminSetupRoutes, registerUserAdminRoutes } from '../admin/index.js';
+import { registerAdminSetupRoutes, registerSessionAdminRoutes, registerUserAdminRoutes } from '../admin/index.js';
 import { createApiKeyService, registerApiKeyRoutes } from '../api-keys/index.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AuthDeps } from '../auth-core/index.js';
@@ -139,6 +139,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerApiKeyRoutes(app, deps);
       registerAdminSetupRoutes(app, deps);
       registerUserAdminRoutes(app, deps);
+      registerSessionAdminRoutes(app, deps);
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
       registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now, options.outbound.fetch));
