@@ -8,6 +8,7 @@ import {
   type UsersTable,
 } from '../../db/index.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from '../../lib/crypto/token-hasher.js';
+import { cookieSessionVerdict, sessionLifetimeSeconds } from './session-timing.js';
 import { createSessionsRepo, type SessionsRepo, userFromJoin } from './sessions-repo.js';
 
 export interface SessionSettings {
@@ -57,8 +58,6 @@ export type RefreshOutcome =
   | { ok: true; tokens: BearerTokens; userId: string; sessionId: string }
   | { ok: false; reusedSessionId?: string };
 
-/** Writes of `last_seen` are spread out: once a minute is enough to judge idleness. */
-const TOUCH_INTERVAL_MS = 60_000;
 /** Longest user-agent kept for the session list; the rest is noise and log padding. */
 const MAX_USER_AGENT_LENGTH = 200;
 
@@ -83,12 +82,7 @@ export function createSessionService(
     state: SignInState,
   ) => {
     const nowMs = now();
-    const lifetimeSeconds =
-      state.stage !== 'full'
-        ? settings.pendingTtlSeconds
-        : kind === 'cookie'
-          ? settings.absoluteLifetimeSeconds
-          : settings.refreshTokenLifetimeSeconds;
+    const lifetimeSeconds = sessionLifetimeSeconds(settings, kind, state.stage);
     const id = newId();
     await repo.insert({
       id,
@@ -148,12 +142,12 @@ export function createSessionService(
       const session = await repo.findByTokenHash(hash(token));
       if (session?.kind !== 'cookie') return null;
       const nowMs = now();
-      const isIdle = nowMs - session.last_seen_ms > settings.idleTimeoutSeconds * 1000;
-      if (isIdle || nowMs >= session.expires_ms) {
+      const verdict = cookieSessionVerdict(session, settings.idleTimeoutSeconds, nowMs);
+      if (verdict === 'ended') {
         await repo.delete(session.id);
         return null;
       }
-      if (nowMs - session.last_seen_ms > TOUCH_INTERVAL_MS) await repo.touch(session.id, nowMs);
+      if (verdict === 'touch') await repo.touch(session.id, nowMs);
       return {
         session,
         user: userFromJoin(session.user_id, session),
