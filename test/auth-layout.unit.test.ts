@@ -22,7 +22,8 @@ function sourcesOf(dir: string): string[] {
 }
 
 /** A Kysely write to `users`, or one in SQL text. */
-const USERS_WRITE = /\b(?:updateTable|insertInto|deleteFrom)\(\s*'users'\s*\)|\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?users\b/;
+const USERS_WRITE =
+  /\b(?:updateTable|insertInto|deleteFrom)\(\s*'users'\s*\)|\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?users\b/;
 /** The first argument of a route registration: `app.get(` … up to the next comma. */
 const ROUTE_CALL = /\bapp\.(?:get|post|put|patch|delete|head|options|all)\(\s*([^,]*),/g;
 /** A whole URL: one single-quoted literal starting with `/`. */
@@ -58,10 +59,15 @@ describe('the layout keeps its rules', () => {
       "await trx.insertInto('users').values(user).execute();",
       "db.updateTable('users').set({ mfa_enrolled_ms: null })",
       "await trx.deleteFrom('users').where('id', '=', id)",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of a template literal, as the scan reads it
       'sql`UPDATE users SET role = ${role}`',
       'INSERT INTO "users" (id) VALUES ($1)',
     ];
-    const reads = ["db.selectFrom('users').selectAll()", 'SELECT count(*) FROM users', "innerJoin('users', 'users.id')"];
+    const reads = [
+      "db.selectFrom('users').selectAll()",
+      'SELECT count(*) FROM users',
+      "innerJoin('users', 'users.id')",
+    ];
     expect(writes.filter((line) => !USERS_WRITE.test(line))).toEqual([]);
     expect(reads.filter((line) => USERS_WRITE.test(line))).toEqual([]);
   });
@@ -75,6 +81,7 @@ describe('the layout keeps its rules', () => {
 
   it('recognises a URL assembled from parts', () => {
     const assembled = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of a template literal, as the scan reads it
       'app.get(`${PREFIX}/users`, {}, handler);',
       "app.post(PREFIX + '/users', {}, handler);",
       'app.delete(\n    USERS_URL,\n    {},',
