@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createPasswordHasher, OWASP_ARGON2_PARAMS } from '../src/features/auth/password/password-hasher.js';
+import { createPasswordHasher, OWASP_ARGON2_PARAMS } from '../src/features/identity/password/password-hasher.js';
 import { startLoadGenerator } from './harness/load-generator.js';
 import { LOOP_SAMPLING_MS, measureRounds } from './harness/rounds.js';
 import { benchSettings } from './harness/settings.js';

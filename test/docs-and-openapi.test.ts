@@ -8,7 +8,7 @@ import { listConfigLeaves } from '../src/config/schema.js';
 import { renderConfigDoc, renderErrorsDoc, renderFindingsDoc } from '../src/docs/render-docs.js';
 import { NETWORK_MODULES } from '../src/docs/security/network-modules.js';
 import { ERROR_CODES, OPERATOR_CODES } from '../src/errors/index.js';
-import { API_KEY_SCOPES } from '../src/features/auth/api-key-service.js';
+import { API_KEY_SCOPES } from '../src/features/api-keys/api-key-service.js';
 import { RULE_ACTIONS } from '../src/features/collections/collection-definition.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 

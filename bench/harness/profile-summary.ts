@@ -37,7 +37,13 @@ const AREAS: Array<{ area: string; matches: (url: string, name: string, callerUr
   },
   { area: 'Kysely (query building)', matches: (url) => url.includes('/node_modules/kysely/') },
   { area: 'rules (parse, compile)', matches: (url) => OURS(url, 'features/rules') },
-  { area: 'auth (token lookup)', matches: (url) => OURS(url, 'features/auth') },
+  {
+    area: 'auth (token lookup)',
+    // The sign-in features (features/auth assembles them) and the token hasher they share.
+    matches: (url) =>
+      OURS(url, 'features/(auth|auth-core|identity|sessions|factors|oidc|api-keys)') ||
+      /\/src\/lib\/crypto\/token-hasher\.[jt]s$/.test(url),
+  },
   { area: 'records and collections', matches: (url) => OURS(url, 'features/collections') },
   {
     area: 'pino and logging',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
-import { Email, Password } from '../features/auth/index.js';
+import { Email, Password } from '../features/auth-core/index.js';
 import { pathToNul } from '../http/nul-guard.js';
 
 /** The first refused field and the API's message for it (`errors[0]` of its 400). */

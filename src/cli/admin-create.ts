@@ -2,7 +2,7 @@ import { type Core, openCore, StartRefusedError } from '../app/open-core.js';
 import { refusalLines } from '../app/start-refused.js';
 import { isUniqueViolation } from '../db/index.js';
 import { AppError } from '../errors/index.js';
-import { createPasswordPolicyCheck, normaliseEmail } from '../features/auth/index.js';
+import { createPasswordPolicyCheck, normaliseEmail } from '../features/identity/index.js';
 import { checkAccountFields } from './account-fields.js';
 import { describeDatabase, findMissingInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';

@@ -1,5 +1,5 @@
 import { openCore, StartRefusedError } from '../app/open-core.js';
-import { normaliseEmail } from '../features/auth/index.js';
+import { normaliseEmail } from '../features/identity/index.js';
 import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
 import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';

@@ -1,5 +1,5 @@
-import type { ImportedAccount } from '../features/auth/index.js';
-import { normaliseEmail } from '../features/auth/index.js';
+import type { ImportedAccount } from '../features/identity/index.js';
+import { normaliseEmail } from '../features/identity/index.js';
 import { checkAccountFields } from './account-fields.js';
 
 /** A refused line of the file, by its number (1-based, as editors count). */

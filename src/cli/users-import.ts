@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Core } from '../app/open-core.js';
-import { ImportEmailTaken, type ImportedAccount, importAccounts } from '../features/auth/index.js';
+import { ImportEmailTaken, type ImportedAccount, importAccounts } from '../features/identity/index.js';
 import { isMailError } from '../features/mail/index.js';
 import { withInstalledCore } from './installed-core.js';
 import type { CommonFlags } from './load-cli-config.js';

@@ -10,7 +10,7 @@ export const SECRET_KEY =
 /** A whole value that is a credential whatever its key: an Authorization header's value. */
 export const CREDENTIAL_VALUE = /^(bearer|basic)\s+\S+/i;
 /**
- * Our own tokens (TOKEN_PREFIX in features/auth: `bwa_` access, `bwr_` refresh, `bwk_` API key)
+ * Our own tokens (TOKEN_PREFIX in lib/crypto/token-hasher.ts: `bwa_` access, `bwr_` refresh, `bwk_` API key)
  * wherever they appear: inside a message, a URL path or query, after `=`, `:`, a quote or a
  * percent-encoded quote (so no word boundary is required before the prefix). The tail takes
  * base64url and, to be safe, the characters of standard base64 and percent-encoding, so a

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSecret, TOKEN_PREFIX } from '../../src/features/auth/token-hasher.js';
+import { newSecret, TOKEN_PREFIX } from '../../src/lib/crypto/token-hasher.js';
 import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';

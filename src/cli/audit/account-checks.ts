@@ -74,7 +74,7 @@ export const ACCOUNT_CHECKS: readonly AuditCheck[] = [
   },
   {
     // A standing administrator credential that skips its owner's second factor, on purpose
-    // (features/auth/authenticate.ts). Medium, as admin-second-factor-pending: the operator
+    // (features/sessions/authenticate.ts). Medium, as admin-second-factor-pending: the operator
     // must see and review it, but it is bounded (at most 90 days, revocable) and deliberate;
     // high would fail (exit 1) the very CI scripts that make such keys for themselves.
     // Every key is named, not a few: each is a credential to revoke by its id.

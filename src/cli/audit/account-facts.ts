@@ -56,7 +56,7 @@ export async function readAccountFacts(config: FrozenConfig, nowMs: number): Pro
   }
 }
 
-/** Enabled administrators with neither a confirmed TOTP nor a passkey (features/auth/mfa/second-factors.ts). */
+/** Enabled administrators with neither a confirmed TOTP nor a passkey (features/factors/second-factors.ts). */
 async function adminsWithoutSecondFactor(db: Kysely<DatabaseTables>): Promise<string[]> {
   const rows = await db
     .selectFrom('users')

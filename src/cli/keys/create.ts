@@ -1,6 +1,7 @@
 import type { Core } from '../../app/open-core.js';
 import type { UsersTable } from '../../db/index.js';
-import { API_KEY_SCOPES, normaliseEmail } from '../../features/auth/index.js';
+import { API_KEY_SCOPES } from '../../features/api-keys/index.js';
+import { normaliseEmail } from '../../features/identity/index.js';
 import { withInstalledCore } from '../installed-core.js';
 import type { CommonFlags } from '../load-cli-config.js';
 import { parseSpanMs } from '../log-export.js';
@@ -28,7 +29,7 @@ const MAX_NAME_LENGTH = 100;
  * `bulwark keys create --admin --name N --expires 30d [--scopes …] [--owner E]`: an
  * administrator's API key made on the server's shell, printed once on standard output (alone,
  * so `KEY=$(bulwark keys create …)` works), audited with actor `cli`. It works while its owner
- * has no second factor yet (see features/auth/authenticate.ts); everything else is as for any
+ * has no second factor yet (see features/sessions/authenticate.ts); everything else is as for any
  * key: it carries only its scopes (`admin` always among them), expires, and is revoked by
  * `bulwark keys revoke`, `DELETE /api/keys/:id` or by disabling its owner.
  */

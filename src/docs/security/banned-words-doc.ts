@@ -1,10 +1,10 @@
-import { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from '../../features/auth/index.js';
+import { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from '../../features/identity/index.js';
 import { code, header } from './markdown.js';
 
 /** docs/security/banned-password-words.md: the context-specific words no password may contain. */
 export function renderBannedWords(): string {
   return [
-    ...header('Context-specific words banned in passwords', '`src/features/auth/password/banned-words.ts`'),
+    ...header('Context-specific words banned in passwords', '`src/features/identity/password/banned-words.ts`'),
     'ASVS 5.0 V6.1.2: attackers guessing passwords for a service try its own names first. A new',
     'password (sign-up, password change, reset, first-administrator set-up and',
     '`bulwark admin create`) that contains one of these words is refused with 400',

@@ -3,44 +3,36 @@ import type { FrozenConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
 import type { HttpApp } from '../../http/http-app.js';
 import type { KeyPurpose } from '../../lib/crypto/derive-key.js';
+import { createTokenHasher } from '../../lib/crypto/token-hasher.js';
 import type { OutboundClient } from '../../lib/net/outbound-types.js';
 import type { SharedState } from '../../stores/index.js';
+import { registerAdminSetupRoutes, registerSessionAdminRoutes, registerUserAdminRoutes } from '../admin/index.js';
+import { createApiKeyService, registerApiKeyRoutes } from '../api-keys/index.js';
 import type { AuditSink } from '../audit/index.js';
-import { createAccountMailer } from './account-mailer.js';
-import { createAccountService, type PasswordTools } from './account-service.js';
-import { createApiKeyService } from './api-key-service.js';
-import type { AuthDeps } from './auth-deps.js';
-import { registerAuthentication } from './authenticate.js';
-import { createSecondFactors } from './mfa/second-factors.js';
-import { createOidcService } from './oidc/oidc-service.js';
-import { contextBannedWords } from './password/banned-words.js';
-import { getBreachedPasswords } from './password/breached-passwords.js';
-import { createPasswordHasher } from './password/password-hasher.js';
-import { checkPassword } from './password/password-policy.js';
-import { registerRefusalAudit } from './refusal-audit.js';
-import { registerAccountRoutes } from './routes/account-routes.js';
-import { registerAdminSetupRoutes } from './routes/admin-setup-routes.js';
-import { registerApiKeyRoutes } from './routes/api-key-routes.js';
-import { registerEmailChangeRoutes } from './routes/email-change-routes.js';
-import { registerMfaRoutes } from './routes/mfa-routes.js';
-import { registerOidcRoutes } from './routes/oidc-routes.js';
-import { registerSessionRoutes } from './routes/session-routes.js';
-import { registerSignInRoutes } from './routes/sign-in-routes.js';
-import { registerUserAdminRoutes } from './routes/user-admin-routes.js';
-import { registerWebauthnRoutes } from './routes/webauthn-routes.js';
-import { createSessionService } from './session-service.js';
-import { createSignInThrottle } from './sign-in-throttle.js';
-import { createTokenHasher } from './token-hasher.js';
-import { INVITATION_TTL_SECONDS } from './user-import.js';
+import type { AuthDeps } from '../auth-core/index.js';
+import { createSecondFactors, registerMfaRoutes, registerWebauthnRoutes } from '../factors/index.js';
+import {
+  createAccountMailer,
+  createAccountService,
+  createPasswordTools,
+  INVITATION_TTL_SECONDS,
+  registerAccountRoutes,
+  registerEmailChangeRoutes,
+  warmUpPasswordPolicy,
+} from '../identity/index.js';
+import { createOidcService, registerOidcRoutes } from '../oidc/index.js';
+import {
+  createSessionService,
+  createSignInThrottle,
+  registerAuthentication,
+  registerRefusalAudit,
+  registerSessionRoutes,
+  registerSignInRoutes,
+} from '../sessions/index.js';
 
-export { normaliseEmail } from './account-service.js';
-export { API_KEY_SCOPES } from './api-key-service.js';
-export type { AuthContext } from './auth-context.js';
-export { requireAdmin, requireRecentAuth, requireUser } from './guards.js';
-export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
-// The API's own field schemas, so `bulwark admin create` refuses exactly what the route would.
-export { Email, Password } from './routes/schemas.js';
-export { ImportEmailTaken, type ImportedAccount, importAccounts } from './user-import.js';
+// The sign-in features assembled: identity (accounts, passwords), sessions, factors (TOTP,
+// recovery codes, passkeys), oidc, api-keys and the user administration routes of admin, over
+// what they share in auth-core. Each is built here once and handed the others it needs.
 
 export interface AuthFeatureOptions {
   config: FrozenConfig;
@@ -54,40 +46,12 @@ export interface AuthFeatureOptions {
   now?: () => number;
 }
 
-/**
- * The password policy for a new password under `config`: null when acceptable, else the reason
- * and the user's message. Every route applies it, and so does `bulwark admin create`, which
- * checks before it touches the data folder.
- */
-export function createPasswordPolicyCheck(config: FrozenConfig): PasswordTools['check'] {
-  const bannedWords = contextBannedWords({
-    name: config.name,
-    publicUrl: config.publicUrl,
-    extraWords: config.auth.passwordBannedWords,
-  });
-  return async (password, email) => {
-    const verdict = checkPassword(password, {
-      email,
-      minLength: config.auth.passwordMinLength,
-      breached: await getBreachedPasswords(),
-      bannedWords,
-    });
-    return verdict.ok ? null : { reason: verdict.reason, message: verdict.message };
-  };
-}
-
 /** Builds the identity core: passwords, accounts, sessions, tokens, API keys, mail. */
 export function createAuthFeature(options: AuthFeatureOptions) {
   const { config, database } = options;
   const now = options.now ?? Date.now;
   const hashToken = createTokenHasher(options.deriveKey('session'));
-  const { memoryKib, iterations, parallelism } = config.auth.argon2;
-  const hasher = createPasswordHasher({ memoryKiB: memoryKib, iterations, parallelism });
-  const passwords: PasswordTools = {
-    hash: (password) => hasher.hash(password),
-    verify: (hash, password) => hasher.verify(hash, password),
-    check: createPasswordPolicyCheck(config),
-  };
+  const passwords = createPasswordTools(config);
   const accounts = createAccountService({ db: database.db, hashToken, passwords, audit: options.audit, now });
   const sessions = createSessionService(
     database.db,
@@ -175,6 +139,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
       registerApiKeyRoutes(app, deps);
       registerAdminSetupRoutes(app, deps);
       registerUserAdminRoutes(app, deps);
+      registerSessionAdminRoutes(app, deps);
       registerMfaRoutes(app, deps);
       registerWebauthnRoutes(app, deps);
       registerOidcRoutes(app, deps, createOidcService(database.db, config, hashToken, now, options.outbound.fetch));
@@ -201,7 +166,7 @@ export function createAuthFeature(options: AuthFeatureOptions) {
     },
 
     /** Starts loading the breached-password list so the first sign-up does not wait for it. */
-    warmUp: () => getBreachedPasswords().then(() => undefined),
+    warmUp: warmUpPasswordPolicy,
     close: () => mailer?.close(),
   };
 }

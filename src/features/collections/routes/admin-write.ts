@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
+import { requireAdmin, requireRecentAuth } from '../../auth-core/index.js';
 
 /**
  * An administrator's change to the data model: refused unless the caller is an administrator

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../../http/http-app.js';
 import { NoContent } from '../../../http/no-content.js';
 import { pageOf } from '../../../http/page-schema.js';
-import { type AuthContext, requireUser } from '../../auth/index.js';
+import { type AuthContext, requireUser } from '../../auth-core/index.js';
 import { GUEST } from '../record-resolver.js';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, type RecordsContext, type RecordsService } from '../records-service.js';
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { appError } from '../../../errors/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
-import { requireAdmin } from '../../auth/index.js';
+import { requireAdmin } from '../../auth-core/index.js';
 import { RULE_ACTIONS } from '../collection-definition.js';
 import { describeDataLoss, type SchemaApplier } from '../schema-apply.js';
 import { SchemaDocumentSchema } from '../schema-document.js';

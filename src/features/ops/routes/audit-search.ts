@@ -7,7 +7,7 @@ import { pageOf } from '../../../http/page-schema.js';
 import { canonicalAddress } from '../../../lib/net/client-address.js';
 import { parseIsoInstant } from '../../../lib/time/iso-instant.js';
 import { type AuditQuery, type AuditTypeFilter, searchAuditLog } from '../../audit/index.js';
-import { requireAdmin } from '../../auth/index.js';
+import { requireAdmin } from '../../auth-core/index.js';
 
 /** A page holds at most this many entries: enough to read a burst, small enough to answer fast. */
 export const MAX_AUDIT_PER_PAGE = 500;

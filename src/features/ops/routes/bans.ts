@@ -5,7 +5,7 @@ import { NoContent } from '../../../http/no-content.js';
 import { describeClientAddress } from '../../../lib/net/client-address.js';
 import type { BanStore } from '../../../stores/index.js';
 import type { AuditSink } from '../../audit/index.js';
-import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
+import { requireAdmin, requireRecentAuth } from '../../auth-core/index.js';
 
 const BanSchema = Type.Object({ ip: Type.String(), reason: Type.String(), since: Type.String(), until: Type.String() });
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Database } from '../../../db/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { countAuditTypes } from '../../audit/index.js';
-import { requireAdmin } from '../../auth/index.js';
+import { requireAdmin } from '../../auth-core/index.js';
 
 /** The summary looks back one day: the span an operator checks at a glance each morning. */
 const SUMMARY_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditEventType, AuditSink } from '../../audit/index.js';
-import { requireAdmin, requireRecentAuth } from '../../auth/index.js';
+import { requireAdmin, requireRecentAuth } from '../../auth-core/index.js';
 
 export interface WebhookRouteDeps {
   audit: AuditSink;

@@ -3,7 +3,7 @@ import { isAppError } from '../../../errors/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { NoContent } from '../../../http/no-content.js';
 import { describeUrl } from '../../../lib/net/outbound-url.js';
-import { requireAdmin } from '../../auth/index.js';
+import { requireAdmin } from '../../auth-core/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
 import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
 import {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { WebhookDeliveriesTable } from '../../../db/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { pageOf } from '../../../http/page-schema.js';
-import { requireAdmin } from '../../auth/index.js';
+import { requireAdmin } from '../../auth-core/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
 import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
 import { DeliveriesQuery, DeliverySchema, problem, WebhookIdParams } from './webhook-schemas.js';

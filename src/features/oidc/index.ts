@@ -1,0 +1,2 @@
+export { registerOidcRoutes } from './oidc-routes.js';
+export { createOidcService } from './oidc-service.js';
