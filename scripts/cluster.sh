@@ -34,10 +34,15 @@ free_port() {
 # True when pid $1 is alive and its command line contains $2: a recycled pid is not ours.
 is_process() { [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"; }
 pid_of() { cat "$DIR/$1.pid" 2>/dev/null || true; }
-# Waits until $1 answers 200 on /api/health, or fails naming $2's log.
+# Waits until $1 answers 200 on /api/health, or fails naming $2's log (at once when pid file
+# $3's process, if given, has ended: a configuration error, say).
 wait_healthy() {
   for _ in $(seq 150); do
     if curl -fsS --cacert "$DIR/tls/cert.pem" -o /dev/null "$1/api/health" 2>/dev/null; then return 0; fi
+    if [ -n "${3:-}" ] && ! is_process "$(pid_of "$3")" dist/main.js; then
+      fail "the instance of $1 ended at start; the end of its log ($2):
+$(tail -n 5 "$2")"
+    fi
     sleep 0.2
   done
   fail "$1 did not answer /api/health within 30 s; its log: $2"
@@ -116,7 +121,7 @@ start_instance() {
       exec setsid node "$ROOT/dist/main.js" serve </dev/null >>"$DIR/instance$n/server.log" 2>&1
   ) &
   echo $! >"$DIR/instance$n.pid"
-  wait_healthy "http://127.0.0.1:$port" "$DIR/instance$n/server.log"
+  wait_healthy "http://127.0.0.1:$port" "$DIR/instance$n/server.log" "instance$n"
 }
 
 # deploy/haproxy/haproxy.cfg with loopback addresses, the throwaway certificate and no privilege
