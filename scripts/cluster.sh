@@ -3,7 +3,8 @@
 # (test/cluster/), the cluster benchmark and trying the deployment of deploy/haproxy:
 #   eval "$(scripts/cluster.sh up)"
 #       PostgreSQL and Redis of the cluster's own (scripts/services.sh), or the servers of
-#       $TEST_DATABASE_URL and $TEST_REDIS_URL when both are set; a throwaway TLS certificate
+#       $TEST_DATABASE_URL (a new database on it, dropped by `down`) and $TEST_REDIS_URL when
+#       both are set; a throwaway TLS certificate
 #       (SAN localhost and 127.0.0.1); one master key and one environment shared by three
 #       `dist/main.js serve` on free loopback ports, each with its own data folder (its audit
 #       checkpoint); HAProxy from deploy/haproxy/haproxy.cfg with loopback addresses. Prints
@@ -71,8 +72,16 @@ require_tools() {
 
 start_services() {
   if [ -n "${TEST_DATABASE_URL:-}" ] && [ -n "${TEST_REDIS_URL:-}" ]; then
-    say "reusing PostgreSQL $TEST_DATABASE_URL and Redis $TEST_REDIS_URL (postgres/redis stop|start refused)"
-    printf 'DATABASE_URL=%s\nREDIS_URL=%s\nSERVICES_DIR=\n' "$TEST_DATABASE_URL" "$TEST_REDIS_URL" >"$DIR/services.env"
+    # A database of the cluster's own on that server (dropped by `down`), so the cluster's
+    # schema and data never mix with what else uses the server.
+    local database url
+    command -v psql >/dev/null 2>&1 || fail "psql is missing (Debian: postgresql-client); it creates the cluster's database on $TEST_DATABASE_URL"
+    database=bulwark_cluster_$(openssl rand -hex 4)
+    psql "$TEST_DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $database" >&2 || fail "could not create database $database on $TEST_DATABASE_URL (see above)"
+    url=$(sed -E "s#^(postgres(ql)?://[^/?]+)(/[^?]*)?#\\1/$database#" <<<"$TEST_DATABASE_URL")
+    say "reusing the PostgreSQL of TEST_DATABASE_URL (database $database) and the Redis of TEST_REDIS_URL; postgres/redis stop|start refused"
+    printf 'DATABASE_URL=%s\nREDIS_URL=%s\nSERVICES_DIR=\nCREATED_DATABASE=%s\nSERVER_URL=%s\n' \
+      "$url" "$TEST_REDIS_URL" "$database" "$TEST_DATABASE_URL" >"$DIR/services.env"
     return 0
   fi
   local started BULWARK_SERVICES_DIR TEST_DATABASE_URL TEST_REDIS_URL
@@ -204,6 +213,9 @@ stop_all() {
   for n in 1 2 3; do stop_pid "instance$n" dist/main.js; done
   if [ -f "$DIR/services.env" ]; then services_dir=$(service SERVICES_DIR); fi
   if [ -n "$services_dir" ]; then BULWARK_SERVICES_DIR=$services_dir scripts/services.sh stop || true; fi
+  if [ -f "$DIR/services.env" ] && [ -n "$(service CREATED_DATABASE)" ]; then
+    psql "$(service SERVER_URL)" -q -c "DROP DATABASE IF EXISTS $(service CREATED_DATABASE) WITH (FORCE)" >&2 || true
+  fi
   rm -f "$DIR/services.env"
 }
 
