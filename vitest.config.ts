@@ -13,6 +13,11 @@ import { defineConfig } from 'vitest/config';
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
+/**
+ * test/cluster runs only against a cluster `scripts/cluster.sh up` started (CLUSTER_URL set):
+ * `npm run test:cluster`, which .ci/run runs between `cluster.sh up` and `down`.
+ */
+const clusterTests = 'test/cluster/**/*.test.ts';
 
 export default defineConfig({
   test: {
@@ -21,7 +26,15 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     tags: [{ name: 'slow', description: 'skipped by `npm run test:quick` (see vitest.config.ts)' }],
     projects: [
-      { extends: true, test: { name: 'sqlite', include, env: { TEST_DIALECT: 'sqlite' } } },
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include,
+          exclude: [clusterTests, '**/node_modules/**'],
+          env: { TEST_DIALECT: 'sqlite' },
+        },
+      },
       ...(postgresUrl
         ? [
             {
@@ -29,7 +42,22 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include,
-                exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
+                exclude: ['**/*.unit.test.ts', clusterTests, '**/node_modules/**'],
+                env: { TEST_DIALECT: 'postgres' },
+              },
+            },
+          ]
+        : []),
+      ...(process.env.CLUSTER_URL
+        ? [
+            {
+              extends: true as const,
+              // One file at a time: they share three instances, and one kills an instance or stops
+              // PostgreSQL or Redis under the others.
+              test: {
+                name: 'cluster',
+                include: [clusterTests],
+                fileParallelism: false,
                 env: { TEST_DIALECT: 'postgres' },
               },
             },

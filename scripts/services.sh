@@ -8,7 +8,8 @@
 #       folder; nothing else. A folder `start` did not make (no marker file) is left alone.
 # Two runs at once never share a port or a folder, so one run's `stop` cannot end another's
 # servers. PostgreSQL, Redis, Chromium (browser tests), ClamAV's clamd (scan tests), rsyslog
-# with GnuTLS (audit shipping tests) and promtool (metrics and alert-rule tests) are installed
+# with GnuTLS (audit shipping tests), promtool (metrics and alert-rule tests), HAProxy and
+# nftables (deploy/ configuration and cluster tests) are installed
 # from Debian's packages only when missing, as root: the script names the packages first, never
 # upgrades a package that is already installed, and refuses (naming them) if installing would
 # need to.
@@ -34,6 +35,10 @@ missing_packages() {
   ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || echo rsyslog-gnutls
   # promtool checks the /metrics text and tests the alert rules (Debian's prometheus package).
   command -v promtool >/dev/null 2>&1 || echo prometheus
+  # HAProxy in front of three instances (scripts/cluster.sh, the cluster tests) and nftables to
+  # check deploy/nftables/bulwark.nft parses.
+  [ -x /usr/sbin/haproxy ] || echo haproxy
+  [ -x /usr/sbin/nft ] || echo nftables
 }
 
 install_missing() {

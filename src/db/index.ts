@@ -1,5 +1,6 @@
 export type { Database } from './create-database.js';
 export { createDatabase } from './create-database.js';
+export { isDatabaseUnreachable } from './database-unreachable.js';
 export type { DialectName } from './dialect.js';
 export { isForeignKeyViolation } from './foreign-key-violation.js';
 export { migrateToLatest } from './migrate.js';

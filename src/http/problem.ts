@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnreachable } from '../db/index.js';
 import {
   type AppError,
   appError,
@@ -103,6 +104,9 @@ const STATUS_CODES: Readonly<Record<number, HttpErrorCode>> = {
   503: 'HTTP_UNAVAILABLE',
 };
 
+/** Seconds a client should wait when the database cannot be reached. */
+const DATABASE_DOWN_RETRY_AFTER_SECONDS = 5;
+
 /** Turns anything thrown into an AppError; unknown errors become a bare 500. */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
@@ -114,6 +118,16 @@ export function toAppError(error: unknown): AppError {
     mapped ?? (status && status >= 400 && status < 500 ? (STATUS_CODES[status] ?? 'HTTP_BAD_REQUEST') : undefined);
   // Mapped codes carry only our own generic title, so they may be shown even for 5xx.
   if (code) return appError(code, { cause: error, expose: true });
+  // PostgreSQL stopped or restarting: the request may work once it is back (a 503 with
+  // Retry-After tells clients and load balancers so), and the driver's text stays in the log.
+  if (isDatabaseUnreachable(error)) {
+    return appError('HTTP_UNAVAILABLE', {
+      cause: error,
+      detail: 'The database is briefly unreachable; try again shortly.',
+      expose: true,
+      headers: { 'retry-after': String(DATABASE_DOWN_RETRY_AFTER_SECONDS) },
+    });
+  }
   return appError('HTTP_INTERNAL', { cause: error, expose: false });
 }
 
