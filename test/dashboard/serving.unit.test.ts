@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_CSP } from '../../src/http/security-headers.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { BUILD_DIR } from './dashboard-page.js';
+import { BUILD_DIR, SOURCE_DIR } from './dashboard-page.js';
 
 /**
  * How the server serves the built dashboard (dist/dashboard, made by `npm run build`): the page
@@ -89,6 +89,19 @@ describe('the dashboard files', () => {
       expect(answer.headers['content-type'], path).toBe('application/problem+json; charset=utf-8');
       expect(JSON.parse(answer.body), path).toMatchObject({ code: 'HTTP_NOT_FOUND', status: 404 });
       expect(answer.headers['cache-control'], path).toBe('no-store');
+    }
+  });
+});
+
+describe('the dashboard source', () => {
+  it('never turns data into markup and keeps nothing in web storage', () => {
+    const files = readdirSync(SOURCE_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
+    expect(files.length).toBeGreaterThan(5);
+    for (const name of files) {
+      const text = readFileSync(join(SOURCE_DIR, name), 'utf8');
+      expect(text, name).not.toMatch(/dangerouslySetInnerHTML|innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+      expect(text, name).not.toMatch(/localStorage|sessionStorage|indexedDB|document\.cookie/);
+      expect(text, name).not.toMatch(/\beval\(|new Function\(/);
     }
   });
 });
