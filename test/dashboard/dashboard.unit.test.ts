@@ -86,6 +86,8 @@ describe('the dashboard in Chromium', () => {
     const page = await watchedPage(browser);
     const operator = await firstSignIn(page, true);
     expect(await page.getByTestId('signed-in-email').textContent()).toBe(operator.email);
+    // The server's idle timeout (30 minutes by default), counted from this tab's last request.
+    expect(await page.getByTestId('idle-timeout').textContent()).toBe('Signs out after 30 min idle (30 min left)');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInForm(page, operator.email);

@@ -1,10 +1,11 @@
 import { type BulwarkError, createClient, isBulwarkError } from '@bulwark/client';
+import { noticingFetch } from './activity.js';
 
 /**
  * The one client of the dashboard: cookie mode on the server's own origin (the HttpOnly session
  * cookie, the CSRF token fetched and sent by the client). Nothing is kept in web storage.
  */
-export const client = createClient({ auth: { mode: 'cookie' } });
+export const client = createClient({ auth: { mode: 'cookie' }, fetch: noticingFetch });
 
 /** True when the error means the sign-in is over (expired, idle too long, signed out elsewhere). */
 export function isSignedOut(error: unknown): boolean {

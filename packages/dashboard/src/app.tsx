@@ -32,7 +32,7 @@ export function App() {
       screen = <Enrol email={state.email} onStep={refresh} onCancel={startOver} />;
       break;
     case 'signed-in':
-      screen = <Shell user={state.user} onSignOut={startOver} />;
+      screen = <Shell user={state.user} idleTimeoutSeconds={state.idleTimeoutSeconds} onSignOut={startOver} />;
       break;
   }
   return <SignedOutContext.Provider value={signedOut}>{screen}</SignedOutContext.Provider>;

@@ -8,7 +8,7 @@ export type SessionState =
   | { stage: 'signed-out'; notice?: string }
   | { stage: 'second-factor'; email: string }
   | { stage: 'enrolment'; email: string }
-  | { stage: 'signed-in'; user: Me['user'] };
+  | { stage: 'signed-in'; user: Me['user']; idleTimeoutSeconds: number | undefined };
 
 export const EXPIRED_NOTICE = 'Your session has ended (signed out, idle too long or expired). Sign in again.';
 
@@ -16,7 +16,9 @@ export const EXPIRED_NOTICE = 'Your session has ended (signed out, idle too long
 export async function readSession(): Promise<SessionState> {
   try {
     const me = await client.auth.me();
-    if (!me.mfaRequired) return { stage: 'signed-in', user: me.user };
+    if (!me.mfaRequired) {
+      return { stage: 'signed-in', user: me.user, idleTimeoutSeconds: me.idleTimeoutSeconds };
+    }
     return me.mfaEnrolmentRequired
       ? { stage: 'enrolment', email: me.user.email }
       : { stage: 'second-factor', email: me.user.email };

@@ -6,13 +6,15 @@ import { Records } from './records.js';
 
 interface Props {
   user: Me['user'];
+  /** The server's idle timeout of this browser session. */
+  idleTimeoutSeconds: number | undefined;
   onSignOut: () => void;
 }
 
 const SECTIONS = [{ route: '', label: 'Collections' }] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
-export function Shell({ user, onSignOut }: Props) {
+export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
   const route = useRoute();
   if (user.role !== 'admin') {
     return (
@@ -43,7 +45,7 @@ export function Shell({ user, onSignOut }: Props) {
         </nav>
         <div class="who">
           <span data-testid="signed-in-email">{user.email}</span>
-          <IdleNotice />
+          {idleTimeoutSeconds ? <IdleNotice idleTimeoutSeconds={idleTimeoutSeconds} /> : null}
           <button type="button" onClick={onSignOut}>
             Sign out
           </button>
