@@ -1,1 +1,1 @@
-export { type DashboardOptions, registerDashboard } from './dashboard-routes.js';
+export { registerDashboard } from './dashboard-routes.js';

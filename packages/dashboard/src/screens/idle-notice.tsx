@@ -14,7 +14,8 @@ const minutes = (ms: number) => Math.max(0, Math.ceil(ms / 60_000));
 export function IdleNotice({ idleTimeoutSeconds }: { idleTimeoutSeconds: number }) {
   const expired = useContext(SignedOutContext);
   const [now, setNow] = useState(Date.now());
-  const left = lastRequestAt() + idleTimeoutSeconds * 1000 - now;
+  // A request sent after the last tick would otherwise show more than the whole timeout.
+  const left = Math.min(idleTimeoutSeconds * 1000, lastRequestAt() + idleTimeoutSeconds * 1000 - now);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), CHECK_EVERY_MS);
     return () => clearInterval(timer);
