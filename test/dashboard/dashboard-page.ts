@@ -52,7 +52,7 @@ export async function watchedPage(browser: Browser, width = 1280, height = 800):
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   // A screen that never comes fails its wait well before the test's own timeout.
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   await page.addInitScript(WATCH_SCRIPT);
   return page;
 }
@@ -73,7 +73,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  */
 export async function waitShown(page: Page, text: string): Promise<void> {
   try {
-    await page.getByText(text).first().waitFor({ timeout: 10_000 });
+    await page.getByText(text).first().waitFor();
   } catch (error) {
     throw new Error(`"${text}" was not shown; the page saw ${JSON.stringify(await watched(page))}`, { cause: error });
   }

@@ -81,7 +81,8 @@ async function signInForm(page: Page, email: string, shots = false): Promise<voi
 /** Every table cell's text on the page. */
 const cellTexts = (page: Page) => page.locator('td').allTextContents();
 
-describe('the dashboard in Chromium', () => {
+// Each test walks several screens in a real browser on a shared, loaded machine.
+describe('the dashboard in Chromium', { timeout: 90_000 }, () => {
   it('enrols a new administrator, signs in with password and TOTP, and browses collections and records', async () => {
     const page = await watchedPage(browser);
     const operator = await firstSignIn(page, true);
