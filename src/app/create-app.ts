@@ -8,6 +8,7 @@ import { type AuditLog, type AuditRetention, createAuditRetention } from '../fea
 import type { AuthFeature } from '../features/auth/index.js';
 import type { BackupSchedule } from '../features/backup/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
+import { registerDashboard } from '../features/dashboard/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
 import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '../features/ops/index.js';
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
@@ -42,6 +43,8 @@ export interface CreateAppOptions {
   malwareScanner?: MalwareScanner;
   /** The clock of the in-process alerts' windows and cool-downs; tests move it forward. */
   alertsNow?: () => number;
+  /** The built dashboard's folder (`dist/dashboard` of the server by default); tests point it elsewhere. */
+  dashboardDir?: string;
 }
 
 export interface BulwarkApp {
@@ -154,6 +157,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     database,
   });
   registerSetupPage(http);
+  registerDashboard(http, options.dashboardDir === undefined ? {} : { dir: options.dashboardDir });
   const shipper = syslogTarget ? createShipper(config, syslogTarget, core, logger) : null;
   const auditRetention = createAuditRetention({
     database,

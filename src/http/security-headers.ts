@@ -4,6 +4,16 @@
  * raw sockets (client errors) where no Fastify hook runs; one table serves both.
  */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+/**
+ * The CSP of the dashboard's pages and files (`/_/…`, the set-up page included): scripts, styles,
+ * images and API calls from this origin only, no inline code or eval, no plugins, no framing, and
+ * Trusted Types required with the one policy the dashboard makes (`bulwark-dashboard`, in
+ * packages/dashboard/src/trusted-types.ts), which turns nothing into HTML.
+ */
+export const DASHBOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; " +
+  "require-trusted-types-for 'script'; trusted-types bulwark-dashboard";
 export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 
 const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({

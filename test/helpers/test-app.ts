@@ -56,6 +56,8 @@ export interface TestAppOptions {
   malwareScanner?: MalwareScanner;
   /** Given to createApp: the clock of the in-process alerts (windows and cool-downs). */
   alertsNow?: () => number;
+  /** Given to createApp: the built dashboard's folder (a missing one shows the "not built" page). */
+  dashboardDir?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ async function openTestApp(
     ...(postgres ? { postgresSchema: postgres.schema } : {}),
     ...(options.malwareScanner ? { malwareScanner: options.malwareScanner } : {}),
     ...(options.alertsNow ? { alertsNow: options.alertsNow } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
   return Object.assign(app, {
     logs,

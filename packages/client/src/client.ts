@@ -1,3 +1,4 @@
+import { AdminApi } from './admin.js';
 import { ApiKeysApi } from './api-keys.js';
 import { AuthApi, type SignInHolder } from './auth.js';
 import { type BatchOperation, type BatchResults, sendBatch } from './batch.js';
@@ -50,6 +51,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly mfa: MfaApi;
   readonly passkeys: PasskeysApi;
   readonly apiKeys: ApiKeysApi;
+  readonly admin: AdminApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -62,6 +64,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.mfa = new MfaApi(this.transport, this.holder);
     this.passkeys = new PasskeysApi(this.transport, this.holder, this.auth);
     this.apiKeys = new ApiKeysApi(this.transport);
+    this.admin = new AdminApi(this.transport);
   }
 
   /** The records of one collection. */

@@ -3,6 +3,7 @@
  * dependency beyond `fetch`. See README.md.
  */
 
+export type { CollectionInfo } from './admin.js';
 export type { CreateApiKeyInput, CreatedApiKey } from './api-keys.js';
 export type { ApiKeyInfo, ApiKeyScope, FactorSummary, PasskeyInfo, PublicUser, SessionInfo } from './api-types.js';
 export type { Me, ReauthInput, SignInInput, SignInResult, SignInStage, SignUpInput } from './auth.js';

@@ -1,4 +1,5 @@
 import type { HttpApp } from '../../http/http-app.js';
+import { DASHBOARD_CSP } from '../../http/security-headers.js';
 
 /**
  * The page behind the start-up link `/_/setup#<token>`. The token stays in the fragment, which
@@ -6,10 +7,6 @@ import type { HttpApp } from '../../http/http-app.js';
  * and posts it with the form to POST /api/admin/setup. No inline script or style, so the strict
  * dashboard CSP holds.
  */
-export const DASHBOARD_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>

@@ -2177,6 +2177,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Browser sessions: ended after this long without a request. */
+                            idleTimeoutSeconds?: number;
                             mfaEnrolmentRequired?: boolean;
                             mfaRequired: boolean;
                             user: {

@@ -42,7 +42,16 @@ export function registerSessionRoutes(app: HttpApp, deps: AuthDeps): void {
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user',
-        response: { 200: Type.Object({ user: PublicUserSchema, ...StageFlags }), 401: problem },
+        response: {
+          200: Type.Object({
+            user: PublicUserSchema,
+            ...StageFlags,
+            idleTimeoutSeconds: Type.Optional(
+              Type.Integer({ description: 'Browser sessions: ended after this long without a request.' }),
+            ),
+          }),
+          401: problem,
+        },
       },
     },
     async (request) => {
@@ -51,6 +60,8 @@ export function registerSessionRoutes(app: HttpApp, deps: AuthDeps): void {
         user: toPublicUser(auth.user),
         mfaRequired: auth.stage !== 'full',
         ...(auth.stage === 'enrol' ? { mfaEnrolmentRequired: true } : {}),
+        // A browser shows the operator when an unused session ends (the dashboard does).
+        ...(auth.via === 'cookie' ? { idleTimeoutSeconds: deps.config.auth.sessionIdleTimeoutSeconds } : {}),
       };
     },
   );

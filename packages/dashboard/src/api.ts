@@ -1,0 +1,21 @@
+import { type BulwarkError, createClient, isBulwarkError } from '@bulwark/client';
+import { noticingFetch } from './activity.js';
+
+/**
+ * The one client of the dashboard: cookie mode on the server's own origin (the HttpOnly session
+ * cookie, the CSRF token fetched and sent by the client). Nothing is kept in web storage.
+ */
+export const client = createClient({ auth: { mode: 'cookie' }, fetch: noticingFetch });
+
+/** True when the error means the sign-in is over (expired, idle too long, signed out elsewhere). */
+export function isSignedOut(error: unknown): boolean {
+  return isBulwarkError(error) && (error.status === 401 || error.isSignedOut);
+}
+
+/** What to show for a failed call: the server's problem text, never a stack or internal detail. */
+export function describe(error: unknown): string {
+  if (!isBulwarkError(error)) return 'Something went wrong in the dashboard; reload the page and try again.';
+  const problem = error as BulwarkError;
+  const reasons = problem.errors.map((item) => item.message).filter((message) => message !== problem.detail);
+  return [problem.detail ?? problem.title, ...reasons].join(' ');
+}

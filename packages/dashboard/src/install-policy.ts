@@ -1,0 +1,3 @@
+import { installTrustedTypesPolicy } from './trusted-types.js';
+
+installTrustedTypesPolicy();

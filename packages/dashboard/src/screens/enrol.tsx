@@ -1,0 +1,104 @@
+import { useState } from 'preact/hooks';
+import { client } from '../api.js';
+import { useAction, useLoad } from '../use-call.js';
+
+interface Props {
+  email: string;
+  onStep: () => Promise<void>;
+  onCancel: () => void;
+}
+
+/**
+ * The forced enrolment of an administrator without a second factor: the secret and the otpauth
+ * URL as text (typed or pasted into an authenticator app), a first code to confirm, then the
+ * recovery codes, shown once.
+ */
+export function Enrol({ email, onStep, onCancel }: Props) {
+  const setup = useLoad(() => client.mfa.setupTotp(), []);
+  const { busy, message, run } = useAction(true);
+  const [code, setCode] = useState('');
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+
+  if (recoveryCodes) {
+    return (
+      <main class="card" aria-labelledby="codes-title">
+        <h1 id="codes-title">Keep your recovery codes</h1>
+        <p>Each code signs you in once if you lose your authenticator. They are shown only now.</p>
+        <ul class="codes">
+          {recoveryCodes.map((item) => (
+            <li key={item}>
+              <code>{item}</code>
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => run(onStep)} disabled={busy}>
+          I have saved them: continue
+        </button>
+        {message ? (
+          <p class="error" role="alert">
+            {message}
+          </p>
+        ) : null}
+      </main>
+    );
+  }
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    run(async () => {
+      const confirmed = await client.mfa.confirmTotp(code.trim());
+      setRecoveryCodes(confirmed.recoveryCodes);
+    });
+  };
+  return (
+    <main class="card" aria-labelledby="enrol-title">
+      <h1 id="enrol-title">Set up your authenticator</h1>
+      <p>
+        Administrators need a second factor. <strong>{email}</strong> has none yet: add this account to an authenticator
+        app, then enter the code it shows.
+      </p>
+      {setup.loaded.status === 'loading' ? <p role="status">Preparing a secret…</p> : null}
+      {setup.loaded.status === 'failed' ? (
+        <p class="error" role="alert">
+          {setup.loaded.message}
+        </p>
+      ) : null}
+      {setup.loaded.status === 'ready' ? (
+        <dl class="secret">
+          <dt>Secret (type it in)</dt>
+          <dd>
+            <code data-testid="totp-secret">{setup.loaded.data.secret}</code>
+          </dd>
+          <dt>otpauth URL (paste it in)</dt>
+          <dd>
+            <code>{setup.loaded.data.otpauthUrl}</code>
+          </dd>
+        </dl>
+      ) : null}
+      <form onSubmit={submit}>
+        <label>
+          Code from the app
+          <input
+            name="code"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            required
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={busy || setup.loaded.status !== 'ready'}>
+          Confirm
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Use another account
+        </button>
+      </form>
+      {message ? (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </main>
+  );
+}

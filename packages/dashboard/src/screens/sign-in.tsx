@@ -1,0 +1,119 @@
+import { useState } from 'preact/hooks';
+import { client } from '../api.js';
+import { useAction } from '../use-call.js';
+
+interface Props {
+  notice?: string | undefined;
+  /** Called after a step the server accepted: the app asks the server where the sign-in stands. */
+  onStep: () => Promise<void>;
+}
+
+/** Email and password. Paste and password managers are welcome: nothing blocks them. */
+export function SignIn({ notice, onStep }: Props) {
+  const { busy, message, run } = useAction(true);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = (event: Event) => {
+    event.preventDefault();
+    run(async () => {
+      await client.auth.signIn({ email, password });
+      setPassword('');
+      await onStep();
+    });
+  };
+  return (
+    <main class="card" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Sign in to Bulwark</h1>
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <form onSubmit={submit}>
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+      {message ? (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </main>
+  );
+}
+
+/** The second step: a code from the authenticator app, or one of the recovery codes. */
+export function SecondFactor({
+  email,
+  onStep,
+  onCancel,
+}: {
+  email: string;
+  onStep: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { busy, message, run } = useAction(true);
+  const [code, setCode] = useState('');
+  const submit = (event: Event) => {
+    event.preventDefault();
+    run(async () => {
+      await client.auth.verifySecondFactor(code.trim());
+      await onStep();
+    });
+  };
+  return (
+    <main class="card" aria-labelledby="second-title">
+      <h1 id="second-title">Second step</h1>
+      <p>
+        Signing in as <strong>{email}</strong>. Enter the 6-digit code from your authenticator app, or one of your
+        recovery codes.
+      </p>
+      <form onSubmit={submit}>
+        <label>
+          Code
+          <input
+            name="code"
+            autocomplete="one-time-code"
+            required
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={busy}>
+          Verify
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          Use another account
+        </button>
+      </form>
+      {message ? (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </main>
+  );
+}

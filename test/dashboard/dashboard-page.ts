@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** The built dashboard the server serves (`npm run build` writes it). */
+export const BUILD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
+
+/** The dashboard's source (packages/dashboard/src). */
+export const SOURCE_DIR = fileURLToPath(new URL('../../packages/dashboard/src/', import.meta.url));
+
+/** Screenshots of each screen, kept as test artefacts (gitignored); the README shows two. */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../artifacts/dashboard/', import.meta.url));
+
+/**
+ * Stored-XSS payloads: each calls `pwned()`, which only the test defines, if it ever runs — as
+ * markup, an event handler, a script URL or a template. Shown as text, they never do.
+ */
+export const XSS_PAYLOADS = [
+  '<img src=x onerror="pwned()">',
+  '<script>pwned()</script>',
+  '"><svg onload=pwned()>',
+  "'';!--\"<XSS>=&{()}",
+  'javascript:pwned()',
+  '<iframe srcdoc="<script>parent.pwned()</script>">',
+  '{{constructor.constructor("pwned()")()}}',
+];
+
+/** Debian's Chromium, headless: the browser an operator would use. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** Runs in the page before its own scripts (a string: this project's types have no DOM). */
+const WATCH_SCRIPT = `
+  window.__pwned = 0;
+  window.__violations = [];
+  window.pwned = () => { window.__pwned += 1; };
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__violations.push(event.violatedDirective + ' ' + event.blockedURI);
+  });
+`;
+
+/**
+ * A page that records whether `pwned()` ever ran and every CSP violation the browser reports
+ * (`securitypolicyviolation`, Trusted Types included). Installed by the test harness before any
+ * page script, so no page can hide either.
+ */
+export async function watchedPage(browser: Browser, width = 1280, height = 800): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  // A screen that never comes fails its wait well before the test's own timeout.
+  page.setDefaultTimeout(20_000);
+  await page.addInitScript(WATCH_SCRIPT);
+  return page;
+}
+
+/** How often `pwned()` ran, and the CSP violations seen, on this page so far. */
+export function watched(page: Page): Promise<{ pwned: number; violations: string[] }> {
+  return page.evaluate('({ pwned: window.__pwned, violations: window.__violations })');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+}
+
+/**
+ * Waits for `text` on the page; when it never shows, the error says what the page saw (a
+ * script that ran, a CSP or Trusted Types violation), which is usually why.
+ */
+export async function waitShown(page: Page, text: string): Promise<void> {
+  try {
+    await page.getByText(text).first().waitFor();
+  } catch (error) {
+    throw new Error(`"${text}" was not shown; the page saw ${JSON.stringify(await watched(page))}`, { cause: error });
+  }
+}
