@@ -18,6 +18,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY packages/client/package.json packages/client/
+COPY packages/dashboard/package.json packages/dashboard/
 # No install scripts from the dependency tree (a compromised package's postinstall runs here);
 # then only the two native modules Bulwark needs are built, by name.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
@@ -25,6 +26,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY packages/client ./packages/client
+# The dashboard is built here by Vite (a dev dependency) into dist/dashboard, which is shipped.
+COPY packages/dashboard ./packages/dashboard
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/@bulwark \
