@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * because it launches a browser and needs a listening server (a page on
  * `http://localhost:PORT`, the origin and RP ID the browser signs), not light-my-request.
  * Named `*.unit.test.ts` so it runs once, in the SQLite project: the browser side does not
- * depend on the database dialect, which test/attacks/passkeys.test.ts covers on both.
+ * depend on the database dialect, which test/attacks/passkeys-*.test.ts cover on both.
  */
 
 let app: TestApp;
