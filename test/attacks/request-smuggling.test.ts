@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, rawRows, uniqueEmail } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * ASVS V4.2.1, request smuggling: a front end and the server must agree where each request
@@ -29,14 +29,12 @@ interface RawExchange {
   closedByServer: boolean;
 }
 
-let app: TestApp;
 let port: number;
 
+const app = useTestApp();
 beforeAll(async () => {
-  app = await createTestApp();
   port = Number(new URL(await app.start()).port);
 });
-afterAll(() => app?.close());
 
 /** Writes `bytes` on a fresh connection and reads until the server closes it (bounded). */
 function exchange(bytes: string): Promise<RawExchange> {

@@ -7,12 +7,12 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { issueTokens, OWN_ORIGIN, PASSWORD, register, sessionTokenFrom, uniqueEmail } from './auth-client.js';
 import { bearer, expectProblem } from './collections-client.js';
 import { injectSend, type Send } from './mfa-client.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from './soft-authenticator.js';
-import { createTestApp, type TestApp } from './test-app.js';
+import { type TestApp, useTestApp } from './test-app.js';
 
 /**
  * What the passkey attack files (test/attacks/passkeys-*.test.ts) share: a client that speaks
@@ -86,12 +86,10 @@ export function withCredentialId(registration: RegistrationResponseJSON, id: Buf
  * database.
  */
 export function usePasskeyApp(onCreated: (app: TestApp) => void = () => {}) {
-  let app: TestApp;
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
     onCreated(app);
   });
-  afterAll(() => app.close());
 
   function call(
     method: string,

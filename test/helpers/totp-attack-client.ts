@@ -1,9 +1,9 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { cookieFor, PASSWORD, uniqueEmail } from './auth-client.js';
 import { bearer, expectProblem } from './collections-client.js';
 import { totpCode } from './mfa-client.js';
-import { createTestApp, type TestApp } from './test-app.js';
+import { type TestApp, useTestApp } from './test-app.js';
 
 /**
  * What the TOTP attack files (test/attacks/mfa-*.test.ts) share: an attacker's client that
@@ -195,12 +195,9 @@ export const auditOf = async (app: TestApp, userId: string) =>
  * talks to it. `onCreated` hands the app to the file for the checks that read the database.
  */
 export function useTotpApp(onCreated: (app: TestApp) => void = () => {}) {
-  let app: TestApp;
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
-    await app.http.ready();
     onCreated(app);
   });
-  afterAll(() => app.close());
   return clientFor(() => app);
 }
