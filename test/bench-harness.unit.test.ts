@@ -66,7 +66,7 @@ describe('the profile summary', () => {
       frame(2, 'emit', 'node:_http_server', [3]),
       frame(3, 'executeQuery', 'file:///x/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', [4]),
       frame(4, 'all', ''),
-      frame(5, 'hashToken', `${src}features/auth/token-hasher.ts`, [13]),
+      frame(5, 'hashToken', `${src}lib/crypto/token-hasher.ts`, [13]),
       frame(13, 'Hmac', 'node:internal/crypto/hash', [6]),
       frame(6, 'init', ''),
       frame(7, 'writevGeneric', 'node:internal/stream_base_commons', [8]),

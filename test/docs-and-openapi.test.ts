@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEPLOYMENT_CHECKS } from '../src/cli/audit/index.js';
 import { CONFIG_CHECKS, FINDINGS } from '../src/config/index.js';
 import { listConfigLeaves } from '../src/config/schema.js';
@@ -10,16 +10,11 @@ import { NETWORK_MODULES } from '../src/docs/security/network-modules.js';
 import { ERROR_CODES, OPERATOR_CODES } from '../src/errors/index.js';
 import { API_KEY_SCOPES } from '../src/features/api-keys/api-key-service.js';
 import { RULE_ACTIONS } from '../src/features/collections/collection-definition.js';
-import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { useTestApp } from './helpers/test-app.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({ logLevel: 'silent' });
 
 describe('generated documentation stays true', () => {
   it('docs/config.md matches the configuration schema (run `npm run docs` after changing it)', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authPathways, DEPENDENCY_POLICY_FILES, renderSecurityDocs } from '../src/docs/security/index.js';
 import {
   AUDIT_EVENT_TYPES,
@@ -12,7 +12,7 @@ import {
 import type { KeyPurpose } from '../src/lib/crypto/derive-key.js';
 import { KEY_PURPOSES } from '../src/lib/crypto/key-purposes.js';
 import { login, OTHER_PASSWORD, PASSWORD, register, signIn, uniqueEmail } from './helpers/auth-client.js';
-import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { useTestApp } from './helpers/test-app.js';
 
 /**
  * docs/security/* are generated from code (`npm run docs`) and must match it: a change to a key
@@ -89,12 +89,7 @@ describe('the registries the documents come from are true to the source', () => 
 });
 
 describe('the route table and the audit log agree with the documents', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
-  });
-  afterAll(() => app.close());
+  const app = useTestApp({ logLevel: 'silent' });
 
   it('V6.1.3: the pathways list every authentication route of the OpenAPI document, and no route the server lacks', async () => {
     const doc = (await app.http.inject({ url: '/api/openapi.json' })).json() as {

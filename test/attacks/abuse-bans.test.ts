@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_PASSWORD, PASSWORD, register, uniqueEmail } from '../helpers/auth-client.js';
 import {
   type LoopbackClient,
@@ -8,7 +8,7 @@ import {
   sleep,
 } from '../helpers/loopback-client.js';
 import { enrolTotp, freshTotpCode, type Send } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Automatic bans against a really listening server, each client on its own loopback address:
@@ -71,15 +71,14 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 
 describe('automatic bans', () => {
-  let app: TestApp;
   let url: string;
   let user: string;
   let admin: { id: string; headers: Record<string, string> };
   const from = (address: string) => loopbackClient(url, address);
+  const app = useTestApp({
+    env: env({ BULWARK_TRUSTED_PROXIES: PROXY, BULWARK_ABUSE_ALLOW_LIST: ALLOWED, BULWARK_ABUSE_DENY_LIST: DENIED }),
+  });
   beforeAll(async () => {
-    app = await createTestApp({
-      env: env({ BULWARK_TRUSTED_PROXIES: PROXY, BULWARK_ABUSE_ALLOW_LIST: ALLOWED, BULWARK_ABUSE_DENY_LIST: DENIED }),
-    });
     url = await app.start();
     user = uniqueEmail('user');
     await register(app, user);
@@ -87,7 +86,6 @@ describe('automatic bans', () => {
     const created = await app.auth.accounts.createAdmin(adminEmail, PASSWORD);
     admin = { id: created.id, headers: await adminBearerFor(from('127.0.0.4'), adminEmail) };
   });
-  afterAll(() => app.close());
 
   const bannedIps = async () => {
     const response = await from('127.0.0.4').get('/api/admin/bans', admin.headers);
@@ -214,18 +212,16 @@ describe('automatic bans', () => {
 
 describe('bans expire by themselves', { tags: ['slow'] }, () => {
   const BAN_SECONDS = 10;
-  let app: TestApp;
   let url: string;
   let expired: Promise<void>;
+  const app = useTestApp({ env: env({ BULWARK_ABUSE_BAN_SECONDS: String(BAN_SECONDS) }) });
   beforeAll(async () => {
-    app = await createTestApp({ env: env({ BULWARK_ABUSE_BAN_SECONDS: String(BAN_SECONDS) }) });
     url = await app.start();
     await failSignIns(loopbackClient(url, '127.0.0.2'), BAN_LIMIT);
     await failSignIns(loopbackClient(url, '127.0.0.3'), BAN_LIMIT);
     const bannedAt = Date.now();
     expired = sleep(Math.max(0, bannedAt + (BAN_SECONDS + 1) * 1000 - Date.now()));
   });
-  afterAll(() => app.close());
 
   it('serves the address again once the ban has run out', async () => {
     const client = loopbackClient(url, '127.0.0.2');
@@ -247,13 +243,11 @@ describe('bans expire by themselves', { tags: ['slow'] }, () => {
 });
 
 describe('admin allow list', () => {
-  let app: TestApp;
   let url: string;
+  const app = useTestApp({ env: env({ BULWARK_ABUSE_ADMIN_ALLOW_LIST: '127.0.0.4/32' }) });
   beforeAll(async () => {
-    app = await createTestApp({ env: env({ BULWARK_ABUSE_ADMIN_ALLOW_LIST: '127.0.0.4/32' }) });
     url = await app.start();
   });
-  afterAll(() => app.close());
 
   it('refuses /api/admin/* from other addresses with 403, even to an administrator', async () => {
     const email = uniqueEmail('admin');

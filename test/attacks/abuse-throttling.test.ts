@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_PASSWORD, PASSWORD, register, uniqueEmail } from '../helpers/auth-client.js';
 import {
   type LoopbackClient,
@@ -7,7 +7,7 @@ import {
   retryAfterSeconds,
   sleep,
 } from '../helpers/loopback-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Brute force and floods against a really listening server, every attacker and user on its own
@@ -38,23 +38,21 @@ function expectThrottled(response: LoopbackResponse): void {
 }
 
 describe('sign-in throttling per account', () => {
-  let app: TestApp;
   let attacker: LoopbackClient;
   let owner: LoopbackClient;
   let other: LoopbackClient;
+  const app = useTestApp({
+    env: {
+      BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '5',
+      BULWARK_ABUSE_ACCOUNT_LOCK_SECONDS: String(LOCK_SECONDS),
+    },
+  });
   beforeAll(async () => {
-    app = await createTestApp({
-      env: {
-        BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: '5',
-        BULWARK_ABUSE_ACCOUNT_LOCK_SECONDS: String(LOCK_SECONDS),
-      },
-    });
     const url = await app.start();
     attacker = loopbackClient(url, '127.0.0.2');
     owner = loopbackClient(url, '127.0.0.3');
     other = loopbackClient(url, '127.0.0.4');
   });
-  afterAll(() => app.close());
 
   const login = (client: LoopbackClient, email: string, password: string) =>
     client.post('/api/auth/login', { email, password });
@@ -159,18 +157,16 @@ describe('sign-in throttling per account', () => {
 describe('per-address request budgets', () => {
   const API_PER_MINUTE = 20;
   const AUTH_PER_MINUTE = 5;
-  let app: TestApp;
   let url: string;
+  const app = useTestApp({
+    env: {
+      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: String(API_PER_MINUTE),
+      BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: String(AUTH_PER_MINUTE),
+    },
+  });
   beforeAll(async () => {
-    app = await createTestApp({
-      env: {
-        BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: String(API_PER_MINUTE),
-        BULWARK_ABUSE_AUTH_REQUESTS_PER_MINUTE: String(AUTH_PER_MINUTE),
-      },
-    });
     url = await app.start();
   });
-  afterAll(() => app.close());
 
   function expectRateLimited(response: LoopbackResponse): void {
     expectProblem(response, 429, 'ABUSE_RATE_LIMITED');

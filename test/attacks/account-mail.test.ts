@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cookieHeaderFrom } from '../helpers/auth-client.js';
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -95,7 +96,7 @@ describe('password reset over SMTP', () => {
     const email = 'sam@example.com';
     await registerVerified(email);
     const login = await post('/api/auth/login', { email, password: PASSWORD });
-    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const cookie = cookieHeaderFrom(login) as string;
     const tokens = (await post('/api/auth/token', { email, password: PASSWORD })).json();
 
     await post('/api/auth/password/forgot', { email });

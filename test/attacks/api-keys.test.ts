@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { type TestApp, useTestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 const DAY = 86_400;
@@ -72,12 +72,7 @@ function expectProblem(response: LightMyRequestResponse, status: number, code: s
 }
 
 describe('API keys', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
-  });
-  afterAll(() => app.close());
+  const app = useTestApp({ logLevel: 'silent' });
 
   it('is shown once: neither the list nor the database (nor the audit log) holds the key', async () => {
     const account = await newAccount(app, 'once');
@@ -312,12 +307,7 @@ describe('API keys', () => {
 });
 
 describe('API key rotation without overlap', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent', env: { BULWARK_AUTH_API_KEY_ROTATION_OVERLAP_SECONDS: '0' } });
-    await app.http.ready();
-  });
-  afterAll(() => app.close());
+  const app = useTestApp({ logLevel: 'silent', env: { BULWARK_AUTH_API_KEY_ROTATION_OVERLAP_SECONDS: '0' } });
 
   it('refuses the old key at once when the overlap is 0, and the new key works', async () => {
     const account = await newAccount(app, 'nooverlap');

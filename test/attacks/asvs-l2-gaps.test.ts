@@ -23,7 +23,7 @@ import { type LoopbackClient, loopbackClient } from '../helpers/loopback-client.
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
 import { enrolTotp, type Send, totpCode } from '../helpers/mfa-client.js';
 import { type OidcTestProvider, startOidcProvider } from '../helpers/oidc-provider.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * OWASP ASVS 5.0 level 2 requirements that earlier attack files left open, run as an outsider
@@ -69,11 +69,7 @@ async function enrolledUser(app: TestApp, label: string) {
   return { id: user.id, email, ...enrolled };
 }
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-});
-afterAll(() => app?.close());
+const app = useTestApp({ logLevel: 'silent' });
 
 describe(`V8.2.3 self-promotion: a user cannot change their own role, verified, disabled or email (${testDialect()})`, () => {
   it('refuses every route an outsider can try and leaves the user row unchanged', async () => {

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/auth-client.js';
 import {
   type Account,
@@ -12,7 +12,7 @@ import {
   PASSWORD,
 } from '../helpers/collections-client.js';
 import { foreignAuditType } from '../helpers/foreign-audit-type.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Audit log search for administrators (issue 16 item 4; ASVS V16.4.x): closed to guests and
@@ -35,13 +35,12 @@ interface AuditItem {
   details: Record<string, unknown>;
 }
 
-let app: TestApp;
 let admin: Account & { totpSecret: string };
 let user: Account;
 let adminKey: Record<string, string>;
 
+const app = useTestApp({ logLevel: 'silent' });
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
   admin = await newAdmin(app);
   user = await newUser(app, 'victim');
   adminKey = await newApiKey(app, admin, ['admin']);
@@ -53,7 +52,6 @@ beforeAll(async () => {
   // A type that shares the letters of a family but not the family.
   await app.audit.record({ type: foreignAuditType('authority.granted'), actor: 'system' });
 });
-afterAll(() => app.close());
 
 /** `null` headers: a guest. */
 const search = (query: string, headers: Record<string, string> | null = admin.headers) =>

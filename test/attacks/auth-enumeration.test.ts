@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, PASSWORD, register, uniqueEmail } from '../helpers/auth-client.js';
 import { type MailSink, startMailSink } from '../helpers/mail-sink.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, useTestApp } from '../helpers/test-app.js';
 import { median, medianRatio, timed } from '../helpers/timing.js';
 
 /**
@@ -35,15 +35,12 @@ function bodyWithoutRequestId(response: LightMyRequestResponse): Record<string, 
 }
 
 describe('sign-in does not reveal which accounts exist', () => {
-  let app: TestApp;
   let email: string;
+  const app = useTestApp({ logLevel: 'trace' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'trace' });
-    await app.http.ready();
     email = uniqueEmail('enum');
     await register(app, email);
   });
-  afterAll(() => app.close());
 
   const attempt = (address: string, password: string) =>
     login(app, address, password, { remoteAddress: freshAddress() });
@@ -112,18 +109,15 @@ const OWASP_ARGON2 = { BULWARK_AUTH_ARGON2_MEMORY_KIB: '19456', BULWARK_AUTH_ARG
 describe('sign-in timing does not reveal which accounts exist (OWASP argon2id cost)', () => {
   const ROUNDS = 15;
   const ACCOUNTS = 5;
-  let app: TestApp;
   const emails: string[] = [];
+  const app = useTestApp({ env: OWASP_ARGON2 });
   beforeAll(async () => {
-    app = await createTestApp({ env: OWASP_ARGON2 });
-    await app.http.ready();
     // Wrong passwords are spread over several accounts so per-account throttling never kicks in.
     for (let i = 0; i < ACCOUNTS; i++) {
       emails.push(uniqueEmail(`timing${i}`));
       await register(app, emails[i] as string);
     }
   });
-  afterAll(() => app.close());
 
   const timedSignIn = async (email: string): Promise<number> => {
     const { elapsedMs, result } = await timed(() =>
@@ -155,12 +149,7 @@ describe('sign-in timing does not reveal which accounts exist (OWASP argon2id co
 });
 
 describe('sign-up without mail', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
-  });
-  afterAll(() => app.close());
+  const app = useTestApp({ logLevel: 'silent' });
 
   it('makes one account of simultaneous sign-ups for one address; the others get 409, never a 500', async () => {
     const email = uniqueEmail('race');

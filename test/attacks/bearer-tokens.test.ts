@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -12,12 +12,7 @@ interface Tokens {
   tokenType: string;
 }
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({ logLevel: 'silent' });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const me = (token: string) => app.http.inject({ url: '/api/auth/me', headers: bearer(token) });

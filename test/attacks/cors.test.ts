@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, useTestApp } from '../helpers/test-app.js';
 
 const preflight = (app: TestApp, origin: string) =>
   app.http.inject({
@@ -9,11 +9,7 @@ const preflight = (app: TestApp, origin: string) =>
   });
 
 describe('CORS off by default', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-  });
-  afterAll(() => app.close());
+  const app = useTestApp({ logLevel: 'silent' });
 
   it('grants no origin anything, not even on a simple GET', async () => {
     const response = await app.http.inject({ url: '/api/health', headers: { origin: 'https://evil.example' } });
@@ -24,14 +20,10 @@ describe('CORS off by default', () => {
 });
 
 describe('CORS with an allow-list and credentials', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp({
-      logLevel: 'silent',
-      env: { BULWARK_CORS_ORIGINS: 'https://app.example', BULWARK_CORS_CREDENTIALS: 'true' },
-    });
+  const app = useTestApp({
+    logLevel: 'silent',
+    env: { BULWARK_CORS_ORIGINS: 'https://app.example', BULWARK_CORS_CREDENTIALS: 'true' },
   });
-  afterAll(() => app.close());
 
   it('echoes only the listed origin, with credentials and Vary: Origin', async () => {
     const response = await preflight(app, 'https://app.example');

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFor,
   csrfTokenFor,
@@ -17,7 +17,7 @@ import {
   uniqueEmail,
 } from '../helpers/auth-client.js';
 import { enrolTotp, freshTotpCode, injectSend } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, useTestApp } from '../helpers/test-app.js';
 
 /**
  * Cross-site request forgery against cookie sessions: every unsafe request authenticated by the
@@ -25,12 +25,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * is refused outright, sign-in included.
  */
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp();
 
 const EVIL_ORIGIN = 'https://evil.example';
 
@@ -296,7 +291,7 @@ describe('CORS origins without credentials (browser apps using bearer tokens)', 
 
   // BUG: the cross-site refusal trusts only CORS origins *with credentials* (src/features/auth/index.ts,
   // `trustedOrigins`), and runs before authentication for every unsafe request
-  // (src/features/auth/authenticate.ts, refuseCrossSite). With `cors.origins` set and credentials
+  // (src/features/sessions/authenticate.ts, refuseCrossSite). With `cors.origins` set and credentials
   // off, the preflight grants POST with Authorization, but every POST from that origin, sign-in for
   // tokens and bearer requests alike, is then refused with 403 AUTH_CSRF. Neither carries ambient
   // authority, so neither can be forged. Flip to `it` once fixed.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/auth-client.js';
 import {
   type Account,
@@ -10,22 +10,20 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, useTestApp } from '../helpers/test-app.js';
 
 /**
  * Inputs a fuzzer found that got past validation into SQL and answered 500 (or 200): non-finite
  * page numbers, and NUL characters, which PostgreSQL refuses in any text value.
  */
 describe('edge input: page numbers and NUL characters', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
   let notes: string;
   let recordId: string;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'edge');
     notes = uniqueName('notes');
@@ -39,7 +37,6 @@ describe('edge input: page numbers and NUL characters', () => {
     });
     recordId = (await createRecord(app, notes, admin.headers, { title: 'first' })).id;
   });
-  afterAll(() => app.close());
 
   const NON_INTEGERS = ['Infinity', '-Infinity', '1e309', '-1e309', 'NaN', '1.5', '1e3', '0x10', ' 2', '', '2abc'];
 

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery staple 42';
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-});
-afterAll(() => app.close());
+const app = useTestApp({ logLevel: 'silent' });
 
 async function signIn(email: string): Promise<Record<string, string>> {
   await app.http.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: PASSWORD } });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -7,7 +7,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Error amplification: a 0.85 MiB body with 80,000 unknown keys once answered 400 with a 6–7 MB
@@ -23,17 +23,14 @@ const manyKeys = (count: number, extra: Record<string, unknown> = {}) => {
 };
 
 describe('error amplification', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'amplifier');
   });
-  afterAll(() => app.close());
 
   const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
     app.http.inject({ method: 'POST', url, payload, headers: { ...headers, 'content-type': 'application/json' } });

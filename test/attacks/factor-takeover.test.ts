@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieFor, login, PASSWORD, register, sessionTokenFrom, uniqueEmail } from '../helpers/auth-client.js';
 import { bearer, expectProblem } from '../helpers/collections-client.js';
 import { enrolTotp, freshTotpCode, injectSend, type Send } from '../helpers/mfa-client.js';
 import { createSoftAuthenticator } from '../helpers/soft-authenticator.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Someone holding a stolen, stale session and the password must not turn that into the account:
@@ -13,15 +13,13 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * change the email). Also: a browser that abandoned its second step can still sign in anew.
  */
 describe('enrolling a factor on an account that has one', () => {
-  let app: TestApp;
   let send: Send;
   const origin = 'http://localhost:80';
 
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
     send = injectSend(app);
   });
-  afterAll(() => app.close());
 
   /** A TOTP user and one of their bearer sign-ins, aged past the step-up window (stolen earlier). */
   const victimWithStaleToken = async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -14,7 +14,7 @@ import {
   uniqueName,
 } from '../helpers/collections-client.js';
 import { filesBase, PDF_MINIMAL, PNG_1X1, storedFiles, upload } from '../helpers/files-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const OWNER_ONLY = {
   view: 'owner = @request.auth.id',
@@ -29,7 +29,6 @@ const SANDBOX_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
  * file answer is inert in a browser; there is no way to a file outside the store or to a list.
  */
 describe('file downloads', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
@@ -53,9 +52,8 @@ describe('file downloads', () => {
   const signWithServerKey = (path: string, expires: number) =>
     createHmac('sha256', app.deriveKey('file-links')).update(`${path}\n${expires}`).digest('base64url');
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
@@ -70,7 +68,6 @@ describe('file downloads', () => {
       rules: OWNER_ONLY,
     });
   });
-  afterAll(() => app.close());
 
   it('serves an inert image inline, anything else as an attachment, both typed by content and sandboxed', async () => {
     const image = await aliceFile('pic', 'photo.png', PNG_1X1);

@@ -11,7 +11,7 @@ import {
 } from '../helpers/collections-client.js';
 import { filesBase, upload } from '../helpers/files-client.js';
 import { type S3TestServer, s3StorageEnv, startS3Server } from '../helpers/s3-server.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, useTestApp } from '../helpers/test-app.js';
 
 /**
  * The S3-compatible store through the running app when it cannot be reached (a closed port) or
@@ -42,16 +42,13 @@ async function pictures(app: TestApp): Promise<{ alice: Account; collection: str
 describe('S3 store unreachable', () => {
   /** Not an S3 server: nothing listens on the discard port. */
   const closed = { endpoint: 'http://127.0.0.1:9', bucket: 'unreachable', accessKeyId: 'BULWARKTESTKEY7Q' };
-  let app: TestApp;
   let alice: Account;
   let collection: string;
 
+  const app = useTestApp({ env: s3StorageEnv(closed, S3_SECRET) });
   beforeAll(async () => {
-    app = await createTestApp({ env: s3StorageEnv(closed, S3_SECRET) });
-    await app.http.ready();
     ({ alice, collection } = await pictures(app));
   });
-  afterAll(() => app?.close());
 
   it('an upload answers 503 FILE_STORE_UNAVAILABLE with Retry-After, nothing of the SDK, and keeps nothing', async () => {
     const record = await createRecord(app, collection, alice.headers, { owner: alice.id });

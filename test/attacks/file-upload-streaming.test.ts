@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -10,7 +10,7 @@ import {
 } from '../helpers/collections-client.js';
 import { filesBase, spooledFiles, storedFiles } from '../helpers/files-client.js';
 import { peakMemoryGrowth, streamUpload } from '../helpers/streamed-upload.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const MiB = 1024 * 1024;
 /** The upload of the memory test: 64 times the field's cap. */
@@ -32,7 +32,6 @@ async function until(condition: () => boolean, what: string): Promise<void> {
  * held whole in memory), and a client that hangs up mid-body leaves nothing behind.
  */
 describe('file uploads over a real socket', () => {
-  let app: TestApp;
   let baseUrl: string;
   let alice: Account;
   let docs: string;
@@ -42,8 +41,8 @@ describe('file uploads over a real socket', () => {
     return { id: record.id, url: `${baseUrl}${filesBase(docs, record.id, 'pic')}` };
   };
 
+  const app = useTestApp({ logLevel: 'silent', env: { BULWARK_FILES_MAX_UPLOAD_BYTES: String(MiB) } });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent', env: { BULWARK_FILES_MAX_UPLOAD_BYTES: String(MiB) } });
     baseUrl = await app.start();
     const admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
@@ -61,7 +60,6 @@ describe('file uploads over a real socket', () => {
       },
     });
   });
-  afterAll(() => app.close());
 
   it('a 64 MiB upload against a 1 MiB cap: 413 early, memory flat, nothing on disk', async () => {
     const { id, url } = await aliceRecord();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newSignedInUser } from '../helpers/auth-client.js';
 import {
   type Account,
@@ -23,7 +23,7 @@ import {
   storedFiles,
   upload,
 } from '../helpers/files-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const OWNER_ONLY = {
   view: 'owner = @request.auth.id',
@@ -41,7 +41,6 @@ const SVG_WITH_PROLOG = `<?xml version="1.0" encoding="UTF-8"?>\n${SVG}`;
  * and every way a multipart body can be malformed is our own problem, never the parser's.
  */
 describe('file uploads', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
@@ -53,9 +52,8 @@ describe('file uploads', () => {
     return { id: record.id, url: filesBase(docs, record.id, field) };
   };
 
+  const app = useTestApp({ logLevel: 'silent', env: { BULWARK_FILES_MAX_UPLOAD_BYTES: String(1024 * 1024) } });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent', env: { BULWARK_FILES_MAX_UPLOAD_BYTES: String(1024 * 1024) } });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
@@ -70,7 +68,6 @@ describe('file uploads', () => {
       rules: OWNER_ONLY,
     });
   });
-  afterAll(() => app.close());
 
   it.each([
     ['an HTML page', HTML],

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-  addPipelineRoutes(app);
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({}, addPipelineRoutes);
 
 const post = (payload: string, contentType = 'application/json') =>
   app.http.inject({ method: 'POST', url: '/api/test/echo', payload, headers: { 'content-type': contentType } });

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isMeasuredOverload } from '../../src/http/create-server.js';
 import { Scrape } from '../helpers/metrics-scrape.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({
-    logLevel: 'silent',
-    env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '50', BULWARK_METRICS_ALLOWED_CIDRS: '127.0.0.1' },
-  });
-  await app.http.ready();
+const app = useTestApp({
+  logLevel: 'silent',
+  env: { BULWARK_ABUSE_MAX_EVENT_LOOP_DELAY_MS: '50', BULWARK_METRICS_ALLOWED_CIDRS: '127.0.0.1' },
 });
-afterAll(() => app.close());
 
 /** Holds the event loop the way a CPU-heavy burst or a pathological request would. */
 function blockEventLoop(ms: number): void {

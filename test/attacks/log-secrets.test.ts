@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, TOKEN_PREFIX } from '../../src/lib/crypto/token-hasher.js';
 import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'trace' });
-  addPipelineRoutes(app);
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({ logLevel: 'trace' }, addPipelineRoutes);
 
 const SECRETS = {
   password: 'CorrectHorseBatteryStaple-91',

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cookieHeaderFrom } from '../helpers/auth-client.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery staple 42';
-let app: TestApp;
+const app = useTestApp({ logLevel: 'silent' });
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
   await app.http.inject({
     method: 'POST',
     url: '/api/auth/register',
     payload: { email: 'lou@example.com', password: PASSWORD },
   });
 });
-afterAll(() => app.close());
 
 const login = (headers: Record<string, string> = {}) =>
   app.http.inject({
@@ -20,8 +19,7 @@ const login = (headers: Record<string, string> = {}) =>
     payload: { email: 'lou@example.com', password: PASSWORD },
     headers,
   });
-const cookieOf = (response: Awaited<ReturnType<typeof login>>) =>
-  String(response.headers['set-cookie']).split(';')[0] as string;
+const cookieOf = (response: Awaited<ReturnType<typeof login>>) => cookieHeaderFrom(response) as string;
 const me = (headers: Record<string, string>) => app.http.inject({ url: '/api/auth/me', headers });
 
 describe('signing in over an existing session', () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { newUser } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * `GET /metrics` is for Prometheus only: the metrics token or an allow-listed address. Anyone
@@ -24,7 +24,6 @@ function visible(response: LightMyRequestResponse) {
 }
 
 describe('GET /metrics access', () => {
-  let app: TestApp;
   const request = (options: InjectOptions & { from?: string }) => {
     const { from = STRANGER, headers = {}, ...rest } = options;
     return app.http.inject({ ...rest, headers: { ...headers, 'x-forwarded-for': from } });
@@ -39,16 +38,13 @@ describe('GET /metrics access', () => {
     return metrics;
   };
 
-  beforeAll(async () => {
-    app = await createTestApp({
-      env: {
-        BULWARK_METRICS_TOKEN: TOKEN,
-        BULWARK_METRICS_ALLOWED_CIDRS: '10.20.0.0/24',
-        BULWARK_TRUSTED_PROXIES: '127.0.0.1',
-      },
-    });
+  const app = useTestApp({
+    env: {
+      BULWARK_METRICS_TOKEN: TOKEN,
+      BULWARK_METRICS_ALLOWED_CIDRS: '10.20.0.0/24',
+      BULWARK_TRUSTED_PROXIES: '127.0.0.1',
+    },
   });
-  afterAll(() => app.close());
 
   it('answers a request without the token like an unknown route: 404 HTTP_NOT_FOUND', async () => {
     const response = await expectLikeUnknownRoute({ method: 'GET' });

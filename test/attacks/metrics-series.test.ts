@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cookieFor, login, OTHER_PASSWORD, PASSWORD, sessionTokenFrom, uniqueEmail } from '../helpers/auth-client.js';
 import {
   auditEntries,
@@ -13,7 +13,7 @@ import {
 } from '../helpers/collections-client.js';
 import { moved, type Scrape, scrape } from '../helpers/metrics-scrape.js';
 import { freshTotpCode } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * A scripted attack through the app, scraped before and after each step: every series moves by
@@ -26,7 +26,6 @@ const TOKEN = randomBytes(24).toString('base64url');
 const LIMIT = 3;
 
 describe('metrics under a scripted attack', () => {
-  let app: TestApp;
   /** Every email, user id and address used: none may appear in a scrape. */
   const secrets = new Set<string>([TOKEN]);
   const from = (address: string) => {
@@ -49,17 +48,14 @@ describe('metrics under a scripted attack', () => {
     return moved(before, await scrape(app, TOKEN));
   };
 
-  beforeAll(async () => {
-    app = await createTestApp({
-      env: {
-        BULWARK_METRICS_TOKEN: TOKEN,
-        BULWARK_TRUSTED_PROXIES: '127.0.0.1',
-        BULWARK_ABUSE_BAN_FAILURE_LIMIT: String(LIMIT),
-        BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: String(LIMIT),
-      },
-    });
+  const app = useTestApp({
+    env: {
+      BULWARK_METRICS_TOKEN: TOKEN,
+      BULWARK_TRUSTED_PROXIES: '127.0.0.1',
+      BULWARK_ABUSE_BAN_FAILURE_LIMIT: String(LIMIT),
+      BULWARK_ABUSE_ACCOUNT_FAILURE_LIMIT: String(LIMIT),
+    },
   });
-  afterAll(() => app.close());
 
   it('counts failed sign-ins from several addresses, the account throttle and the throttled attempt', async () => {
     const victim = await newUser(app, 'victim');

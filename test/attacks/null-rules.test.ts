@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -10,7 +10,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * The contract: a rule that is `null` or absent lets administrators only; `""` lets anyone.
@@ -34,17 +34,14 @@ function rulesWith(action: Action, value: string | null | undefined): Rules {
 }
 
 describe('null, absent and empty rules', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'rules');
   });
-  afterAll(() => app.close());
 
   /** What `headers` (undefined: a guest) gets for `action` on a fresh record of `collection`. */
   async function attempt(collection: string, action: Action, headers: Record<string, string> | undefined) {

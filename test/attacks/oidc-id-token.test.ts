@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../helpers/auth-client.js';
+import { cookieHeaderFrom, SESSION_COOKIE } from '../helpers/auth-client.js';
 import { type OidcTestProvider, startOidcProvider } from '../helpers/oidc-provider.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -59,7 +59,7 @@ describe.each(Object.entries(forgeries))('an ID token with %s', (name, tamper) =
   it('is refused: 401, no session cookie, no account, no identity', async () => {
     const start = await app.http.inject({ method: 'GET', url: `/api/auth/oidc/${providerName}/start` });
     expect(start.statusCode, start.body).toBe(302);
-    const stateCookie = String(start.headers['set-cookie']).split(';')[0] as string;
+    const stateCookie = cookieHeaderFrom(start, '__Host-bulwark_oidc') as string;
     const back = new URL(await provider.authorize(String(start.headers.location), 'alice'));
     const callback = await app.http.inject({
       method: 'GET',

@@ -96,7 +96,7 @@ describe('OIDC sign-in (authorization code with PKCE, state and nonce)', () => {
     expect(response.statusCode, response.body).toBe(302);
     const setCookieLine = setCookies(response).find((line) => line.startsWith(`${STATE_COOKIE}=`));
     expect(setCookieLine).toBeDefined();
-    const state = (setCookieLine as string).slice(STATE_COOKIE.length + 1).split(';')[0] as string;
+    const state = response.cookies.find((cookie) => cookie.name === STATE_COOKIE)?.value as string;
     return {
       authorizationUrl: new URL(String(response.headers.location)),
       state,

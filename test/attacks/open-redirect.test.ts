@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionTokenFrom, setCookies } from '../helpers/auth-client.js';
+import { cookieHeaderFrom, sessionTokenFrom, setCookies } from '../helpers/auth-client.js';
 import { type OidcTestProvider, startOidcProvider } from '../helpers/oidc-provider.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -142,12 +142,11 @@ describe('open redirects through OIDC sign-in (?next=)', () => {
   async function completeFlow(target: TestApp, query: string, tamperCallback?: (url: URL) => void) {
     const start = await target.http.inject({ url: `/api/auth/oidc/test/start?${query}` });
     expect(start.statusCode, start.body).toBe(302);
-    const stateLine = setCookies(start).find((line) => line.startsWith(`${STATE_COOKIE}=`)) as string;
     const back = new URL(await provider.authorize(String(start.headers.location), 'alice'));
     tamperCallback?.(back);
     return target.http.inject({
       url: `${back.pathname}${back.search}`,
-      headers: { cookie: stateLine.split(';')[0] as string },
+      headers: { cookie: cookieHeaderFrom(start, STATE_COOKIE) as string },
     });
   }
 

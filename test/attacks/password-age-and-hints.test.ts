@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cookieFor, csrfTokenFor, PASSWORD, sessionTokenFrom, uniqueEmail } from '../helpers/auth-client.js';
 import { newAdmin, rawRows } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * Two things a password policy must not do (ASVS V6.2.10, V6.4.2): make passwords expire
@@ -86,11 +86,7 @@ describe(`V6.2.10 passwords never expire (${testDialect()})`, () => {
 });
 
 describe(`V6.4.2 no password hints or secret questions (${testDialect()})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await createTestApp();
-  });
-  afterAll(() => app?.close());
+  const app = useTestApp();
 
   /** Every property name in a JSON Schema tree (OpenAPI document included). */
   function propertyNames(node: unknown, into = new Set<string>()): Set<string> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cookieHeaderFrom } from '../helpers/auth-client.js';
 import { type MailSink, type ReceivedMail, startMailSink } from '../helpers/mail-sink.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -93,7 +94,7 @@ describe('every other path that sets a password refuses them too', () => {
     const email = await verifiedUser();
     const login = await post('/api/auth/login', { email, password: GOOD_PASSWORD });
     expect(login.statusCode).toBe(200);
-    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const cookie = cookieHeaderFrom(login) as string;
     const csrf = (await app.http.inject({ url: '/api/auth/csrf', headers: { cookie } })).json().token as string;
     const change = (newPassword: string) =>
       post(

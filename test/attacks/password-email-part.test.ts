@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * A password built from the account's email is refused (an attacker knows the address), but only
@@ -8,12 +8,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * "stops" or "crops", with a message about "your email address" that did not say why.
  */
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({ logLevel: 'silent' });
 
 const register = (email: string, password: string) =>
   app.http.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RawAnswer, rawExchange } from '../helpers/raw-http.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Requests that fail before a route is found (a bad percent-encoding, an over-long path
@@ -31,26 +31,24 @@ function expectOurs(answer: RawAnswer, status: number, code: string): Record<str
 }
 
 describe('answers that skip the routes still go through the pipeline', () => {
-  let app: TestApp;
   let port: number;
 
+  const app = useTestApp({
+    logLevel: 'silent',
+    env: {
+      BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
+        {
+          name: 'corp',
+          issuer: UNREACHABLE_ISSUER,
+          clientId: 'bulwark',
+          clientSecret: 'a-client-secret-long-enough-42',
+        },
+      ]),
+    },
+  });
   beforeAll(async () => {
-    app = await createTestApp({
-      logLevel: 'silent',
-      env: {
-        BULWARK_AUTH_OIDC_PROVIDERS: JSON.stringify([
-          {
-            name: 'corp',
-            issuer: UNREACHABLE_ISSUER,
-            clientId: 'bulwark',
-            clientSecret: 'a-client-secret-long-enough-42',
-          },
-        ]),
-      },
-    });
     port = Number(new URL(await app.start()).port);
   });
-  afterAll(() => app.close());
 
   const get = (path: string, extra = 'Host: localhost\r\n', method = 'GET') =>
     rawExchange(port, `${method} ${path} HTTP/1.1\r\n${extra}Connection: close\r\n\r\n`);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   auditEntries,
@@ -13,7 +13,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const OWNER_RULES: Rules = {
   list: 'owner = @request.auth.id',
@@ -24,7 +24,6 @@ const OWNER_RULES: Rules = {
 };
 
 describe('records access rules', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
@@ -43,14 +42,12 @@ describe('records access rules', () => {
     return { name, api: recordsApi(app, name) };
   };
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
   });
-  afterAll(() => app.close());
 
   it('denies by default: with no rules only administrators reach the records', async () => {
     const { name, api } = await notes({});

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieFor, signIn } from '../helpers/auth-client.js';
 import { createOp, sendBatch } from '../helpers/batch-client.js';
 import {
@@ -11,7 +11,7 @@ import {
   rawRows,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, useTestApp } from '../helpers/test-app.js';
 
 /**
  * A batch passes the gates of a single write and is no way around them: API-key scopes, CSRF
@@ -21,7 +21,6 @@ describe('POST /api/batch keeps every gate of a single write', () => {
   // The account's budget is the smaller, so the account test meets it before the address's.
   const ACCOUNT_BUDGET = 7;
   const ADDRESS_BUDGET = 10;
-  let app: TestApp;
   let admin: Account;
   let name: string;
 
@@ -29,17 +28,16 @@ describe('POST /api/batch keeps every gate of a single write', () => {
   const ops = (n: number, owner: string) =>
     Array.from({ length: n }, (_, i) => createOp(name, { owner, title: `t${i}` }));
 
+  const app = useTestApp({
+    logLevel: 'silent',
+    env: {
+      // Set-up runs from 127.0.0.1, kept out of the address budget; the batches come from elsewhere.
+      BULWARK_ABUSE_ALLOW_LIST: '127.0.0.1',
+      BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: String(ADDRESS_BUDGET),
+      BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: String(ACCOUNT_BUDGET),
+    },
+  });
   beforeAll(async () => {
-    app = await createTestApp({
-      logLevel: 'silent',
-      env: {
-        // Set-up runs from 127.0.0.1, kept out of the address budget; the batches come from elsewhere.
-        BULWARK_ABUSE_ALLOW_LIST: '127.0.0.1',
-        BULWARK_ABUSE_API_REQUESTS_PER_MINUTE: String(ADDRESS_BUDGET),
-        BULWARK_ABUSE_USER_REQUESTS_PER_MINUTE: String(ACCOUNT_BUDGET),
-      },
-    });
-    await app.http.ready();
     admin = await newAdmin(app);
     name = uniqueName('notes');
     await createCollection(app, admin, {
@@ -51,7 +49,6 @@ describe('POST /api/batch keeps every gate of a single write', () => {
       rules: { create: '' },
     });
   });
-  afterAll(() => app.close());
 
   it('an API key without records:write is refused and writes nothing; one with it writes', async () => {
     const owner = await newUser(app, 'keys');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -15,22 +15,20 @@ import {
   rawRow,
   recordsApi,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const OWN = 'owner = @request.auth.id';
 const OWNER_RULES = { list: OWN, view: OWN, create: OWN, update: OWN, delete: OWN };
 const marker = (label: string) => `${label}-${randomBytes(8).toString('hex')}`;
 
 describe('record fields: mass assignment, hidden and encrypted fields, validation', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
   const profiles = () => recordsApi(app, 'profiles');
 
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
@@ -46,7 +44,6 @@ describe('record fields: mass assignment, hidden and encrypted fields, validatio
       rules: OWNER_RULES,
     });
   });
-  afterAll(() => app.close());
 
   it('refuses unknown and server-managed fields (400 naming them) and changes nothing', async () => {
     const refused = await profiles().create(alice.headers, { owner: alice.id, title: 't', role: 'admin', is_admin: 1 });

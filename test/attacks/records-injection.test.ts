@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -9,7 +9,7 @@ import {
   rawRows,
   recordsApi,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /** Hostile input may be refused (400) or find nothing (404), never crash (500) or leak. */
 function expectRefused(response: LightMyRequestResponse, allowed: number[] = [400, 404]): void {
@@ -62,7 +62,6 @@ const HOSTILE_SORTS = [
 ];
 
 describe('injection through the records API', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
@@ -76,9 +75,8 @@ describe('injection through the records API', () => {
     expect(response.body).not.toContain(alice.id);
   };
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
@@ -94,7 +92,6 @@ describe('injection through the records API', () => {
     aliceRecord = (await createRecord(app, 'notes', alice.headers, { owner: alice.id, title: 'alice secret' })).id;
     await createRecord(app, 'notes', bob.headers, { owner: bob.id, title: 'bob note' });
   });
-  afterAll(() => app.close());
 
   it.each(MALFORMED_FILTERS)('filter with %s: 400, never a 500 or a leak', async (_name, filter) => {
     const response = await api().list(bob.headers, { filter });

@@ -12,7 +12,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * Reads the rules refuse are evidence too (ASVS V16.3.2): probing someone else's record ids or
@@ -22,14 +22,13 @@ import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js
  * answers.
  */
 describe('denied reads are audited, thinned', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let mallory: Account;
   let notes: string;
 
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     mallory = await newUser(app, 'mallory');
@@ -43,7 +42,6 @@ describe('denied reads are audited, thinned', () => {
       rules: { view: 'owner = @request.auth.id', create: 'owner = @request.auth.id' },
     });
   });
-  afterAll(() => app.close());
 
   it('audits a view of another user’s record (404 to the caller) but not a view of a missing id', async () => {
     const record = await createRecord(app, notes, alice.headers, { owner: alice.id, title: 'private' });

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -13,7 +13,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * On PostgreSQL every statement that carries a rule or a filter runs under the rule statement
@@ -29,16 +29,14 @@ import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js
 const LOCK_HELD_AT_MOST_MS = 15_000;
 
 describe.runIf(testDialect() === 'postgres')('rule statements on PostgreSQL are bounded on every action', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let projects: string;
   let tasks: string;
   let project: { id: string };
 
+  const app = useTestApp({ logLevel: 'silent', env: { BULWARK_DATABASE_RULE_QUERY_TIMEOUT_MS: '100' } });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent', env: { BULWARK_DATABASE_RULE_QUERY_TIMEOUT_MS: '100' } });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     projects = uniqueName('projects');
@@ -59,7 +57,6 @@ describe.runIf(testDialect() === 'postgres')('rule statements on PostgreSQL are 
     });
     project = await createRecord(app, projects, admin.headers, { owner: alice.id });
   });
-  afterAll(() => app.close());
 
   /**
    * Sends the request while another connection holds an exclusive lock on the project table;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -13,7 +13,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * What a record value may cost and hold. Patterns run on a linear-time engine (an exponential
@@ -36,16 +36,14 @@ const median = (values: number[]) => {
 };
 
 describe('record values', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
   let open: string;
   let members: string;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
@@ -73,7 +71,6 @@ describe('record values', () => {
       },
     });
   });
-  afterAll(() => app.close());
 
   describe('patterns run in linear time', () => {
     const timedCreate = async (body: Record<string, string>) => {

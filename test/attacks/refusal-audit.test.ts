@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Account, auditEntries, expectProblem, newApiKey, newUser } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Refusals leave evidence (ASVS V16.3.1–V16.3.3): a forged or stolen-and-revoked bearer
@@ -9,14 +9,12 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * minute per caller (or address) and code so that a scripted flood cannot flood the log.
  */
 describe('refusals are audited, thinned', () => {
-  let app: TestApp;
   let user: Account;
 
+  const app = useTestApp();
   beforeAll(async () => {
-    app = await createTestApp();
     user = await newUser(app, 'knocker');
   });
-  afterAll(() => app.close());
 
   const denied = async () =>
     (await auditEntries(app, 'access.denied')).map((e) => ({ ...e, details: e.details as Record<string, unknown> }));

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rawRows, uniqueEmail } from '../helpers/collections-client.js';
 import { ATTACKS, exchange as exchangeOn, front, signUpRequest } from '../helpers/smuggling-probes.js';
-import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js';
+import { testDialect, useTestApp } from '../helpers/test-app.js';
 
 /**
  * ASVS V4.2.1, request smuggling: a front end and the server must agree where each request
@@ -11,14 +11,12 @@ import { createTestApp, type TestApp, testDialect } from '../helpers/test-app.js
  * 400 and close the connection; the smuggled sign-up is never answered and never executed.
  */
 
-let app: TestApp;
 let port: number;
 
+const app = useTestApp();
 beforeAll(async () => {
-  app = await createTestApp();
   port = Number(new URL(await app.start()).port);
 });
-afterAll(() => app?.close());
 
 const exchange = (bytes: string) => exchangeOn(bytes, port);
 

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -10,7 +10,7 @@ import {
   recordsApi,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Identifiers in rules and filters are looked up by name in the collection's schema. Looked up
@@ -56,15 +56,13 @@ function expectRuleRefused(response: LightMyRequestResponse, rule: string): void
 }
 
 describe('rule identifiers never reach JavaScript prototypes', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
   let authors: string;
   let notes: string;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'proto');
     authors = uniqueName('authors');
@@ -85,7 +83,6 @@ describe('rule identifiers never reach JavaScript prototypes', () => {
     });
     await createRecord(app, notes, user.headers, { owner: user.id, title: 'kept' });
   });
-  afterAll(() => app.close());
 
   it.each(PROTOTYPE_NAMES)('a new collection whose rule names %s is refused with a RULE_* 400', async (name) => {
     for (const rule of POSITIONS(name)) {

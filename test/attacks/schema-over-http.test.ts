@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   auditEntries,
@@ -11,24 +11,21 @@ import {
   rawRows,
   uniqueName,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * `GET|PUT /api/admin/schema`: the schema file over HTTP, for administrators only, applies
  * needing a recent sign-in (step-up), all or nothing.
  */
 describe('schema as code over HTTP', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app);
   });
-  afterAll(() => app.close());
 
   const getSchema = (headers?: Record<string, string>) =>
     app.http.inject({ method: 'GET', url: '/api/admin/schema', ...(headers ? { headers } : {}) });

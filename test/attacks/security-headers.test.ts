@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAdmin } from '../helpers/collections-client.js';
 import { addPipelineRoutes } from '../helpers/pipeline-routes.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, useTestApp } from '../helpers/test-app.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-  addPipelineRoutes(app);
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp({}, addPipelineRoutes);
 
 const REQUIRED = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",

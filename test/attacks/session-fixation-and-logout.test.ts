@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cookieFor,
   csrfTokenFor,
@@ -18,7 +18,7 @@ import {
   uniqueEmail,
 } from '../helpers/auth-client.js';
 import { enrolTotp, injectSend } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Session fixation, theft and lingering sessions: a new session token at every sign-in and
@@ -26,12 +26,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * control their own sessions only; tokens are stored as hashes.
  */
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-  await app.http.ready();
-});
-afterAll(() => app.close());
+const app = useTestApp();
 
 const sessionsOf = async (session: SignedIn) => {
   const response = await app.http.inject({ url: '/api/auth/sessions', headers: { cookie: session.cookie } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, register, uniqueEmail } from '../helpers/auth-client.js';
 import { type Account, expectProblem, newAdmin, newUser, uniqueName } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * A JSON API has no reason to coerce types. With coercion on, `["a@b.c"]` became the string
@@ -9,20 +9,17 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * be refused as the wrong type (400), never quietly turned into what the schema wanted.
  */
 describe('request bodies are never coerced', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
   let email: string;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'coercion');
     email = uniqueEmail('victim');
     await register(app, email);
   });
-  afterAll(() => app.close());
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
     app.http.inject({ method: 'POST', url, payload: payload as object, headers });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { cookieFor, issueTokens, sessionTokenFrom, signIn, uniqueEmail } from '../helpers/auth-client.js';
@@ -16,7 +16,15 @@ import {
   PASSWORD,
 } from '../helpers/collections-client.js';
 import { enrolTotp, injectSend } from '../helpers/mfa-client.js';
-import { createSchema, createTestApp, LogCapture, TEST_ENV, type TestApp, testDialect } from '../helpers/test-app.js';
+import {
+  createSchema,
+  createTestApp,
+  LogCapture,
+  TEST_ENV,
+  type TestApp,
+  testDialect,
+  useTestApp,
+} from '../helpers/test-app.js';
 
 /**
  * Users for administrators (ASVS V7.4.2, V7.4.5, V7.1.2): every route is closed to guests and
@@ -130,14 +138,10 @@ async function createTwinApps(): Promise<{ first: TestApp; second: TestApp; clos
   };
 }
 
-let app: TestApp;
 let admin: Account;
+const app = useTestApp({ logLevel: 'silent' });
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
   admin = await newAdmin(app);
-});
-afterAll(async () => {
-  await app?.close();
 });
 
 describe('who may manage users', () => {

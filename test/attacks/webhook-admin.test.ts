@@ -9,7 +9,7 @@ import {
   newApiKey,
   newUser,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, useTestApp } from '../helpers/test-app.js';
 import { registerWebhook, webhooksApi } from '../helpers/webhooks-client.js';
 
 /**
@@ -18,18 +18,15 @@ import { registerWebhook, webhooksApi } from '../helpers/webhooks-client.js';
  * logged or audited; events and secrets are validated with errors that name what is wrong.
  */
 describe('webhook administration', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
   const hook = { url: 'https://hooks.example.com/in', events: ['record.*', 'user.registered'] };
 
+  const app = useTestApp({ logLevel: 'info' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'info' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app, 'plain');
   });
-  afterAll(() => app.close());
 
   it('guests and users reach no webhook route', async () => {
     const created = await registerWebhook(app, admin, hook);

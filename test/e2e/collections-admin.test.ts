@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   adminApi,
@@ -13,23 +13,20 @@ import {
   rawRows,
   recordsApi,
 } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 const OPEN = { list: '', view: '', create: '', update: '', delete: '' };
 
 describe('collections administration', () => {
-  let app: TestApp;
   let admin: Account;
   let user: Account;
   const api = () => adminApi(app);
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     user = await newUser(app);
   });
-  afterAll(() => app.close());
 
   it('answers non-administrators 403 (guests 401) on every admin collection route, changing nothing', async () => {
     await createCollection(app, admin, { name: 'guarded', fields: [{ name: 'title', type: 'text' }] });

@@ -3,10 +3,10 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/auth-client.js';
 import { browserAuthenticate, browserRegister, withVirtualAuthenticator } from '../helpers/chromium-webauthn.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Passkeys end to end with a real browser: headless Chromium with a CDP virtual authenticator
@@ -14,19 +14,17 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * because it launches a browser and needs a listening server (a page on
  * `http://localhost:PORT`, the origin and RP ID the browser signs), not light-my-request.
  * Named `*.unit.test.ts` so it runs once, in the SQLite project: the browser side does not
- * depend on the database dialect, which test/attacks/passkeys.test.ts covers on both.
+ * depend on the database dialect, which test/attacks/passkeys-*.test.ts cover on both.
  */
 
-let app: TestApp;
 let origin: string;
 
+const app = useTestApp();
 beforeAll(async () => {
-  app = await createTestApp();
   const listening = new URL(await app.start());
   // WebAuthn wants a domain as RP ID: localhost, not the 127.0.0.1 the server reports.
   origin = `http://localhost:${listening.port}`;
 });
-afterAll(() => app.close());
 
 /** JSON to the server from node, as a client on `origin` would send it. */
 async function api(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {

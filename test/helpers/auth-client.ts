@@ -38,9 +38,16 @@ export function sessionSetCookie(response: LightMyRequestResponse): string | und
 
 /** The session token a response set (empty string when it cleared the cookie). */
 export function sessionTokenFrom(response: LightMyRequestResponse): string | undefined {
-  const line = sessionSetCookie(response);
-  if (line === undefined) return undefined;
-  return decodeURIComponent(line.slice(SESSION_COOKIE.length + 1).split(';')[0] ?? '');
+  return response.cookies.find((cookie) => cookie.name === SESSION_COOKIE)?.value;
+}
+
+/**
+ * The `Cookie` header a browser sends back for the cookie `name` a response set, from the
+ * Set-Cookie lines inject() parses (values come decoded; the server encodes them as this does).
+ */
+export function cookieHeaderFrom(response: LightMyRequestResponse, name = SESSION_COOKIE): string | undefined {
+  const cookie = response.cookies.find((each) => each.name === name);
+  return cookie && `${name}=${encodeURIComponent(cookie.value)}`;
 }
 
 export async function register(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { type BulwarkApp, createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { MalwareScanner } from '../../src/features/files/index.js';
@@ -134,6 +135,49 @@ async function openTestApp(
       return openTestApp(options, dataDir, postgres, removeData);
     },
     secondInstance: () => openTestApp(options, dataDir, postgres, async () => {}),
+  });
+}
+
+/** What useTestApp takes: createTestApp's options, or a function that gives them once the hooks before it ran. */
+export type UseTestAppOptions = TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>);
+
+/**
+ * One app for the tests of the file (or of the `describe` it is called in): created and made
+ * ready in a `beforeAll`, closed in an `afterAll`. It returns a stand-in that forwards to that
+ * app, so a file writes `const app = useTestApp()` and uses `app` as it would the app itself.
+ * Set-up that needs the app (an administrator, a collection) goes in a `beforeAll` registered
+ * after this call: Vitest runs `beforeAll` hooks in order and `afterAll` hooks in reverse, so
+ * services started by an earlier hook (a receiver whose URL is in `env`) outlive the app.
+ *
+ * @example
+ * const app = useTestApp({ env: { BULWARK_CORS_ORIGINS: 'https://app.example' } });
+ * beforeAll(async () => { admin = await newAdmin(app); });
+ *
+ * `beforeReady` runs on the new app before it is made ready: routes a test adds, which Fastify
+ * takes only until then.
+ */
+export function useTestApp(
+  options: UseTestAppOptions = {},
+  beforeReady: (app: RestartableTestApp) => void = () => {},
+): RestartableTestApp {
+  let current: RestartableTestApp | undefined;
+  beforeAll(async () => {
+    current = await createTestApp(typeof options === 'function' ? await options() : options);
+    beforeReady(current);
+    await current.http.ready();
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const app = (): RestartableTestApp => {
+    if (!current) throw new Error('useTestApp: the app exists only inside its tests and the hooks after it');
+    return current;
+  };
+  return new Proxy({} as RestartableTestApp, {
+    get: (_target, property) => Reflect.get(app(), property),
+    set: (_target, property, value) => Reflect.set(app(), property, value),
+    has: (_target, property) => Reflect.has(app(), property),
   });
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -10,26 +10,23 @@ import {
   recordsApi,
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { useTestApp } from '../../../test/helpers/test-app.js';
 
 /**
  * Definitions and rules are read on every request: a change written by another instance (here,
  * straight into the definitions table) applies to the very next request, with no stale copy.
  */
 describe('collection definitions are current on every request', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
   });
-  afterAll(() => app.close());
 
   /** Rewrites the list rule in the stored definition, as another instance's admin change would. */
   const setListRule = async (name: string, rule: string | null) => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -10,7 +10,7 @@ import {
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
 import { type SeenStatement, statementsDuring } from '../../../test/helpers/statement-spy.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { useTestApp } from '../../../test/helpers/test-app.js';
 
 /**
  * `skipTotal=1` on a records list (CONTRACT.md, as PocketBase has it): the page is answered
@@ -18,13 +18,11 @@ import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
  * counted, as before. Any other value is a 400 like every other malformed query value.
  */
 describe('skipTotal on records lists', () => {
-  let app: TestApp;
   let alice: Account;
   let notes: string;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     const admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     const bob = await newUser(app, 'bob');
@@ -40,7 +38,6 @@ describe('skipTotal on records lists', () => {
     for (const title of ['a', 'b', 'c']) await createRecord(app, notes, alice.headers, { owner: alice.id, title });
     await createRecord(app, notes, bob.headers, { owner: bob.id, title: 'bob' });
   });
-  afterAll(() => app.close());
 
   /** The statements of one list request that read the collection's table. */
   const tableStatements = (statements: SeenStatement[]) =>

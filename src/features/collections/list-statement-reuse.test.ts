@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
   createCollection,
@@ -10,7 +10,7 @@ import {
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
 import { type SeenStatement, statementsDuring } from '../../../test/helpers/statement-spy.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { useTestApp } from '../../../test/helpers/test-app.js';
 
 /**
  * Records lists keep their compiled statements per shape and bind each request's values anew
@@ -19,21 +19,18 @@ import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
  * verified user) never runs the statement kept for another.
  */
 describe('kept list statements and the callers they serve', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
   let carol: Account;
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     [alice, bob, carol] = [await newUser(app, 'alice'), await newUser(app, 'bob'), await newUser(app, 'carol')];
     // Verified as if carol had followed her e-mail link: every request reads the account afresh.
     await sql`UPDATE users SET verified = 1 WHERE id = ${carol.id}`.execute(app.database.db);
   });
-  afterAll(() => app.close());
 
   /** A collection with this list rule, two records of each user and one with no owner. */
   const notesWith = async (listRule: string) => {

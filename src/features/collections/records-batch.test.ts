@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createOp,
   deleteOp,
@@ -21,7 +21,7 @@ import {
   uniqueName,
 } from '../../../test/helpers/collections-client.js';
 import { filesBase, PNG_1X1, storedFiles, upload } from '../../../test/helpers/files-client.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { useTestApp } from '../../../test/helpers/test-app.js';
 import { deliveryLog, registerWebhook } from '../../../test/helpers/webhooks-client.js';
 
 const OWNER_RULES: Rules = {
@@ -33,7 +33,6 @@ const OWNER_RULES: Rules = {
 };
 
 describe('POST /api/batch: record writes in one transaction', () => {
-  let app: TestApp;
   let admin: Account;
   let alice: Account;
   let bob: Account;
@@ -56,14 +55,12 @@ describe('POST /api/batch: record writes in one transaction', () => {
   const rowsOf = async (name: string) =>
     ((await rawRows(app, `c_${name}`)) ?? []).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
-    await app.http.ready();
     admin = await newAdmin(app);
     alice = await newUser(app, 'alice');
     bob = await newUser(app, 'bob');
   });
-  afterAll(() => app.close());
 
   it('commits every operation and answers, per operation, what its single route would', async () => {
     const name = await notes();

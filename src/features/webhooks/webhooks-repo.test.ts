@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../../test/helpers/test-app.js';
 import { createWebhooksRepo, pendingDelivery } from './webhooks-repo.js';
 
 /**
@@ -8,11 +8,10 @@ import { createWebhooksRepo, pendingDelivery } from './webhooks-repo.js';
  * same due rows (each on its own connection on PostgreSQL) must split them, never share one.
  */
 describe('webhook delivery claims', () => {
-  let app: TestApp;
   const nowMs = Date.now();
 
+  const app = useTestApp({ logLevel: 'silent' });
   beforeAll(async () => {
-    app = await createTestApp({ logLevel: 'silent' });
     const db = app.database.db;
     await db
       .insertInto('webhooks')
@@ -34,7 +33,6 @@ describe('webhook delivery claims', () => {
         .values(rows.slice(i, i + 100))
         .execute();
   });
-  afterAll(() => app.close());
 
   /** On PostgreSQL: until a claim is waiting for the row locks another transaction holds. */
   const untilClaimWaits = async () => {
