@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction, useLoad } from '../use-call.js';
+import { ErrorMessage } from './error-message.js';
 
 interface Props {
   email: string;
@@ -34,11 +35,7 @@ export function Enrol({ email, onStep, onCancel }: Props) {
         <button type="button" onClick={() => run(onStep)} disabled={busy}>
           I have saved them: continue
         </button>
-        {message ? (
-          <p class="error" role="alert">
-            {message}
-          </p>
-        ) : null}
+        <ErrorMessage message={message} />
       </main>
     );
   }
@@ -58,11 +55,7 @@ export function Enrol({ email, onStep, onCancel }: Props) {
         app, then enter the code it shows.
       </p>
       {setup.loaded.status === 'loading' ? <p role="status">Preparing a secret…</p> : null}
-      {setup.loaded.status === 'failed' ? (
-        <p class="error" role="alert">
-          {setup.loaded.message}
-        </p>
-      ) : null}
+      {setup.loaded.status === 'failed' ? <ErrorMessage message={setup.loaded.message} /> : null}
       {setup.loaded.status === 'ready' ? (
         <dl class="secret">
           <dt>Secret (type it in)</dt>
@@ -94,11 +87,7 @@ export function Enrol({ email, onStep, onCancel }: Props) {
           Use another account
         </button>
       </form>
-      {message ? (
-        <p class="error" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <ErrorMessage message={message} />
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction } from '../use-call.js';
+import { ErrorMessage } from './error-message.js';
 
 interface Props {
   notice?: string | undefined;
@@ -56,11 +57,7 @@ export function SignIn({ notice, onStep }: Props) {
           Sign in
         </button>
       </form>
-      {message ? (
-        <p class="error" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <ErrorMessage message={message} />
     </main>
   );
 }
@@ -109,11 +106,7 @@ export function SecondFactor({
           Use another account
         </button>
       </form>
-      {message ? (
-        <p class="error" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <ErrorMessage message={message} />
     </main>
   );
 }
