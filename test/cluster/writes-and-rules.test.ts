@@ -65,12 +65,22 @@ describe('one database behind three instances', () => {
     const acknowledged: string[] = [];
     let refused = 0;
     let sent = 0;
+    let deniedAnswers = 0;
     let killed = false;
     // Four writers at once through the proxy, round-robin over the instances; instance 2 is
-    // killed once 40 writes are acknowledged, and the load goes on for 80 more.
+    // killed once 40 writes are acknowledged, and the load goes on for 80 more. Every fourth
+    // round also sends a create the rule refuses (no token): each such refusal appends an audit
+    // entry (`records.write.denied`) before its 403, so the audit chain grows on every instance
+    // during the load and the kill, and `log verify` below checks a chain that was being written.
     const write = async () => {
       while (acknowledged.length < 120) {
         sent += 1;
+        if (sent % 4 === 0) {
+          const denied = await client
+            .proxy('POST', `/api/collections/${name}/records`, { json: { title: `denied${sent}` } })
+            .catch(() => undefined);
+          if (denied?.status === 403) deniedAnswers += 1;
+        }
         const answer = await client
           .proxy('POST', `/api/collections/${name}/records`, { token: writer.token, json: { title: `w${sent}` } })
           .catch(() => undefined);
@@ -97,6 +107,19 @@ describe('one database behind three instances', () => {
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     // Only writes HAProxy had sent to the dying instance may have failed; none may be stored twice.
     expect(stored.size).toBeLessThanOrEqual(acknowledged.length + refused);
+
+    // Every refusal answered with a 403 was audited first: all are in the log, none lost.
+    expect(deniedAnswers).toBeGreaterThan(10);
+    const audited = await client.proxy(
+      'GET',
+      '/api/admin/audit?event=records.write.denied&perPage=500&skipTotal=true',
+      { token: adminKey },
+    );
+    expect(audited.status, audited.body).toBe(200);
+    const entries = (audited.json().items as Array<{ details: { collection?: string } }>).filter(
+      (entry) => entry.details.collection === name,
+    );
+    expect(entries.length).toBeGreaterThanOrEqual(deniedAnswers);
 
     await clusterScript('instance', 'start', '2');
     const verified = await clusterCli(cluster, ['log', 'verify'], undefined, 1);
