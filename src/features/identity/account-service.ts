@@ -3,6 +3,15 @@ import type { DatabaseTables, UsersTable } from '../../db/index.js';
 import { appError } from '../../errors/index.js';
 import { newId, newSecret, type TokenHasher } from '../../lib/crypto/token-hasher.js';
 import type { AuditSink } from '../audit/index.js';
+import {
+  type CredentialsVerdict,
+  emailChangeOf,
+  judgeCredentials,
+  newUserRow,
+  normaliseEmail,
+  oneTimeTokenRow,
+  weakPasswordError,
+} from './account-rules.js';
 import { createOneTimeTokensRepo, type OneTimePurpose } from './one-time-tokens-repo.js';
 import { createUsersRepo } from './users-repo.js';
 
@@ -14,16 +23,17 @@ export interface PasswordTools {
   check: (password: string, email: string) => Promise<{ reason: string; message: string } | null>;
 }
 
+/** What a new account is made of; the password arrives in clear and is hashed here. */
+interface NewUserInput {
+  email: string;
+  password: string;
+  name?: string | undefined;
+  role: UsersTable['role'];
+  verified: boolean;
+}
+
 /** Single-use mailed links live 30 minutes: long enough to reach a mailbox, short for a thief. */
 export const MAILED_TOKEN_TTL_SECONDS = 1800;
-
-export type CredentialsVerdict =
-  | { ok: true; user: UsersTable }
-  | { ok: false; reason: 'unknown_email' | 'bad_password' | 'disabled' };
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 /**
  * Accounts: registration, credential checks with equalised work, and the single-use token
@@ -43,12 +53,7 @@ export function createAccountService(deps: {
   /** `field` names the body field the password came in, so a client can point at its input. */
   const requireAcceptablePassword = async (password: string, email: string, field = 'password') => {
     const problem = await deps.passwords.check(password, email);
-    if (problem) {
-      throw appError('AUTH_WEAK_PASSWORD', {
-        detail: problem.message,
-        fields: [{ field, code: problem.reason, message: problem.message }],
-      });
-    }
+    if (problem) throw weakPasswordError(problem, field);
   };
 
   const issueToken = async (
@@ -59,16 +64,7 @@ export function createAccountService(deps: {
   ) => {
     await tokens.deleteUnused(purpose, userId);
     const token = newSecret();
-    const nowMs = now();
-    await tokens.insert({
-      token_hash: deps.hashToken(token),
-      purpose,
-      user_id: userId,
-      created_ms: nowMs,
-      expires_ms: nowMs + ttlSeconds * 1000,
-      used_ms: null,
-      payload,
-    });
+    await tokens.insert(oneTimeTokenRow(deps.hashToken(token), purpose, { userId, payload }, ttlSeconds, now()));
     return token;
   };
 
@@ -79,31 +75,11 @@ export function createAccountService(deps: {
   };
 
   /** A new user's row, its password hashed; not stored yet. */
-  const newUserRow = async (input: {
-    email: string;
-    password: string;
-    name?: string | undefined;
-    role: UsersTable['role'];
-    verified: boolean;
-  }): Promise<UsersTable> => {
-    const nowMs = now();
-    const user: UsersTable = {
-      id: newId(),
-      email: normaliseEmail(input.email),
-      name: input.name ?? null,
-      password_hash: await deps.passwords.hash(input.password),
-      role: input.role,
-      verified: input.verified ? 1 : 0,
-      disabled: 0,
-      created_ms: nowMs,
-      updated_ms: nowMs,
-      mfa_enrolled_ms: null,
-    };
-    return user;
-  };
+  const hashedUserRow = async (input: NewUserInput): Promise<UsersTable> =>
+    newUserRow({ ...input, id: newId() }, await deps.passwords.hash(input.password), now());
 
-  const createUser = async (input: Parameters<typeof newUserRow>[0]) => {
-    const user = await newUserRow(input);
+  const createUser = async (input: NewUserInput) => {
+    const user = await hashedUserRow(input);
     await users.insert(user);
     return user;
   };
@@ -136,14 +112,12 @@ export function createAccountService(deps: {
     async verifyCredentials(email: string, password: string): Promise<CredentialsVerdict> {
       const user = await users.findByEmail(normaliseEmail(email));
       const result = await deps.passwords.verify(user?.password_hash ?? null, password);
-      if (!user) return { ok: false, reason: 'unknown_email' };
-      if (!result.ok) return { ok: false, reason: 'bad_password' };
-      if (user.disabled === 1) return { ok: false, reason: 'disabled' };
-      if (result.needsRehash) {
-        await users.updatePasswordHash(user.id, await deps.passwords.hash(password), now());
-        await deps.audit.record({ type: 'auth.password.rehash', actor: user.id });
+      const verdict = judgeCredentials(user, result.ok);
+      if (verdict.ok && result.needsRehash) {
+        await users.updatePasswordHash(verdict.user.id, await deps.passwords.hash(password), now());
+        await deps.audit.record({ type: 'auth.password.rehash', actor: verdict.user.id });
       }
-      return { ok: true, user };
+      return verdict;
     },
 
     async setPassword(user: UsersTable, password: string, field = 'password') {
@@ -178,11 +152,10 @@ export function createAccountService(deps: {
 
     /** Spends a mailed email-change token and applies the change it carries. */
     async confirmEmailChange(token: string) {
-      const row = await spendToken(token, 'change-email');
-      if (!row.user_id || !row.payload) throw appError('AUTH_TOKEN_SPENT');
-      const user = await users.findById(row.user_id);
+      const change = emailChangeOf(await spendToken(token, 'change-email'));
+      const user = await users.findById(change.userId);
       if (!user) throw appError('AUTH_TOKEN_SPENT');
-      const email = normaliseEmail(row.payload);
+      const { email } = change;
       if (await users.findByEmail(email)) throw appError('AUTH_EMAIL_TAKEN');
       await users.updateEmail(user.id, email, true, now());
       return { userId: user.id, oldEmail: user.email, email };
@@ -223,7 +196,7 @@ export function createAccountService(deps: {
       alongside: (trx: Kysely<DatabaseTables>, user: UsersTable) => Promise<T>,
     ): Promise<{ user: UsersTable; alongside: T }> {
       await requireAcceptablePassword(password, normaliseEmail(email));
-      const user = await newUserRow({ email, password, role: 'admin', verified: true });
+      const user = await hashedUserRow({ email, password, role: 'admin', verified: true });
       return deps.db.transaction().execute(async (trx) => {
         await createUsersRepo(trx).insert(user);
         return { user, alongside: await alongside(trx, user) };

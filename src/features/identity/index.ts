@@ -1,5 +1,6 @@
 export { type AccountMailer, createAccountMailer } from './account-mailer.js';
-export { type AccountService, createAccountService, normaliseEmail } from './account-service.js';
+export { normaliseEmail } from './account-rules.js';
+export { type AccountService, createAccountService } from './account-service.js';
 export { MIN_DERIVED_WORD_CODE_POINTS, PRODUCT_WORDS } from './password/banned-words.js';
 export { createPasswordPolicyCheck, createPasswordTools, warmUpPasswordPolicy } from './password-tools.js';
 export { registerAccountRoutes } from './routes/account-routes.js';

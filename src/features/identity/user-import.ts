@@ -1,6 +1,6 @@
 import { type Database, isUniqueViolation, type UsersTable, writeTransaction } from '../../db/index.js';
 import { newId } from '../../lib/crypto/token-hasher.js';
-import { normaliseEmail } from './account-service.js';
+import { normaliseEmail } from './account-rules.js';
 import { createUsersRepo } from './users-repo.js';
 
 /** One account to make: already checked (see cli/users-import-lines.ts). */

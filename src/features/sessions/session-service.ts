@@ -8,7 +8,14 @@ import {
   type UsersTable,
 } from '../../db/index.js';
 import { newId, newSecret, TOKEN_PREFIX, type TokenHasher } from '../../lib/crypto/token-hasher.js';
-import { cookieSessionVerdict, sessionLifetimeSeconds } from './session-timing.js';
+import { newSessionRow, reauthChanges } from './session-rows.js';
+import {
+  accessTokenLive,
+  cookieSessionVerdict,
+  familyRefreshable,
+  pendingAccessTokenSeconds,
+  sessionLifetimeSeconds,
+} from './session-timing.js';
 import { createSessionsRepo, type SessionsRepo, userFromJoin } from './sessions-repo.js';
 
 export interface SessionSettings {
@@ -58,9 +65,6 @@ export type RefreshOutcome =
   | { ok: true; tokens: BearerTokens; userId: string; sessionId: string }
   | { ok: false; reusedSessionId?: string };
 
-/** Longest user-agent kept for the session list; the rest is noise and log padding. */
-const MAX_USER_AGENT_LENGTH = 200;
-
 /**
  * Browser sessions and bearer token families. Secrets are returned once and stored only as
  * HMACs; expiry (idle and absolute) is checked on every use; deleting the session row ends
@@ -81,24 +85,8 @@ export function createSessionService(
     tokenHash: string | null,
     state: SignInState,
   ) => {
-    const nowMs = now();
-    const lifetimeSeconds = sessionLifetimeSeconds(settings, kind, state.stage);
     const id = newId();
-    await repo.insert({
-      id,
-      token_hash: tokenHash,
-      user_id: userId,
-      kind,
-      created_ms: nowMs,
-      last_seen_ms: nowMs,
-      expires_ms: nowMs + lifetimeSeconds * 1000,
-      // Signing in is itself a fresh authentication.
-      reauth_ms: nowMs,
-      ip: meta.ip,
-      user_agent: meta.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
-      stage: state.stage,
-      factor_ms: state.factorProven ? nowMs : null,
-    });
+    await repo.insert(newSessionRow(settings, { id, userId, kind, tokenHash, state }, meta, now()));
     // The cap counts full sign-ins and sign-ins still owing a factor separately, so someone who
     // knows only the password cannot sign the user out by signing in over and over.
     if (settings.maxSessionsPerUser !== undefined) {
@@ -118,7 +106,7 @@ export function createSessionService(
   /** A restricted sign-in gets one short access token and no refresh token. */
   const issuePendingToken = async (sessionId: string): Promise<BearerTokens> => {
     const accessToken = newSecret(TOKEN_PREFIX.access);
-    const ttlSeconds = Math.min(settings.accessTokenTtlSeconds, settings.pendingTtlSeconds);
+    const ttlSeconds = pendingAccessTokenSeconds(settings);
     await repo.insertAccessToken(hash(accessToken), sessionId, now() + ttlSeconds * 1000);
     return { accessToken, expiresIn: ttlSeconds, tokenType: 'Bearer' };
   };
@@ -127,7 +115,7 @@ export function createSessionService(
     async createCookieSession(userId: string, meta: ClientMeta, state: SignInState = FULL_WITHOUT_FACTOR) {
       const token = newSecret();
       const sessionId = await insertSession(userId, 'cookie', meta, hash(token), state);
-      const maxAgeSeconds = state.stage === 'full' ? settings.absoluteLifetimeSeconds : settings.pendingTtlSeconds;
+      const maxAgeSeconds = sessionLifetimeSeconds(settings, 'cookie', state.stage);
       return { token, sessionId, maxAgeSeconds };
     },
 
@@ -157,8 +145,7 @@ export function createSessionService(
 
     async resolveAccessToken(token: string): Promise<ResolvedSession | null> {
       const row = await repo.findAccessToken(hash(token));
-      const nowMs = now();
-      if (!row || nowMs >= row.token_expires_ms || nowMs >= row.expires_ms) return null;
+      if (!row || !accessTokenLive(row, now())) return null;
       return {
         session: {
           id: row.id,
@@ -183,7 +170,7 @@ export function createSessionService(
       const row = await repo.findRefreshToken(tokenHash);
       if (!row) return { ok: false };
       const session = await repo.findByIdWithUserState(row.session_id);
-      if (session?.u_disabled !== 0 || now() >= session.expires_ms) return { ok: false };
+      if (!familyRefreshable(session, now())) return { ok: false };
       // Spending and re-issuing are one transaction: a racing use waits for it, finds the token
       // spent, and revokes the family only after the winner's tokens exist (no dangling rows).
       const tokens = await db.transaction().execute(async (trx) => {
@@ -210,12 +197,7 @@ export function createSessionService(
       proved: { password: boolean; factor: boolean },
     ): Promise<string | null> {
       const token = kind === 'cookie' ? newSecret() : null;
-      const nowMs = now();
-      const changes = {
-        ...(proved.password ? { reauth_ms: nowMs } : {}),
-        ...(proved.factor ? { factor_ms: nowMs } : {}),
-        ...(token ? { token_hash: hash(token) } : {}),
-      };
+      const changes = reauthChanges(proved, token ? hash(token) : null, now());
       if (Object.keys(changes).length > 0) await repo.setReauth(sessionId, changes);
       return token;
     },

@@ -32,3 +32,23 @@ export function cookieSessionVerdict(
   if (isIdle || nowMs >= session.expires_ms) return 'ended';
   return nowMs - session.last_seen_ms > TOUCH_INTERVAL_MS ? 'touch' : 'live';
 }
+
+/** A restricted sign-in's one access token lives no longer than the sign-in itself may. */
+export function pendingAccessTokenSeconds(
+  settings: Pick<SessionSettings, 'accessTokenTtlSeconds' | 'pendingTtlSeconds'>,
+): number {
+  return Math.min(settings.accessTokenTtlSeconds, settings.pendingTtlSeconds);
+}
+
+/** An access token is good until its own expiry or its session's, whichever comes first. */
+export function accessTokenLive(expiries: { token_expires_ms: number; expires_ms: number }, nowMs: number): boolean {
+  return nowMs < expiries.token_expires_ms && nowMs < expiries.expires_ms;
+}
+
+/** A token family refreshes only while its user is enabled and the family is within its lifetime. */
+export function familyRefreshable<S extends { u_disabled: number; expires_ms: number }>(
+  session: S | undefined,
+  nowMs: number,
+): session is S {
+  return session !== undefined && session.u_disabled === 0 && nowMs < session.expires_ms;
+}

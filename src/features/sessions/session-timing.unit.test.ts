@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cookieSessionVerdict, sessionLifetimeSeconds, TOUCH_INTERVAL_MS } from './session-timing.js';
+import {
+  accessTokenLive,
+  cookieSessionVerdict,
+  familyRefreshable,
+  pendingAccessTokenSeconds,
+  sessionLifetimeSeconds,
+  TOUCH_INTERVAL_MS,
+} from './session-timing.js';
 
 const settings = { pendingTtlSeconds: 300, absoluteLifetimeSeconds: 86_400, refreshTokenLifetimeSeconds: 2_592_000 };
 
@@ -36,5 +43,30 @@ describe('cookieSessionVerdict', () => {
   it('writes last_seen again only once it is more than the touch interval old', () => {
     expect(cookieSessionVerdict(session, idleSeconds, seenAt + TOUCH_INTERVAL_MS)).toBe('live');
     expect(cookieSessionVerdict(session, idleSeconds, seenAt + TOUCH_INTERVAL_MS + 1)).toBe('touch');
+  });
+});
+
+describe('pendingAccessTokenSeconds', () => {
+  it('gives a restricted sign-in’s token the shorter of the access-token and pending times', () => {
+    expect(pendingAccessTokenSeconds({ accessTokenTtlSeconds: 900, pendingTtlSeconds: 300 })).toBe(300);
+    expect(pendingAccessTokenSeconds({ accessTokenTtlSeconds: 60, pendingTtlSeconds: 300 })).toBe(60);
+  });
+});
+
+describe('accessTokenLive', () => {
+  it('keeps a token until the first of its own expiry and its session’s', () => {
+    expect(accessTokenLive({ token_expires_ms: 100, expires_ms: 200 }, 99)).toBe(true);
+    expect(accessTokenLive({ token_expires_ms: 100, expires_ms: 200 }, 100)).toBe(false);
+    expect(accessTokenLive({ token_expires_ms: 300, expires_ms: 200 }, 199)).toBe(true);
+    expect(accessTokenLive({ token_expires_ms: 300, expires_ms: 200 }, 200)).toBe(false);
+  });
+});
+
+describe('familyRefreshable', () => {
+  it('refreshes an enabled user’s family within its lifetime, and nothing else', () => {
+    expect(familyRefreshable({ u_disabled: 0, expires_ms: 100 }, 99)).toBe(true);
+    expect(familyRefreshable({ u_disabled: 0, expires_ms: 100 }, 100)).toBe(false);
+    expect(familyRefreshable({ u_disabled: 1, expires_ms: 100 }, 0)).toBe(false);
+    expect(familyRefreshable(undefined, 0)).toBe(false);
   });
 });

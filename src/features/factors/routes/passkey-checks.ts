@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { requestOrigin } from '../../../http/request-origin.js';
 import { type AuthDeps, auditEvent } from '../../auth-core/index.js';
-import type { ChallengePurpose, PasskeyResponseJSON, RelyingParty } from '../webauthn-service.js';
+import type { ChallengePurpose, PasskeyResponseJSON } from '../webauthn-decisions.js';
+import type { RelyingParty } from '../webauthn-service.js';
 
 /**
  * The relying party for this request: configured, else the public URL's host and origin, else

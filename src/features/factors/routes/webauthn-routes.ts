@@ -13,7 +13,7 @@ import {
   requireSession,
   strictBody,
 } from '../../auth-core/index.js';
-import { type ChallengePurpose, toPasskeyView } from '../webauthn-service.js';
+import { type ChallengePurpose, toPasskeyView } from '../webauthn-decisions.js';
 import { afterEnrolment, requireEnrolmentAuth, SecondStepOutcome } from './enrolment.js';
 import { relyingPartyFor, verifyPasskey } from './passkey-checks.js';
 

@@ -19,7 +19,8 @@ import {
   toPublicUser,
 } from '../../auth-core/index.js';
 import type { AccountMailer } from '../account-mailer.js';
-import { MAILED_TOKEN_TTL_SECONDS, normaliseEmail } from '../account-service.js';
+import { normaliseEmail } from '../account-rules.js';
+import { MAILED_TOKEN_TTL_SECONDS } from '../account-service.js';
 
 const Accepted = Type.Object({ status: Type.Literal('accepted') });
 
