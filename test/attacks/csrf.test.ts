@@ -289,12 +289,12 @@ describe('requests that need no CSRF token', () => {
 describe('CORS origins without credentials (browser apps using bearer tokens)', () => {
   const APP_ORIGIN = 'https://app.example';
 
-  // BUG: the cross-site refusal trusts only CORS origins *with credentials* (src/features/auth/index.ts,
-  // `trustedOrigins`), and runs before authentication for every unsafe request
-  // (src/features/sessions/authenticate.ts, refuseCrossSite). With `cors.origins` set and credentials
-  // off, the preflight grants POST with Authorization, but every POST from that origin, sign-in for
-  // tokens and bearer requests alike, is then refused with 403 AUTH_CSRF. Neither carries ambient
-  // authority, so neither can be forged. Flip to `it` once fixed.
+  // The cross-site refusal runs before authentication for every unsafe request
+  // (src/features/sessions/authenticate.ts, refuseCrossSite): a request that carries the session
+  // cookie (or would get one) must come from an origin trusted with credentials; any other may
+  // come from any origin CORS allows. With `cors.origins` set and credentials off, sign-in for
+  // tokens and bearer requests from that origin carry no ambient authority, so nothing can be
+  // forged with them, and they must be served.
   it('lets an origin allowed by CORS get tokens and make unsafe bearer requests', async () => {
     const corsApp = await createTestApp({ env: { BULWARK_CORS_ORIGINS: APP_ORIGIN } });
     try {
