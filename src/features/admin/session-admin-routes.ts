@@ -4,7 +4,7 @@ import { appError } from '../../errors/index.js';
 import type { HttpApp } from '../../http/http-app.js';
 import { NoContent } from '../../http/no-content.js';
 import { type AuthDeps, auditEvent, clearSessionCookie, problem, requireAdmin } from '../auth-core/index.js';
-import { endEverything, IdParams, requireAdminWrite } from './admin-access.js';
+import { adminWrite, endEverything, IdParams } from './admin-access.js';
 
 const AdminSessionSchema = Type.Object({
   id: Type.String(),
@@ -69,7 +69,7 @@ export function registerSessionAdminRoutes(app: HttpApp, deps: AuthDeps): void {
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(deps, request);
+      const auth = adminWrite(deps, request);
       const userId = request.params.id;
       const user = await deps.accounts.users.findById(userId);
       if (!user) throw appError('ADMIN_USER_NOT_FOUND');
@@ -95,7 +95,7 @@ export function registerSessionAdminRoutes(app: HttpApp, deps: AuthDeps): void {
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(deps, request);
+      const auth = adminWrite(deps, request);
       const sessionsEnded = await deps.sessions.revokeEveryone();
       await auditEvent(deps, request, 'admin.sessions.revoke_all', auth.user.id, { sessionsEnded });
       if (auth.via === 'cookie') clearSessionCookie(reply);

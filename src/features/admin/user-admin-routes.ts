@@ -14,7 +14,7 @@ import {
   toPublicUser,
 } from '../auth-core/index.js';
 import type { AdminUserChange } from '../identity/index.js';
-import { endEverything, IdParams, requireAdminWrite } from './admin-access.js';
+import { adminWrite, endEverything, IdParams } from './admin-access.js';
 
 const MAX_USERS_PER_PAGE = 200;
 const DEFAULT_USERS_PER_PAGE = 30;
@@ -115,7 +115,7 @@ export function registerUserAdminRoutes(app: HttpApp, deps: AuthDeps): void {
       },
     },
     async (request) => {
-      const auth = requireAdminWrite(deps, request);
+      const auth = adminWrite(deps, request);
       const userId = request.params.id;
       const body = request.body;
       const { before, after } = await change(auth, userId, body);
@@ -153,7 +153,7 @@ export function registerUserAdminRoutes(app: HttpApp, deps: AuthDeps): void {
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(deps, request);
+      const auth = adminWrite(deps, request);
       const userId = request.params.id;
       const { before } = await change(auth, userId, 'delete');
       await auditEvent(deps, request, 'admin.user.delete', auth.user.id, {

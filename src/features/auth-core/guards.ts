@@ -60,3 +60,14 @@ export function requireAdmin(request: FastifyRequest): AuthContext {
   if (auth.user.role !== 'admin') throw appError('AUTH_FORBIDDEN', { detail: 'Administrators only.' });
   return auth;
 }
+
+/**
+ * Every administrator's change (data model, users, sessions, webhooks, bans): an administrator
+ * who signed in (or stepped up) within the step-up window. Admin-scoped API keys were created
+ * under step-up and cannot step up again themselves, so they pass on their scope.
+ */
+export function requireAdminWrite(request: FastifyRequest, stepUpWindowSeconds: number, nowMs: number): AuthContext {
+  const auth = requireAdmin(request);
+  if (auth.via !== 'apiKey') requireRecentAuth(auth, stepUpWindowSeconds, nowMs);
+  return auth;
+}

@@ -11,7 +11,14 @@ export {
   SESSION_COOKIE,
   setSessionCookie,
 } from './auth-deps.js';
-export { requireAdmin, requireFullRecentAuth, requireRecentAuth, requireSession, requireUser } from './guards.js';
+export {
+  requireAdmin,
+  requireAdminWrite,
+  requireFullRecentAuth,
+  requireRecentAuth,
+  requireSession,
+  requireUser,
+} from './guards.js';
 export {
   Email,
   OpaqueToken,

@@ -3,10 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../../http/http-app.js';
 import { NoContent } from '../../../http/no-content.js';
 import type { AuditEventType, AuditSink } from '../../audit/index.js';
-import { requireAdmin } from '../../auth-core/index.js';
+import { requireAdmin, requireAdminWrite } from '../../auth-core/index.js';
 import { CollectionInputSchema, FieldSchema, RulesSchema } from '../collection-definition.js';
 import type { CollectionsService } from '../collections-service.js';
-import { requireAdminWrite } from './admin-write.js';
 
 const problem = { $ref: 'Problem#' } as const;
 const NameParams = Type.Object({ name: Type.String({ maxLength: 40 }) });

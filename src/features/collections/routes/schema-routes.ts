@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { appError } from '../../../errors/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
-import { requireAdmin } from '../../auth-core/index.js';
+import { requireAdmin, requireAdminWrite } from '../../auth-core/index.js';
 import { RULE_ACTIONS } from '../collection-definition.js';
 import { describeDataLoss, type SchemaApplier } from '../schema-apply.js';
 import { SchemaDocumentSchema } from '../schema-document.js';
-import { requireAdminWrite } from './admin-write.js';
 
 const problem = { $ref: 'Problem#' } as const;
 const Names = Type.Array(Type.String());

@@ -5,7 +5,7 @@ import { NoContent } from '../../../http/no-content.js';
 import { describeClientAddress } from '../../../lib/net/client-address.js';
 import type { BanStore } from '../../../stores/index.js';
 import type { AuditSink } from '../../audit/index.js';
-import { requireAdmin, requireRecentAuth } from '../../auth-core/index.js';
+import { requireAdmin, requireAdminWrite } from '../../auth-core/index.js';
 
 const BanSchema = Type.Object({ ip: Type.String(), reason: Type.String(), since: Type.String(), until: Type.String() });
 
@@ -60,8 +60,7 @@ export function registerBanRoutes(app: HttpApp, deps: BanRouteDeps): void {
       },
     },
     async (request, reply) => {
-      const auth = requireAdmin(request);
-      if (auth.via !== 'apiKey') requireRecentAuth(auth, deps.stepUpWindowSeconds, deps.now());
+      const auth = requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
       const { ip } = request.params;
       // `2001:db8::/64` as listed, or `2001:DB8::7` inside it: both name the same ban.
       const key = describeClientAddress(ip.split('/')[0] ?? '', deps.ipv6PrefixLength).key;

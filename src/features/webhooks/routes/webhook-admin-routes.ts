@@ -3,9 +3,9 @@ import { isAppError } from '../../../errors/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { NoContent } from '../../../http/no-content.js';
 import { describeUrl } from '../../../lib/net/outbound-url.js';
-import { requireAdmin } from '../../auth-core/index.js';
+import { requireAdmin, requireAdminWrite } from '../../auth-core/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
-import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
+import { auditWebhookChange, type WebhookRouteDeps } from './admin-guard.js';
 import {
   CreatedWebhookSchema,
   problem,
@@ -27,7 +27,7 @@ export function registerWebhookAdminRoutes(app: HttpApp, webhooks: WebhooksServi
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(request, deps);
+      const auth = requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
       const created = await webhooks.create(request.body).catch(async (error: unknown) => {
         // An administrator pointing a webhook at an internal address is worth knowing about (SSRF).
         if (isAppError(error) && error.code === 'HOOK_URL_REFUSED') {
@@ -91,7 +91,7 @@ export function registerWebhookAdminRoutes(app: HttpApp, webhooks: WebhooksServi
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(request, deps);
+      const auth = requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
       const removed = await webhooks.remove(request.params.id);
       await auditWebhookChange(deps, request, auth.user.id, 'webhook.deleted', {
         webhookId: removed.id,

@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { WebhookDeliveriesTable } from '../../../db/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { pageOf } from '../../../http/page-schema.js';
-import { requireAdmin } from '../../auth-core/index.js';
+import { requireAdmin, requireAdminWrite } from '../../auth-core/index.js';
 import type { WebhooksService } from '../webhooks-service.js';
-import { auditWebhookChange, requireAdminWrite, type WebhookRouteDeps } from './admin-guard.js';
+import { auditWebhookChange, type WebhookRouteDeps } from './admin-guard.js';
 import { DeliveriesQuery, DeliverySchema, problem, WebhookIdParams } from './webhook-schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -57,7 +57,7 @@ export function registerWebhookDeliveryRoutes(app: HttpApp, webhooks: WebhooksSe
       },
     },
     async (request, reply) => {
-      const auth = requireAdminWrite(request, deps);
+      const auth = requireAdminWrite(request, deps.stepUpWindowSeconds, deps.now());
       const deliveryId = await webhooks.sendTest(request.params.id);
       await auditWebhookChange(deps, request, auth.user.id, 'webhook.test', {
         webhookId: request.params.id,
