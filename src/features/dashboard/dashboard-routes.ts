@@ -1,8 +1,12 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { appError } from '../../errors/index.js';
 import type { HttpApp } from '../../http/http-app.js';
 import { DASHBOARD_CSP } from '../../http/security-headers.js';
 import { type DashboardBuild, DEFAULT_DASHBOARD_DIR, loadDashboardBuild } from './dashboard-build.js';
+
+/** The file's name after `/_/assets/` (the wildcard): looked up by exact name, never as a path. */
+const AssetParams = Type.Object({ '*': Type.String() });
 
 /** Hashed names change with their content, so a browser may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -36,7 +40,7 @@ export function registerDashboard(app: HttpApp, options: DashboardOptions = {}):
   app.get('/_', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/_/', 308));
   app.get('/_/', { schema: { hide: true } }, async (request, reply) => page(request, reply));
   app.get('/_/*', { schema: { hide: true } }, async (request, reply) => page(request, reply));
-  app.get<{ Params: { '*': string } }>('/_/assets/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/_/assets/*', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
     const asset = build.built ? build.assets.get(request.params['*']) : undefined;
     if (!asset) throw appError('HTTP_NOT_FOUND', { detail: 'No such dashboard file; reload the dashboard.' });
     return reply
