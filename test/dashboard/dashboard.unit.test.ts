@@ -159,9 +159,13 @@ describe('the dashboard in Chromium', { timeout: 90_000 }, () => {
   it('sends an operator whose session went idle back to sign-in, saying why', async () => {
     const page = await watchedPage(browser);
     const operator = await firstSignIn(page);
+    // The collections list loaded first: a list request still in flight when the session is
+    // aged would itself be refused and reach sign-in before the click below has a link.
+    const notes = page.getByRole('link', { name: 'notes' });
+    await notes.waitFor();
     // What the idle timeout does to an unused session, without waiting for it.
     await app.database.db.updateTable('sessions').set({ last_seen_ms: 0 }).where('user_id', '=', operator.id).execute();
-    await page.getByRole('link', { name: 'notes' }).click();
+    await notes.click();
     await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Your session has ended');
     await screenshot(page, 'session-ended');
