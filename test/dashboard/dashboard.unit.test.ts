@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quote } from '../../packages/client/src/filter.js';
-import { createCollection, createRecord, newAdmin, PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
-import { freshTotpCode, totpCode } from '../helpers/mfa-client.js';
+import { createCollection, createRecord, newAdmin } from '../helpers/collections-client.js';
+import { freshTotpCode } from '../helpers/mfa-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import { firstSignIn, signInForm } from './operator.js';
 
 /**
  * The dashboard in Debian's Chromium against a real server on `http://localhost:PORT` (a secure
@@ -45,39 +46,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-interface Operator {
-  id: string;
-  email: string;
-  secret: string;
-  usedCodes: Set<string>;
-}
-
-/** A new administrator without a second factor signs in: the dashboard makes them enrol TOTP. */
-async function firstSignIn(page: Page, shots = false): Promise<Operator> {
-  const email = uniqueEmail('operator');
-  const { id } = await app.auth.accounts.createAdmin(email, PASSWORD);
-  await page.goto(`${origin}/_/`);
-  await signInForm(page, email, shots);
-  await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
-  const secret = (await page.getByTestId('totp-secret').textContent()) as string;
-  if (shots) await screenshot(page, 'enrolment');
-  const code = totpCode(secret);
-  await page.getByLabel('Code from the app').fill(code);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('heading', { name: 'Keep your recovery codes' }).waitFor();
-  expect(await page.locator('.codes li').count()).toBe(10);
-  await page.getByRole('button', { name: /continue/ }).click();
-  await page.getByRole('heading', { name: 'Collections' }).waitFor();
-  return { id, email, secret, usedCodes: new Set([code]) };
-}
-
-async function signInForm(page: Page, email: string, shots = false): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  if (shots) await screenshot(page, 'sign-in');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 /** Every table cell's text on the page. */
 const cellTexts = (page: Page) => page.locator('td').allTextContents();
 
@@ -85,7 +53,7 @@ const cellTexts = (page: Page) => page.locator('td').allTextContents();
 describe('the dashboard in Chromium', { timeout: 90_000 }, () => {
   it('enrols a new administrator, signs in with password and TOTP, and browses collections and records', async () => {
     const page = await watchedPage(browser);
-    const operator = await firstSignIn(page, true);
+    const operator = await firstSignIn(app, origin, page, true);
     expect(await page.getByTestId('signed-in-email').textContent()).toBe(operator.email);
     // The server's idle timeout (30 minutes by default), counted from this tab's last request.
     expect(await page.getByTestId('idle-timeout').textContent()).toBe('Signs out after 30 min idle (30 min left)');
@@ -158,7 +126,7 @@ describe('the dashboard in Chromium', { timeout: 90_000 }, () => {
 
   it('sends an operator whose session went idle back to sign-in, saying why', async () => {
     const page = await watchedPage(browser);
-    const operator = await firstSignIn(page);
+    const operator = await firstSignIn(app, origin, page);
     // The collections list loaded first: a list request still in flight when the session is
     // aged would itself be refused and reach sign-in before the click below has a link.
     const notes = page.getByRole('link', { name: 'notes' });
