@@ -58,7 +58,7 @@ async function visit(
   page: Page,
   attackerOrigin: string,
   path: string,
-): Promise<{ status: number; code?: string; detail?: string }> {
+): Promise<{ status: number; code?: string | undefined; detail?: string | undefined }> {
   // Only the forged post: the dashboard's own requests may still be answering.
   const answered = page.waitForResponse(
     (response) => response.request().method() === 'POST' && response.url().startsWith(`${origin}/api/`),

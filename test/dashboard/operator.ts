@@ -40,5 +40,5 @@ export async function signInForm(page: Page, email: string, shots = false): Prom
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   if (shots) await screenshot(page, 'sign-in');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction, useLoad } from '../use-call.js';
 import { ErrorMessage } from './error-message.js';
+import { PasskeyButton } from './passkey-button.js';
 
 interface Props {
   email: string;
@@ -47,12 +48,19 @@ export function Enrol({ email, onStep, onCancel }: Props) {
       setRecoveryCodes(confirmed.recoveryCodes);
     });
   };
+  // A passkey is a second factor too; as the account's first, the server gives recovery codes.
+  const registerPasskey = () =>
+    run(async () => {
+      const registered = await client.passkeys.register('Dashboard');
+      if (registered.recoveryCodes) setRecoveryCodes(registered.recoveryCodes);
+      else await onStep();
+    });
   return (
     <main class="card" aria-labelledby="enrol-title">
       <h1 id="enrol-title">Set up your authenticator</h1>
       <p>
         Administrators need a second factor. <strong>{email}</strong> has none yet: add this account to an authenticator
-        app, then enter the code it shows.
+        app, then enter the code it shows, or register a passkey.
       </p>
       {setup.loaded.status === 'loading' ? <p role="status">Preparing a secret…</p> : null}
       {setup.loaded.status === 'failed' ? <ErrorMessage message={setup.loaded.message} /> : null}
@@ -83,6 +91,7 @@ export function Enrol({ email, onStep, onCancel }: Props) {
         <button type="submit" disabled={busy || setup.loaded.status !== 'ready'}>
           Confirm
         </button>
+        <PasskeyButton label="Register a passkey instead" busy={busy} onClick={registerPasskey} />
         <button type="button" class="secondary" onClick={onCancel}>
           Use another account
         </button>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction } from '../use-call.js';
 import { ErrorMessage } from './error-message.js';
+import { PasskeyButton } from './passkey-button.js';
 
 interface Props {
   notice?: string | undefined;
@@ -22,6 +23,13 @@ export function SignIn({ notice, onStep }: Props) {
       await onStep();
     });
   };
+  // The browser offers the passkeys it holds for this server; one with user verification is a
+  // whole sign-in, so no second step follows.
+  const withPasskey = () =>
+    run(async () => {
+      await client.passkeys.signIn();
+      await onStep();
+    });
   return (
     <main class="card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in to Bulwark</h1>
@@ -56,13 +64,14 @@ export function SignIn({ notice, onStep }: Props) {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        <PasskeyButton label="Sign in with a passkey" busy={busy} onClick={withPasskey} />
       </form>
       <ErrorMessage message={message} />
     </main>
   );
 }
 
-/** The second step: a code from the authenticator app, or one of the recovery codes. */
+/** The second step: a code from the authenticator app, one of the recovery codes, or a passkey. */
 export function SecondFactor({
   email,
   onStep,
@@ -81,6 +90,11 @@ export function SecondFactor({
       await onStep();
     });
   };
+  const withPasskey = () =>
+    run(async () => {
+      await client.passkeys.verifySecondFactor();
+      await onStep();
+    });
   return (
     <main class="card" aria-labelledby="second-title">
       <h1 id="second-title">Second step</h1>
@@ -102,6 +116,7 @@ export function SecondFactor({
         <button type="submit" disabled={busy}>
           Verify
         </button>
+        <PasskeyButton label="Use a passkey" busy={busy} onClick={withPasskey} />
         <button type="button" class="secondary" onClick={onCancel}>
           Use another account
         </button>
