@@ -104,6 +104,25 @@ describe('the dashboard source', () => {
       expect(text, name).not.toMatch(/\beval\(|new Function\(/);
     }
   });
+
+  it('masks every password field, names it for password managers and never blocks paste', () => {
+    const files = readdirSync(SOURCE_DIR, { recursive: true, encoding: 'utf8' }).filter((name) =>
+      name.endsWith('.tsx'),
+    );
+    const passwordInputs = files.flatMap((name) =>
+      [...readFileSync(join(SOURCE_DIR, name), 'utf8').matchAll(/<input[^>]*name="[^"]*password[^"]*"[^>]*>/gis)].map(
+        (match) => ({ name, tag: match[0] }),
+      ),
+    );
+    expect(passwordInputs.length).toBeGreaterThan(0);
+    for (const { name, tag } of passwordInputs) {
+      expect(tag, name).toContain('type="password"');
+      expect(tag, name).toMatch(/autocomplete="(current|new)-password"/);
+    }
+    for (const name of files) {
+      expect(readFileSync(join(SOURCE_DIR, name), 'utf8'), name).not.toMatch(/onPaste|'paste'|autocomplete="off"/i);
+    }
+  });
 });
 
 describe('a server without the build', () => {
