@@ -25,8 +25,10 @@ export type {
   CollectionApi,
   ListOptions,
   Page,
+  RecordFile,
   RecordInput,
   RecordOf,
   UntypedCollections,
+  UploadedFile,
 } from './records.js';
 export type { FetchLike } from './transport.js';

@@ -2,6 +2,17 @@ import type { BatchOperation } from './batch.js';
 import type { Filter } from './filter.js';
 import { segment, type Transport } from './transport.js';
 
+/** A file of a record's file field, as records show it (`[{id, name, type, size}]`, or one). */
+export interface RecordFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** An uploaded file, with its scan status (`clean`, or `pending` while a scanner looks at it). */
+export type UploadedFile = RecordFile & { status: string };
+
 /** What every record has besides its collection's fields. */
 export interface BaseRecord {
   id: string;
@@ -129,5 +140,33 @@ export class CollectionApi<T, I = RecordInput<T>> {
 
   delete(id: string): Promise<void> {
     return this.transport.request<void>({ method: 'DELETE', path: `${this.base}/${segment(id)}` });
+  }
+
+  /**
+   * Uploads one file to a record's file field, under the record's update rule. The server reads
+   * the type from the bytes and refuses one the field does not list (415) or too large (413).
+   */
+  uploadFile(id: string, field: string, file: Blob, fileName?: string): Promise<UploadedFile> {
+    const form = new FormData();
+    form.append('file', file, fileName ?? (file as { name?: string }).name ?? 'file');
+    return this.transport.request<UploadedFile>({ method: 'POST', path: this.filesPath(id, field), body: form });
+  }
+
+  /** A short-lived signed download link (absolute), under the record's view rule. */
+  async fileLink(id: string, field: string, fileId: string): Promise<{ url: string; expiresAt: string }> {
+    const link = await this.transport.request<{ url: string; expiresAt: string }>({
+      method: 'POST',
+      path: `${this.filesPath(id, field)}/${segment(fileId)}/link`,
+    });
+    return { url: this.transport.absolute(link.url), expiresAt: link.expiresAt };
+  }
+
+  /** Deletes one file of a record, under the record's update rule. */
+  deleteFile(id: string, field: string, fileId: string): Promise<void> {
+    return this.transport.request<void>({ method: 'DELETE', path: `${this.filesPath(id, field)}/${segment(fileId)}` });
+  }
+
+  private filesPath(id: string, field: string): string {
+    return `${this.base}/${segment(id)}/files/${segment(field)}`;
   }
 }

@@ -17,6 +17,7 @@ export interface ApiRequest {
   method: HttpMethod;
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
+  /** JSON, or a FormData sent as multipart. */
   body?: unknown;
   authority?: Authority;
 }
@@ -70,11 +71,14 @@ export class Transport {
   /** One HTTP exchange, no credential logic: used by strategies for their own calls. */
   async send<T>(request: ApiRequest, headers: Record<string, string>): Promise<T> {
     const hasBody = request.body !== undefined;
+    // A FormData body (a file upload) goes as multipart: fetch writes its content type and boundary.
+    const multipart = typeof FormData === 'function' && request.body instanceof FormData;
+    const json = hasBody && !multipart;
     const init: RequestInit = {
       method: request.method,
-      headers: { accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { accept: 'application/json', ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
       credentials: this.credentials.fetchCredentials,
-      ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+      ...(multipart ? { body: request.body as FormData } : json ? { body: JSON.stringify(request.body) } : {}),
     };
     let response: Response;
     try {
@@ -89,6 +93,11 @@ export class Transport {
     } catch (error) {
       throw clientError('CLIENT_BAD_RESPONSE', 'Unexpected response', `HTTP ${response.status} is not JSON.`, error);
     }
+  }
+
+  /** An address the server gave as a path (e.g. a signed file link), made absolute for this server. */
+  absolute(path: string): string {
+    return `${this.baseUrl}${path}`;
   }
 
   private urlFor(request: ApiRequest): string {
