@@ -16,6 +16,9 @@ export function isSignedOut(error: unknown): boolean {
 export function describe(error: unknown): string {
   if (!isBulwarkError(error)) return 'Something went wrong in the dashboard; reload the page and try again.';
   const problem = error as BulwarkError;
-  const reasons = problem.errors.map((item) => item.message).filter((message) => message !== problem.detail);
+  // Each field's reason names the field, so "title: is required" says where to look.
+  const reasons = problem.errors
+    .map((item) => (item.field ? `${item.field}: ${item.message}` : item.message))
+    .filter((message) => message !== problem.detail);
   return [problem.detail ?? problem.title, ...reasons].join(' ');
 }

@@ -3,6 +3,9 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { linkTo } from '../router.js';
 import { useLoad } from '../use-call.js';
+import { Pager } from './pager.js';
+import { RecordEditor } from './record-editor.js';
+import { filesIn } from './record-values.js';
 import { Status } from './status.js';
 
 const PER_PAGE = 20;
@@ -17,11 +20,16 @@ interface Query {
   page: number;
 }
 
-/** One collection's records: a filter in the server's own syntax, sort by any column, paging. */
+/**
+ * One collection's records: a filter in the server's own syntax, sort by any column, paging;
+ * a record opens in the editor (fields, files, delete), and new ones are made there too.
+ */
 export function Records({ name }: { name: string }) {
   const definition = useLoad(() => client.admin.collection(name), [name]);
   const [query, setQuery] = useState<Query>({ filter: '', sort: '-created', page: 1 });
   const [draft, setDraft] = useState('');
+  // The record in the editor: null for a new one, undefined when the editor is closed.
+  const [editing, setEditing] = useState<(Record<string, unknown> & { id: string }) | null | undefined>(undefined);
   const records = useLoad(
     () =>
       client.collection(name).list({
@@ -34,6 +42,18 @@ export function Records({ name }: { name: string }) {
   );
   const fields = definition.loaded.status === 'ready' ? definition.loaded.data.fields.map((field) => field.name) : [];
   const columns = ['id', ...fields, 'created', 'updated'];
+  const fileFields = new Set(
+    definition.loaded.status === 'ready'
+      ? definition.loaded.data.fields.filter((field) => field.type === 'file').map((field) => field.name)
+      : [],
+  );
+  // A file field's cell names its files; every other value is text.
+  const cell = (column: string, value: unknown) =>
+    fileFields.has(column)
+      ? filesIn(value)
+          .map((file) => file.name)
+          .join(', ')
+      : asText(value);
 
   const applyFilter = (event: Event) => {
     event.preventDefault();
@@ -49,6 +69,15 @@ export function Records({ name }: { name: string }) {
       </p>
       <h1 id="records-title">{name}</h1>
       <Status loaded={definition.loaded} />
+      {definition.loaded.status === 'ready' && editing !== undefined ? (
+        <RecordEditor
+          key={editing?.id ?? 'new'}
+          collection={definition.loaded.data}
+          record={editing}
+          onChanged={records.reload}
+          onClose={() => setEditing(undefined)}
+        />
+      ) : null}
       <form class="toolbar" onSubmit={applyFilter}>
         <label>
           Filter
@@ -87,6 +116,9 @@ export function Records({ name }: { name: string }) {
             <option value="desc">Descending</option>
           </select>
         </label>
+        <button type="button" class="secondary" onClick={() => setEditing(null)}>
+          New record
+        </button>
       </form>
       <Status loaded={records.loaded} />
       {records.loaded.status === 'ready' ? (
@@ -105,9 +137,17 @@ export function Records({ name }: { name: string }) {
               <tbody>
                 {records.loaded.data.items.map((record) => (
                   <tr key={String(record.id)}>
-                    {columns.map((column) => (
-                      <td key={column}>{asText(record[column])}</td>
-                    ))}
+                    {columns.map((column) =>
+                      column === 'id' ? (
+                        <td key={column}>
+                          <button type="button" class="link" onClick={() => setEditing(record)}>
+                            {record.id}
+                          </button>
+                        </td>
+                      ) : (
+                        <td key={column}>{cell(column, record[column])}</td>
+                      ),
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -122,22 +162,5 @@ export function Records({ name }: { name: string }) {
         </>
       ) : null}
     </main>
-  );
-}
-
-function Pager(props: { page: number; totalPages: number; totalItems: number; go: (page: number) => void }) {
-  const { page, totalPages, totalItems, go } = props;
-  return (
-    <nav class="pager" aria-label="Pages">
-      <button type="button" disabled={page <= 1} onClick={() => go(page - 1)}>
-        Previous page
-      </button>
-      <span role="status">
-        Page {page} of {Math.max(totalPages, 1)} ({totalItems} records)
-      </span>
-      <button type="button" disabled={page >= totalPages} onClick={() => go(page + 1)}>
-        Next page
-      </button>
-    </nav>
   );
 }
