@@ -24,17 +24,17 @@ export function AuditEntries({ page, go }: { page: AuditPage; go: (page: number)
           <tbody>
             {page.items.map((entry) => (
               <tr key={entry.id}>
-                <td>
+                <td data-label="Time">
                   <time dateTime={entry.at} title={entry.at}>
                     {localTime(entry.at)}
                   </time>
                 </td>
-                <td>
+                <td data-label="Event">
                   <code>{entry.type}</code>
                 </td>
-                <td>{entry.actor ?? '—'}</td>
-                <td>{entry.ip ?? '—'}</td>
-                <td>
+                <td data-label="Actor">{entry.actor ?? '—'}</td>
+                <td data-label="Address">{entry.ip ?? '—'}</td>
+                <td data-label="Details">
                   <pre data-testid="audit-details">{detailsText(entry.details)}</pre>
                   {entry.requestId ? <small>Request {entry.requestId}</small> : null}
                 </td>
