@@ -60,6 +60,15 @@ beforeAll(async () => {
     });
     expect(response.statusCode, response.body).toBe(404);
   }
+  // Another user's refused write: the same event, another actor, for the actor filter to leave out.
+  const other = await newUser(app, 'other');
+  const refused = await app.http.inject({
+    method: 'PATCH',
+    url: '/api/collections/notes/records/plain',
+    headers: other.headers,
+    payload: { title: 'plain' },
+  });
+  expect(refused.statusCode, refused.body).toBe(404);
   for (const email of EMAIL_PAYLOADS) {
     const response = await app.http.inject({
       method: 'POST',
