@@ -157,6 +157,11 @@ describe('audit log, bans and security in Chromium', { timeout: 120_000 }, () =>
     // A range in the future holds nothing; the form's local time reaches the server as an instant.
     await search(page, { 'From (your local time)': '2099-01-01T00:00:00' }, { from: '2099-01-01T00:00:00Z' });
     await search(page, { 'To (your local time)': '2000-01-01T00:00:00' }, { to: '2000-01-01T00:00:00Z' });
+    // A refused filter shows the server's reason.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Address', { exact: true }).fill('not-an-address');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('must be an IPv4 or IPv6 address');
     await noMarkup(page);
 
     // Paging: the second page is the API's second page.
@@ -215,8 +220,9 @@ describe('audit log, bans and security in Chromium', { timeout: 120_000 }, () =>
     await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
     const items = await page.locator('.finding').allTextContents();
     expect(items).toHaveLength(summary.findings.length);
-    summary.findings.forEach((finding: { severity: string; message: string; fix: string; id: string }, n: number) => {
-      expect(items[n]).toContain(finding.severity.toUpperCase() === 'MEDIUM' ? 'Medium' : finding.severity);
+    const label: Record<string, string> = { high: 'High', medium: 'Medium', low: 'Low' };
+    summary.findings.forEach((finding: { severity: string; message: string; fix: string }, n: number) => {
+      expect(items[n]).toMatch(new RegExp(`^${label[finding.severity]} `));
       expect(items[n]).toContain(finding.message);
       expect(items[n]).toContain(`Fix: ${finding.fix}`);
     });
