@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
-import type { Finding, FrozenConfig } from '../config/index.js';
+import { type Finding, type FrozenConfig, gatherDeploymentFacts, runConfigChecks } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { registerSetupPage } from '../features/admin/index.js';
 import type { AlertsFeature } from '../features/alerts/index.js';
@@ -155,6 +155,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
     },
     metrics: wireMetrics(metrics, { config, database, state, probe, chainKey }),
     database,
+    findings: () => runConfigChecks(config, gatherDeploymentFacts(config)),
   });
   registerSetupPage(http);
   registerDashboard(http, options.dashboardDir === undefined ? {} : { dir: options.dashboardDir });

@@ -6,6 +6,7 @@ import { ApiKeyCredentials, BearerCredentials, type BearerTokens, type TokenChan
 import { CookieCredentials } from './cookie-credentials.js';
 import { clientError } from './errors.js';
 import { MfaApi } from './mfa.js';
+import { OperationsApi } from './operations.js';
 import { PasskeysApi } from './passkeys.js';
 import { CollectionApi, type RecordInput, type UntypedCollections } from './records.js';
 import { type Credentials, type FetchLike, Transport } from './transport.js';
@@ -52,6 +53,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly passkeys: PasskeysApi;
   readonly apiKeys: ApiKeysApi;
   readonly admin: AdminApi;
+  readonly operations: OperationsApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -65,6 +67,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.passkeys = new PasskeysApi(this.transport, this.holder, this.auth);
     this.apiKeys = new ApiKeysApi(this.transport);
     this.admin = new AdminApi(this.transport);
+    this.operations = new OperationsApi(this.transport);
   }
 
   /** The records of one collection. */

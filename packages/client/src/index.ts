@@ -20,6 +20,7 @@ export {
 } from './errors.js';
 export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
 export type { components, paths } from './generated/openapi.js';
+export type { AuditEntry, AuditPage, AuditQuery, BanInfo, SecuritySummary } from './operations.js';
 export type {
   BaseRecord,
   CollectionApi,

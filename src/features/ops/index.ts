@@ -5,7 +5,7 @@ import { type BanRouteDeps, registerBanRoutes } from './routes/bans.js';
 import { registerHealthRoute } from './routes/health.js';
 import { type MetricsRouteDeps, registerMetricsRoute } from './routes/metrics.js';
 import { type ReadinessProbe, registerReadyRoute } from './routes/ready.js';
-import { registerSecuritySummaryRoute } from './routes/security-summary.js';
+import { registerSecuritySummaryRoute, type SecuritySummaryDeps } from './routes/security-summary.js';
 
 export { createMetricsRegistry, type MetricsRegistry } from './metrics.js';
 export { createAuditMetrics } from './metrics-audit.js';
@@ -15,12 +15,18 @@ export type { ReadinessProbe } from './routes/ready.js';
 
 export function registerOpsRoutes(
   app: HttpApp,
-  deps: { probe: ReadinessProbe; bans: BanRouteDeps; metrics: MetricsRouteDeps; database: Database },
+  deps: {
+    probe: ReadinessProbe;
+    bans: BanRouteDeps;
+    metrics: MetricsRouteDeps;
+    database: Database;
+    findings: SecuritySummaryDeps['findings'];
+  },
 ): void {
   registerHealthRoute(app);
   registerReadyRoute(app, deps.probe);
   registerBanRoutes(app, deps.bans);
   registerMetricsRoute(app, deps.metrics);
   registerAuditSearchRoute(app, deps.database);
-  registerSecuritySummaryRoute(app, { database: deps.database, now: deps.bans.now });
+  registerSecuritySummaryRoute(app, { database: deps.database, now: deps.bans.now, findings: deps.findings });
 }

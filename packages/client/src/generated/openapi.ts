@@ -857,7 +857,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries of the last 24 hours, counted by event family and by event type */
+        /** Configuration findings that hold now, with their fixes, and audit entries of the last 24 hours counted by event family and type */
         get: {
             parameters: {
                 query?: never;
@@ -881,6 +881,12 @@ export interface paths {
                             families: {
                                 count: number;
                                 name: string;
+                            }[];
+                            findings: {
+                                fix: string;
+                                id: string;
+                                message: string;
+                                severity: "high" | "medium" | "low";
                             }[];
                             from: string;
                             to: string;

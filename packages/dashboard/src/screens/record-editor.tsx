@@ -6,7 +6,7 @@ import { useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { FieldInput } from './field-input.js';
 import { RecordFiles } from './record-files.js';
-import { type Draft, draftOf, filesIn, formFields, valueOf } from './record-values.js';
+import { bodyValue, type Draft, draftOf, filesIn, formFields } from './record-values.js';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -38,7 +38,7 @@ export function RecordEditor({ collection, record, onChanged, onClose }: Props) 
       // A new record gets the fields filled in (the server applies its defaults to the rest); a
       // change sends the fields changed here, an emptied one as null.
       const changed = fields.filter((field) => (current ? draft[field.name] !== initial[field.name] : true));
-      const entries = changed.map((field) => [field.name, valueOf(field, draft[field.name] ?? '')] as const);
+      const entries = changed.map((field) => [field.name, bodyValue(field, draft[field.name] ?? '')] as const);
       const body = Object.fromEntries(current ? entries : entries.filter(([, value]) => value !== null));
       const saved = current ? await records.update(current.id, body) : await records.create(body);
       setCurrent(saved as Row);

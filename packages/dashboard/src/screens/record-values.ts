@@ -18,7 +18,7 @@ export function draftOf(field: Field, value: unknown): string | boolean {
  * `required`); numbers and JSON are parsed here only to send the right type, and the server
  * validates everything again. Throws a message naming the field when the text cannot be read.
  */
-export function valueOf(field: Field, draft: string | boolean): unknown {
+export function bodyValue(field: Field, draft: string | boolean): unknown {
   if (field.type === 'bool') return draft === true;
   const text = String(draft);
   if (text.trim() === '') return null;

@@ -1,8 +1,11 @@
 import type { Me } from '@bulwark/client';
 import { linkTo, useRoute } from '../router.js';
+import { Audit } from './audit.js';
+import { Bans } from './bans.js';
 import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
 import { Records } from './records.js';
+import { Security, SecurityPanel } from './security.js';
 
 interface Props {
   user: Me['user'];
@@ -11,7 +14,12 @@ interface Props {
   onSignOut: () => void;
 }
 
-const SECTIONS = [{ route: '', label: 'Collections' }] as const;
+const SECTIONS = [
+  { route: '', label: 'Collections' },
+  { route: 'audit', label: 'Audit log' },
+  { route: 'bans', label: 'Bans' },
+  { route: 'security', label: 'Security' },
+] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
 export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
@@ -51,7 +59,12 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      {section === 'collections' && name ? <Records name={name} /> : <Collections />}
+      {section === '' ? <SecurityPanel /> : null}
+      {section === 'audit' ? <Audit /> : null}
+      {section === 'bans' ? <Bans /> : null}
+      {section === 'security' ? <Security /> : null}
+      {section === 'collections' && name ? <Records name={name} /> : null}
+      {section === '' || (section === 'collections' && !name) ? <Collections /> : null}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Finding } from '../../../config/index.js';
 import type { Database } from '../../../db/index.js';
 import type { HttpApp } from '../../../http/http-app.js';
 import { countAuditTypes } from '../../audit/index.js';
@@ -9,6 +10,20 @@ const SUMMARY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const CountSchema = Type.Object({ name: Type.String(), count: Type.Integer() });
 
+const FindingSchema = Type.Object({
+  id: Type.String(),
+  severity: Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]),
+  message: Type.String(),
+  fix: Type.String(),
+});
+
+export interface SecuritySummaryDeps {
+  database: Database;
+  now: () => number;
+  /** The configuration and deployment checks as they stand now (file modes, certificate expiry). */
+  findings: () => Finding[];
+}
+
 /** `auth.login.failure` belongs to the family `auth`. */
 const familyOf = (type: string) => type.split('.')[0] ?? type;
 
@@ -18,19 +33,24 @@ function sortedCounts(counts: Map<string, number>) {
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 
-/** `GET /api/admin/security/summary`: audit entries of the last 24 hours by family and by type. */
-export function registerSecuritySummaryRoute(app: HttpApp, deps: { database: Database; now: () => number }) {
+/**
+ * `GET /api/admin/security/summary`: the configuration findings of `bulwark audit` that hold now
+ * (most severe first, each with its fix), and audit entries of the last 24 hours by family and type.
+ */
+export function registerSecuritySummaryRoute(app: HttpApp, deps: SecuritySummaryDeps) {
   app.get(
     '/api/admin/security/summary',
     {
       schema: {
         tags: ['admin'],
-        summary: 'Audit entries of the last 24 hours, counted by event family and by event type',
+        summary:
+          'Configuration findings that hold now, with their fixes, and audit entries of the last 24 hours counted by event family and type',
         response: {
           200: Type.Object({
             from: Type.String(),
             to: Type.String(),
             total: Type.Integer(),
+            findings: Type.Array(FindingSchema),
             families: Type.Array(CountSchema),
             events: Type.Array(CountSchema),
           }),
@@ -50,6 +70,7 @@ export function registerSecuritySummaryRoute(app: HttpApp, deps: { database: Dat
         from: new Date(fromMs).toISOString(),
         to: new Date(toMs).toISOString(),
         total: types.reduce((sum, { count }) => sum + count, 0),
+        findings: deps.findings(),
         families: sortedCounts(families),
         events: sortedCounts(new Map(types.map(({ type, count }) => [type, count]))),
       };
