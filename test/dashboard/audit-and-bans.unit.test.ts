@@ -2,18 +2,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quote } from '../../packages/client/src/filter.js';
-import {
-  type Account,
-  createCollection,
-  newAdmin,
-  newUser,
-  PASSWORD,
-  uniqueEmail,
-} from '../helpers/collections-client.js';
+import { type Account, createCollection, newAdmin, newUser, uniqueEmail } from '../helpers/collections-client.js';
 import { loopbackClient } from '../helpers/loopback-client.js';
-import { totpCode } from '../helpers/mfa-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import { firstSignIn } from './operator.js';
 
 /**
  * The audit log, bans and security screens in Chromium against a real server: audit details a
@@ -83,21 +76,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A new administrator's first sign-in: password, then the forced TOTP enrolment. */
-async function firstSignIn(page: Page): Promise<void> {
-  const email = uniqueEmail('operator');
-  await app.auth.accounts.createAdmin(email, PASSWORD);
-  await page.goto(`${origin}/_/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const secret = (await page.getByTestId('totp-secret').textContent()) as string;
-  await page.getByLabel('Code from the app').fill(totpCode(secret));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('button', { name: /continue/ }).click();
-  await page.getByRole('heading', { name: 'Collections' }).waitFor();
-}
-
 /** The API's answer to an audit search, as an administrator sees it. */
 async function apiAudit(query: Record<string, string>) {
   const response = await app.http.inject({ url: '/api/admin/audit', query, headers: admin.headers });
@@ -131,7 +109,7 @@ const noMarkup = async (page: Page) => {
 describe('audit log, bans and security in Chromium', { timeout: 120_000 }, () => {
   it('searches the audit log by every filter, pages, and shows details a user wrote as text', async () => {
     const page = await watchedPage(browser);
-    await firstSignIn(page);
+    await firstSignIn(app, origin, page);
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
 
@@ -184,7 +162,7 @@ describe('audit log, bans and security in Chromium', { timeout: 120_000 }, () =>
     expect((await attacker.get('/api/health')).status).toBe(403);
 
     const page = await watchedPage(browser);
-    await firstSignIn(page);
+    await firstSignIn(app, origin, page);
     await page.getByRole('link', { name: 'Bans' }).click();
     const lift = page.getByRole('button', { name: `Lift ban on ${ATTACKER}` });
     await lift.waitFor();
@@ -212,7 +190,7 @@ describe('audit log, bans and security in Chromium', { timeout: 120_000 }, () =>
 
   it('shows every configuration finding with its severity and fix, on the landing screen too', async () => {
     const page = await watchedPage(browser);
-    await firstSignIn(page);
+    await firstSignIn(app, origin, page);
     const summary = (await app.http.inject({ url: '/api/admin/security/summary', headers: admin.headers })).json();
     expect(summary.findings.length).toBeGreaterThan(0);
     await waitShown(page, `Security: ${summary.findings.length} medium finding`);
