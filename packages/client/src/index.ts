@@ -20,6 +20,7 @@ export {
 } from './errors.js';
 export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
 export type { components, paths } from './generated/openapi.js';
+export type { MetricsHistory } from './instance-metrics.js';
 export type {
   BaseRecord,
   CollectionApi,
@@ -30,3 +31,4 @@ export type {
   UntypedCollections,
 } from './records.js';
 export type { FetchLike } from './transport.js';
+export type { CreatedWebhook, DeliveryInfo, DeliveryPage, WebhookInfo, WebhookInput } from './webhooks.js';

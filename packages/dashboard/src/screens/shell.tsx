@@ -2,7 +2,10 @@ import type { Me } from '@bulwark/client';
 import { linkTo, useRoute } from '../router.js';
 import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
+import { Metrics } from './metrics.js';
 import { Records } from './records.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
+import { Webhooks } from './webhooks.js';
 
 interface Props {
   user: Me['user'];
@@ -11,7 +14,11 @@ interface Props {
   onSignOut: () => void;
 }
 
-const SECTIONS = [{ route: '', label: 'Collections' }] as const;
+const SECTIONS = [
+  { route: '', label: 'Collections' },
+  { route: 'webhooks', label: 'Webhooks' },
+  { route: 'metrics', label: 'Metrics' },
+] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
 export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
@@ -51,7 +58,17 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      {section === 'collections' && name ? <Records name={name} /> : <Collections />}
+      {section === 'collections' && name ? (
+        <Records name={name} />
+      ) : section === 'webhooks' && name ? (
+        <WebhookDeliveries id={name} />
+      ) : section === 'webhooks' ? (
+        <Webhooks />
+      ) : section === 'metrics' ? (
+        <Metrics />
+      ) : (
+        <Collections />
+      )}
     </div>
   );
 }
