@@ -7,10 +7,16 @@ import 'uplot/dist/uPlot.min.css';
 export interface Line {
   label: string;
   values: (number | null)[];
-  color: string;
 }
 
+/**
+ * The lines' colours, in order: given to uPlot for the canvas and, as `swatch-<n>` classes in
+ * style.css, to the legend (a class, since a style attribute is not allowed by the CSP).
+ */
+const COLORS = ['#0b57d0', '#d93025', '#e37400', '#1e8e3e'];
+
 const HEIGHT = 220;
+const WINDOW_SECONDS = 3600;
 /** Narrow enough for a 390 px wide phone with the page's padding. */
 const MIN_WIDTH = 240;
 
@@ -20,21 +26,22 @@ export function Chart({ title, times, lines, unit }: { title: string; times: num
   useEffect(() => {
     const element = box.current;
     if (!element) return;
+    const end = times.at(-1) ?? Date.now() / 1000;
     const width = () => Math.max(element.clientWidth, MIN_WIDTH);
-    const format = (value: number | null) => (value === null ? '—' : `${value}${unit}`);
     const plot = new uPlot(
       {
         width: width(),
         height: HEIGHT,
-        scales: { x: { time: true }, y: { range: (_self, min, max) => [Math.min(0, min), Math.max(1, max)] } },
+        scales: {
+          // Always the last hour, even with a single point (uPlot would otherwise span years).
+          x: { time: true, range: () => [end - WINDOW_SECONDS, end] },
+          y: { range: (_self, min, max) => [Math.min(0, min), Math.max(1, max)] },
+        },
+        // The legend is ours (below): uPlot's sizes itself to its content, too wide for a phone.
+        legend: { show: false },
         series: [
-          { label: 'Time' },
-          ...lines.map((line) => ({
-            label: line.label,
-            stroke: line.color,
-            width: 2,
-            value: (_self: uPlot, value: number | null) => format(value),
-          })),
+          {},
+          ...lines.map((line, n) => ({ label: line.label, stroke: COLORS[n % COLORS.length] as string, width: 2 })),
         ],
         axes: [{}, { values: (_self, ticks) => ticks.map((tick) => `${tick}${unit}`), size: 60 }],
       },
@@ -49,12 +56,27 @@ export function Chart({ title, times, lines, unit }: { title: string; times: num
     };
   }, [times, lines, unit]);
 
-  // The latest values in words, for screen readers (the canvas says nothing).
-  const latest = lines.map((line) => `${line.label} ${line.values.at(-1) ?? 'none'}${unit}`).join(', ');
+  const latest = (line: Line) => {
+    const value = line.values.at(-1);
+    return value === null || value === undefined ? '—' : `${value}${unit}`;
+  };
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
-      <div ref={box} role="img" aria-label={`${title}. Minute under way: ${latest}.`} />
+      {/* The canvas says nothing to a screen reader: the legend's latest values are its text. */}
+      <div
+        ref={box}
+        role="img"
+        aria-label={`${title}. Minute under way: ${lines.map((line) => `${line.label} ${latest(line)}`).join(', ')}.`}
+      />
+      <ul class="legend" aria-label={`${title}, minute under way`}>
+        {lines.map((line, n) => (
+          <li key={line.label}>
+            <span class={`swatch swatch-${n}`} aria-hidden="true" />
+            {line.label}: <strong>{latest(line)}</strong>
+          </li>
+        ))}
+      </ul>
     </figure>
   );
 }

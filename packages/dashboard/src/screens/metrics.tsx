@@ -9,9 +9,8 @@ import { Status } from './status.js';
 const REFRESH_MS = 60_000;
 
 type Sample = MetricsHistory['samples'][number];
-const line = (label: string, color: string, samples: Sample[], pick: (sample: Sample) => number | null): Line => ({
+const line = (label: string, samples: Sample[], pick: (sample: Sample) => number | null): Line => ({
   label,
-  color,
   values: samples.map(pick),
 });
 
@@ -56,21 +55,18 @@ function chartsOf(samples: Sample[]) {
   return {
     times: samples.map((sample) => Date.parse(sample.time) / 1000),
     signIns: [
-      line('Succeeded', '#1e8e3e', samples, (s) => s.signIns.success),
-      line('Failed', '#d93025', samples, (s) => s.signIns.failure),
-      line('Throttled', '#e37400', samples, (s) => s.signIns.throttled),
-      line('Second factor owed', '#0b57d0', samples, (s) => s.signIns.secondFactorRequired),
+      line('Succeeded', samples, (s) => s.signIns.success),
+      line('Failed', samples, (s) => s.signIns.failure),
+      line('Throttled', samples, (s) => s.signIns.throttled),
+      line('Second factor owed', samples, (s) => s.signIns.secondFactorRequired),
     ],
     denials: [
-      line('Rule', '#d93025', samples, (s) => s.denials.rules),
-      line('CSRF', '#8430ce', samples, (s) => s.denials.csrf),
-      line('Rate limit', '#e37400', samples, (s) => s.denials.rateLimit),
+      line('Rule', samples, (s) => s.denials.rules),
+      line('CSRF', samples, (s) => s.denials.csrf),
+      line('Rate limit', samples, (s) => s.denials.rateLimit),
     ],
-    bans: [line('Bans', '#b3261e', samples, (s) => s.bansIssued)],
-    latency: [
-      line('Mean', '#0b57d0', samples, (s) => s.latencyMs.mean),
-      line('95th percentile', '#e37400', samples, (s) => s.latencyMs.p95),
-    ],
+    bans: [line('Bans', samples, (s) => s.bansIssued)],
+    latency: [line('Mean', samples, (s) => s.latencyMs.mean), line('95th percentile', samples, (s) => s.latencyMs.p95)],
   };
 }
 
