@@ -10,7 +10,12 @@ import type { BackupSchedule } from '../features/backup/index.js';
 import { createCollectionsFeature } from '../features/collections/index.js';
 import { registerDashboard } from '../features/dashboard/index.js';
 import { createFilesFeature, type FileStore, type FilesFeature, type MalwareScanner } from '../features/files/index.js';
-import { createMetricsRegistry, type MetricsRegistry, registerOpsRoutes } from '../features/ops/index.js';
+import {
+  createMetricsHistory,
+  createMetricsRegistry,
+  type MetricsRegistry,
+  registerOpsRoutes,
+} from '../features/ops/index.js';
 import { createWebhooksFeature, type WebhooksFeature } from '../features/webhooks/index.js';
 import { registerAbuseGuard } from '../http/abuse-guard.js';
 import { createHttpServer, type HttpApp } from '../http/create-server.js';
@@ -85,6 +90,10 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
   const syslogTarget = loadSyslogTarget(config);
   const redis = await createRedisStateIfConfigured(config, logger);
   const metrics = createMetricsRegistry();
+  const history = createMetricsHistory(metrics, {
+    now: Date.now,
+    onError: (error) => logger.error({ err: error }, 'metrics history sample failed'),
+  });
   const core = await openCore(config, {
     postgresSchema: options.postgresSchema,
     ...(redis ? { state: redis } : {}),
@@ -154,6 +163,7 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       now: Date.now,
     },
     metrics: wireMetrics(metrics, { config, database, state, probe, chainKey }),
+    history,
     database,
     findings: () => runConfigChecks(config, gatherDeploymentFacts(config)),
   });
@@ -217,11 +227,13 @@ export async function createApp(options: CreateAppOptions): Promise<BulwarkApp> 
       alerts?.start();
       auditRetention.start();
       backups.start();
+      history.start();
       return url;
     },
     async stop(reason = 'requested') {
       if (stopped) return;
       stopped = true;
+      history.stop();
       // Drain first: in-flight requests finish and may still write to the database.
       await http.close();
       // Then the deliveries under way: each is recorded before the database and the guard close.

@@ -5,11 +5,13 @@ import { type BatchOperation, type BatchResults, sendBatch } from './batch.js';
 import { ApiKeyCredentials, BearerCredentials, type BearerTokens, type TokenChange } from './bearer-credentials.js';
 import { CookieCredentials } from './cookie-credentials.js';
 import { clientError } from './errors.js';
+import { MetricsApi } from './instance-metrics.js';
 import { MfaApi } from './mfa.js';
 import { OperationsApi } from './operations.js';
 import { PasskeysApi } from './passkeys.js';
 import { CollectionApi, type RecordInput, type UntypedCollections } from './records.js';
 import { type Credentials, type FetchLike, Transport } from './transport.js';
+import { WebhooksApi } from './webhooks.js';
 
 /**
  * How the client signs in:
@@ -54,6 +56,8 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly apiKeys: ApiKeysApi;
   readonly admin: AdminApi;
   readonly operations: OperationsApi;
+  readonly webhooks: WebhooksApi;
+  readonly metrics: MetricsApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -68,6 +72,8 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.apiKeys = new ApiKeysApi(this.transport);
     this.admin = new AdminApi(this.transport);
     this.operations = new OperationsApi(this.transport);
+    this.webhooks = new WebhooksApi(this.transport);
+    this.metrics = new MetricsApi(this.transport);
   }
 
   /** The records of one collection. */

@@ -20,6 +20,7 @@ export {
 } from './errors.js';
 export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
 export type { components, paths } from './generated/openapi.js';
+export type { MetricsHistory } from './instance-metrics.js';
 export type { AuditEntry, AuditPage, AuditQuery, BanInfo, SecuritySummary } from './operations.js';
 export type {
   BaseRecord,
@@ -33,3 +34,4 @@ export type {
   UploadedFile,
 } from './records.js';
 export type { FetchLike } from './transport.js';
+export type { CreatedWebhook, DeliveryInfo, DeliveryPage, WebhookInfo, WebhookInput } from './webhooks.js';

@@ -74,6 +74,8 @@ export function createMetricsRegistry() {
   return {
     registry,
     counters,
+    /** Request durations, read by the in-memory history (`GET /api/admin/metrics`). */
+    duration,
     http,
     /** A gauge whose value is read from its source at each scrape. */
     gauge: (name: MetricName, collect: (gauge: Gauge) => Promise<void> | void) => gauge(name, collect),

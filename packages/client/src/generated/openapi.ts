@@ -632,6 +632,113 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This instance's recent security counters and request latency
+         * @description Each instance answers with its own in-memory history, kept since it started: one sample a minute for the last hour (each the counts within that minute), the minute under way as the last sample, and the totals since start. Behind a load balancer, successive calls may reach different instances; for a whole cluster, scrape `GET /metrics` with Prometheus.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            intervalSeconds: number;
+                            samples: {
+                                bansIssued: number;
+                                denials: {
+                                    /** @description Requests refused by the CSRF check. */
+                                    csrf: number;
+                                    /** @description Requests refused with 429. */
+                                    rateLimit: number;
+                                    /** @description Record operations denied by a collection rule. */
+                                    rules: number;
+                                };
+                                latencyMs: {
+                                    /** @description Mean time to answer a request in the interval; null without requests. */
+                                    mean: number | null;
+                                    /** @description 95th percentile, interpolated within the histogram bucket; null without requests. */
+                                    p95: number | null;
+                                };
+                                requests: number;
+                                signIns: {
+                                    failure: number;
+                                    /** @description Passwords accepted that still owed a second factor. */
+                                    secondFactorRequired: number;
+                                    success: number;
+                                    throttled: number;
+                                };
+                                /** @description End of the interval. */
+                                time: string;
+                            }[];
+                            /** @description When this instance started keeping the history. */
+                            startedAt: string;
+                            totals: {
+                                bansIssued: number;
+                                denials: {
+                                    /** @description Requests refused by the CSRF check. */
+                                    csrf: number;
+                                    /** @description Requests refused with 429. */
+                                    rateLimit: number;
+                                    /** @description Record operations denied by a collection rule. */
+                                    rules: number;
+                                };
+                                requests: number;
+                                signIns: {
+                                    failure: number;
+                                    /** @description Passwords accepted that still owed a second factor. */
+                                    secondFactorRequired: number;
+                                    success: number;
+                                    throttled: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/schema": {
         parameters: {
             query?: never;

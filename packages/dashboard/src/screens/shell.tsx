@@ -4,8 +4,11 @@ import { Audit } from './audit.js';
 import { Bans } from './bans.js';
 import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
+import { Metrics } from './metrics.js';
 import { Records } from './records.js';
 import { Security, SecurityPanel } from './security.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
+import { Webhooks } from './webhooks.js';
 
 interface Props {
   user: Me['user'];
@@ -19,6 +22,8 @@ const SECTIONS = [
   { route: 'audit', label: 'Audit log' },
   { route: 'bans', label: 'Bans' },
   { route: 'security', label: 'Security' },
+  { route: 'webhooks', label: 'Webhooks' },
+  { route: 'metrics', label: 'Metrics' },
 ] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
@@ -59,12 +64,33 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      {section === '' ? <SecurityPanel /> : null}
-      {section === 'audit' ? <Audit /> : null}
-      {section === 'bans' ? <Bans /> : null}
-      {section === 'security' ? <Security /> : null}
-      {section === 'collections' && name ? <Records name={name} /> : null}
-      {section === '' || (section === 'collections' && !name) ? <Collections /> : null}
+      <Screen section={section ?? ''} name={name} />
     </div>
+  );
+}
+
+/** The screen of a route: `section/name`, e.g. `collections/posts` or `webhooks/<id>`. */
+function Screen({ section, name }: { section: string; name: string | undefined }) {
+  switch (section) {
+    case 'audit':
+      return <Audit />;
+    case 'bans':
+      return <Bans />;
+    case 'security':
+      return <Security />;
+    case 'webhooks':
+      return name ? <WebhookDeliveries id={name} /> : <Webhooks />;
+    case 'metrics':
+      return <Metrics />;
+    case 'collections':
+      if (name) return <Records name={name} />;
+      break;
+  }
+  // The landing screen: where security stands, then the collections.
+  return (
+    <>
+      {section === '' ? <SecurityPanel /> : null}
+      <Collections />
+    </>
   );
 }
