@@ -3,6 +3,7 @@ import { ApiKeysApi } from './api-keys.js';
 import { AuthApi, type SignInHolder } from './auth.js';
 import { type BatchOperation, type BatchResults, sendBatch } from './batch.js';
 import { ApiKeyCredentials, BearerCredentials, type BearerTokens, type TokenChange } from './bearer-credentials.js';
+import { CollectionAdminApi } from './collection-admin.js';
 import { CookieCredentials } from './cookie-credentials.js';
 import { clientError } from './errors.js';
 import { MfaApi } from './mfa.js';
@@ -52,6 +53,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly passkeys: PasskeysApi;
   readonly apiKeys: ApiKeysApi;
   readonly admin: AdminApi;
+  readonly collectionAdmin: CollectionAdminApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -65,6 +67,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.passkeys = new PasskeysApi(this.transport, this.holder, this.auth);
     this.apiKeys = new ApiKeysApi(this.transport);
     this.admin = new AdminApi(this.transport);
+    this.collectionAdmin = new CollectionAdminApi(this.transport);
   }
 
   /** The records of one collection. */

@@ -1,0 +1,153 @@
+import type { CollectionInfo } from '@bulwark/client';
+import { useState } from 'preact/hooks';
+import { client } from '../api.js';
+import { useAction } from '../use-call.js';
+import { Confirm } from './confirm.js';
+import { ErrorMessage } from './error-message.js';
+import { draftOf, type FieldDraft, FieldEditor, fieldOf, newField } from './field-editor.js';
+import { RuleEditor } from './rule-editor.js';
+
+const ACTIONS = ['list', 'view', 'create', 'update', 'delete'] as const;
+type Rules = CollectionInfo['rules'];
+const LOCKED: Rules = { list: null, view: null, create: null, update: null, delete: null };
+
+/** How many records a collection holds: the loss a destructive change names. */
+async function recordCount(name: string): Promise<number> {
+  return (await client.collection(name).list({ perPage: 1 })).totalItems;
+}
+
+const records = (count: number) => (count === 1 ? '1 record' : `${count} records`);
+
+interface Props {
+  /** The collection edited, or undefined to create one. */
+  saved: CollectionInfo | undefined;
+  all: readonly CollectionInfo[];
+  onDone: (name: string | undefined) => void;
+}
+
+type Pending = { title: string; consequence: string; action: string; run: () => Promise<void> };
+
+/**
+ * Creates or changes a collection: its name (new ones only), fields and five rules, each rule
+ * checked as it is typed. Removing saved fields and deleting the collection ask first, naming
+ * the fields or the collection and how many records lose values.
+ */
+export function CollectionEditor({ saved, all, onDone }: Props) {
+  const [name, setName] = useState(saved?.name ?? '');
+  const [fields, setFields] = useState<FieldDraft[]>(() => saved?.fields.map(draftOf) ?? [newField()]);
+  const [rules, setRules] = useState<Rules>(saved?.rules ?? LOCKED);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const { busy, message, run } = useAction();
+
+  const definition = (): CollectionInfo => ({ name: name.trim(), fields: fields.map(fieldOf), rules });
+  const confirmThen = (build: () => Promise<Pending>) =>
+    run(async () => {
+      setPending(await build());
+    });
+
+  const save = (event: Event) => {
+    event.preventDefault();
+    const body = definition();
+    if (!saved) {
+      run(async () => onDone((await client.collectionAdmin.create(body)).name));
+      return;
+    }
+    const kept = new Set(fields.map((field) => field.saved));
+    const removed = saved.fields.map((field) => field.name).filter((field) => !kept.has(field));
+    const patch = (confirmDataLoss: boolean) => async () => {
+      await client.collectionAdmin.update(saved.name, { fields: body.fields, rules, confirmDataLoss });
+      onDone(saved.name);
+    };
+    if (removed.length === 0) {
+      run(patch(false));
+      return;
+    }
+    confirmThen(async () => {
+      const count = await recordCount(saved.name);
+      const list = removed.join(', ');
+      return {
+        title: `Remove ${removed.length === 1 ? 'the field' : 'the fields'} ${list} from ${saved.name}?`,
+        consequence: `The values of ${list} in every record of ${saved.name} (${records(count)}) are lost; this cannot be undone.`,
+        action: `Save and remove ${list}`,
+        run: patch(true),
+      };
+    });
+  };
+
+  const remove = () =>
+    confirmThen(async () => {
+      const target = saved as CollectionInfo;
+      const count = await recordCount(target.name);
+      return {
+        title: `Delete the collection ${target.name}?`,
+        consequence: `Its ${records(count)}, its fields and its rules are deleted; this cannot be undone.`,
+        action: `Delete ${target.name} and its ${records(count)}`,
+        run: async () => {
+          await client.collectionAdmin.remove(target.name, { confirmDataLoss: true });
+          onDone(undefined);
+        },
+      };
+    });
+
+  const draft = definition();
+  const others = all.filter((collection) => collection.name !== saved?.name);
+  return (
+    <form class="collection-editor" onSubmit={save} aria-label={saved ? `Edit ${saved.name}` : 'New collection'}>
+      {saved ? null : (
+        <label>
+          Collection name
+          <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
+        </label>
+      )}
+      <h2>Fields</h2>
+      {fields.map((field, index) => (
+        <FieldEditor
+          key={field.key}
+          field={field}
+          index={index}
+          targets={all.map((collection) => collection.name)}
+          onChange={(changed) => setFields(fields.map((item) => (item.key === field.key ? changed : item)))}
+          onRemove={() => setFields(fields.filter((item) => item.key !== field.key))}
+        />
+      ))}
+      <button type="button" class="secondary" onClick={() => setFields([...fields, newField()])}>
+        Add a field
+      </button>
+      <h2>Rules</h2>
+      {ACTIONS.map((action) => (
+        <RuleEditor
+          key={action}
+          action={action}
+          value={rules[action]}
+          onChange={(rule) => setRules({ ...rules, [action]: rule })}
+          draft={draft}
+          all={others}
+        />
+      ))}
+      <ErrorMessage message={message} />
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {saved ? 'Save changes' : 'Create collection'}
+        </button>
+        {saved ? (
+          <button type="button" class="danger" disabled={busy} onClick={remove}>
+            Delete collection {saved.name}
+          </button>
+        ) : null}
+      </div>
+      {pending ? (
+        <Confirm
+          title={pending.title}
+          consequence={pending.consequence}
+          action={pending.action}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const chosen = pending;
+            setPending(null);
+            run(chosen.run);
+          }}
+        />
+      ) : null}
+    </form>
+  );
+}
