@@ -96,7 +96,15 @@ export function CollectionEditor({ saved, all, onDone }: Props) {
       {saved ? null : (
         <label>
           Collection name
-          <input value={name} required onInput={(event) => setName(event.currentTarget.value)} />
+          <input
+            value={name}
+            required
+            aria-describedby="collection-name-hint"
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+          <small id="collection-name-hint">
+            Lower-case letters, digits and _, starting with a letter, at most 40; field names alike.
+          </small>
         </label>
       )}
       <h2>Fields</h2>
