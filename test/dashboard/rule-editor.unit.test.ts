@@ -115,6 +115,10 @@ describe('the rule editor in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await waitShown(page, 'unknown field "colour" at character 29');
     expect(await page.getByRole('alert').textContent()).toContain('unknown field "colour" at character 29');
+    // Beside the rule it names, too.
+    expect(await page.getByTestId('rule-view-server').textContent()).toBe(
+      'The server refused this rule at the last save: unknown field "colour" at character 29',
+    );
     const saved = (await adminApi(app).get(admin.headers, 'posts')).json();
     expect(saved.rules.view).toBeNull();
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });

@@ -1,22 +1,17 @@
-import type { CollectionInfo } from '@bulwark/client';
+import { type CollectionInfo, isBulwarkError } from '@bulwark/client';
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction } from '../use-call.js';
+import { collectionDeletion, fieldRemoval, type Pending } from './collection-losses.js';
 import { Confirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
-import { draftOf, type FieldDraft, FieldEditor, fieldOf, newField } from './field-editor.js';
+import { draftOf, type FieldDraft, fieldOf, newField } from './field-draft.js';
+import { FieldEditor } from './field-editor.js';
 import { RuleEditor } from './rule-editor.js';
 
 const ACTIONS = ['list', 'view', 'create', 'update', 'delete'] as const;
 type Rules = CollectionInfo['rules'];
 const LOCKED: Rules = { list: null, view: null, create: null, update: null, delete: null };
-
-/** How many records a collection holds: the loss a destructive change names. */
-async function recordCount(name: string): Promise<number> {
-  return (await client.collection(name).list({ perPage: 1 })).totalItems;
-}
-
-const records = (count: number) => (count === 1 ? '1 record' : `${count} records`);
 
 interface Props {
   /** The collection edited, or undefined to create one. */
@@ -24,8 +19,6 @@ interface Props {
   all: readonly CollectionInfo[];
   onDone: (name: string | undefined) => void;
 }
-
-type Pending = { title: string; consequence: string; action: string; run: () => Promise<void> };
 
 /**
  * Creates or changes a collection: its name (new ones only), fields and five rules, each rule
@@ -37,7 +30,23 @@ export function CollectionEditor({ saved, all, onDone }: Props) {
   const [fields, setFields] = useState<FieldDraft[]>(() => saved?.fields.map(draftOf) ?? [newField()]);
   const [rules, setRules] = useState<Rules>(saved?.rules ?? LOCKED);
   const [pending, setPending] = useState<Pending | null>(null);
-  const { busy, message, run } = useAction();
+  /** The server's answer for each rule at the last save, shown under that rule. */
+  const [refusals, setRefusals] = useState<Record<string, string>>({});
+  const saving = useAction();
+  const { busy, message } = saving;
+  const run = (task: () => Promise<void>) =>
+    saving.run(async () => {
+      setRefusals({});
+      try {
+        await task();
+      } catch (error) {
+        if (isBulwarkError(error)) {
+          const rules = error.errors.filter((item) => item.field.startsWith('rules.'));
+          setRefusals(Object.fromEntries(rules.map((item) => [item.field.slice(6), item.message])));
+        }
+        throw error;
+      }
+    });
 
   const definition = (): CollectionInfo => ({ name: name.trim(), fields: fields.map(fieldOf), rules });
   const confirmThen = (build: () => Promise<Pending>) =>
@@ -62,32 +71,16 @@ export function CollectionEditor({ saved, all, onDone }: Props) {
       run(patch(false));
       return;
     }
-    confirmThen(async () => {
-      const count = await recordCount(saved.name);
-      const list = removed.join(', ');
-      return {
-        title: `Remove ${removed.length === 1 ? 'the field' : 'the fields'} ${list} from ${saved.name}?`,
-        consequence: `The values of ${list} in every record of ${saved.name} (${records(count)}) are lost; this cannot be undone.`,
-        action: `Save and remove ${list}`,
-        run: patch(true),
-      };
-    });
+    confirmThen(() => fieldRemoval(saved.name, removed, patch(true)));
   };
 
   const remove = () =>
-    confirmThen(async () => {
-      const target = saved as CollectionInfo;
-      const count = await recordCount(target.name);
-      return {
-        title: `Delete the collection ${target.name}?`,
-        consequence: `Its ${records(count)}, its fields and its rules are deleted; this cannot be undone.`,
-        action: `Delete ${target.name} and its ${records(count)}`,
-        run: async () => {
-          await client.collectionAdmin.remove(target.name, { confirmDataLoss: true });
-          onDone(undefined);
-        },
-      };
-    });
+    confirmThen(() =>
+      collectionDeletion((saved as CollectionInfo).name, async () => {
+        await client.collectionAdmin.remove((saved as CollectionInfo).name, { confirmDataLoss: true });
+        onDone(undefined);
+      }),
+    );
 
   const draft = definition();
   const others = all.filter((collection) => collection.name !== saved?.name);
@@ -130,6 +123,7 @@ export function CollectionEditor({ saved, all, onDone }: Props) {
           onChange={(rule) => setRules({ ...rules, [action]: rule })}
           draft={draft}
           all={others}
+          refusal={refusals[action]}
         />
       ))}
       <ErrorMessage message={message} />

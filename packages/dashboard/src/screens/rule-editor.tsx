@@ -11,6 +11,8 @@ interface Props {
   /** The collection as it stands in the form, and every saved one (for relation paths). */
   draft: CollectionInfo;
   all: readonly CollectionInfo[];
+  /** What the server answered for this rule at the last save, if it refused it. */
+  refusal: string | undefined;
 }
 
 /** Line and column (1-based) of a 0-based position in `text`. */
@@ -26,7 +28,7 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
  * code (`@bulwark/rule-check`, the check saving runs) against the fields in the form: its message
  * with a caret under the position, or "valid". The server checks again on save.
  */
-export function RuleEditor({ action, value, onChange, draft, all }: Props) {
+export function RuleEditor({ action, value, onChange, draft, all, refusal }: Props) {
   const id = `rule-${action}`;
   const mode = value === null ? 'admins' : value === '' ? 'anyone' : 'expression';
   const problem = value ? checkCollectionRule(value, draft, all) : null;
@@ -62,6 +64,11 @@ export function RuleEditor({ action, value, onChange, draft, all }: Props) {
           />
           <RuleCheck id={`${id}-check`} text={value ?? ''} problem={problem} />
         </>
+      ) : null}
+      {refusal ? (
+        <p class="error" data-testid={`${id}-server`}>
+          The server refused this rule at the last save: {refusal}
+        </p>
       ) : null}
     </fieldset>
   );
