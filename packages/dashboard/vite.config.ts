@@ -10,6 +10,13 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   base: '/_/',
+  // The rule editor checks rules with the server's own code, bundled from src/ (no copy); that
+  // entry reaches no node:* module (test/browser-entries.unit.test.ts). tsconfig.json maps it too.
+  resolve: {
+    alias: {
+      '@bulwark/rule-check': fileURLToPath(new URL('../../src/features/collections/browser.ts', import.meta.url)),
+    },
+  },
   plugins: [preact({ prerender: { enabled: false } })],
   build: {
     outDir: fileURLToPath(new URL('../../dist/dashboard', import.meta.url)),

@@ -3,6 +3,7 @@ import { ApiKeysApi } from './api-keys.js';
 import { AuthApi, type SignInHolder } from './auth.js';
 import { type BatchOperation, type BatchResults, sendBatch } from './batch.js';
 import { ApiKeyCredentials, BearerCredentials, type BearerTokens, type TokenChange } from './bearer-credentials.js';
+import { CollectionAdminApi } from './collection-admin.js';
 import { CookieCredentials } from './cookie-credentials.js';
 import { clientError } from './errors.js';
 import { MetricsApi } from './instance-metrics.js';
@@ -58,6 +59,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly operations: OperationsApi;
   readonly webhooks: WebhooksApi;
   readonly metrics: MetricsApi;
+  readonly collectionAdmin: CollectionAdminApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -74,6 +76,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.operations = new OperationsApi(this.transport);
     this.webhooks = new WebhooksApi(this.transport);
     this.metrics = new MetricsApi(this.transport);
+    this.collectionAdmin = new CollectionAdminApi(this.transport);
   }
 
   /** The records of one collection. */

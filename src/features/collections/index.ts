@@ -1,30 +1,29 @@
 import type { Database } from '../../db/index.js';
-import { type FieldError, isAppError } from '../../errors/index.js';
+import type { FieldError } from '../../errors/index.js';
 import type { HttpApp } from '../../http/http-app.js';
 import type { AuditSink } from '../audit/index.js';
-import { compileRule } from '../rules/index.js';
 import { type CollectionDefinition, RULE_ACTIONS, type RuleAction } from './collection-definition.js';
 import { createCollectionsRepo } from './collections-repo.js';
 import { createCollectionsService } from './collections-service.js';
 import { createFieldCrypto } from './field-crypto.js';
-import { createRecordResolver, GUEST } from './record-resolver.js';
 import { createRecordsService, type RecordChangeListener } from './records-service.js';
 import { createRemovalListeners, type RemovalListener } from './removal-listeners.js';
 import { registerBatchRoutes } from './routes/batch-routes.js';
 import { registerCollectionAdminRoutes } from './routes/collection-admin-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
 import { registerSchemaRoutes } from './routes/schema-routes.js';
+import { checkCollectionRule } from './rule-check.js';
 import { createSchemaApplier } from './schema-apply.js';
 
 export type { CollectionDefinition, FieldDefinition } from './collection-definition.js';
 export { type DataKeyUsage, dataKeyUsage } from './data-keys.js';
 export { fileSizeLimitBytes } from './file-field-checks.js';
 export { createKeyRotation, type ReencryptResult, SWITCH_GRACE_MS } from './key-rotation.js';
-export { GUEST } from './record-resolver.js';
 export { renderRecordTypes, renderSchemaFileTypes } from './record-types.js';
 export type { RecordChangeListener, RecordsContext, RecordsService } from './records-service.js';
 export type { RemovalListener } from './removal-listeners.js';
 export { contextOf as recordsContextOf } from './routes/record-routes.js';
+export { GUEST } from './rule-types.js';
 export {
   type DataLoss,
   describeDataLoss,
@@ -55,26 +54,17 @@ export interface CollectionsFeatureOptions {
 export function createCollectionsFeature(options: CollectionsFeatureOptions) {
   const { database } = options;
   const now = options.now ?? Date.now;
-  /** Rules are compiled when saved, so a broken rule is a 400 for the admin, never a 500 later. */
+  /**
+   * Rules are checked when saved, so a broken rule is a 400 for the admin, never a 500 later; the
+   * check is every one compileRule makes (rules/check-rule.ts), the same the dashboard runs.
+   */
   const validateRules = (definition: CollectionDefinition, all: readonly CollectionDefinition[]): FieldError[] => {
-    const byName = new Map(all.map((c) => [c.name, c]));
-    byName.set(definition.name, definition);
     const problems: FieldError[] = [];
     for (const action of RULE_ACTIONS) {
       const rule = definition.rules[action];
       if (rule === null || rule.trim() === '') continue;
-      try {
-        const resolver = createRecordResolver({
-          definition,
-          mode: 'rule',
-          caller: GUEST,
-          relatedDefinition: (n) => byName.get(n),
-        });
-        compileRule(rule, resolver, database.dialect);
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        problems.push({ field: `rules.${action}`, code: error.code, message: error.detail ?? error.code });
-      }
+      const problem = checkCollectionRule(rule, definition, all);
+      if (problem) problems.push({ field: `rules.${action}`, code: problem.code, message: problem.message });
     }
     return problems;
   };

@@ -2,11 +2,12 @@ import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/index.js';
 import type { CompareNode, CompareOperator, Operand, RuleNode } from './ast.js';
 import { type CheckedCompare, checkCompare, type FieldSide, type ValueSide } from './check-compare.js';
+import { compareValues } from './compare-values.js';
 import { fieldSql } from './field-sql.js';
 import { parseRuleCached } from './parse-cache.js';
 import type { FieldResolver, RuleOptions, ValueType } from './resolver.js';
 import { collectCompares } from './rule-shape.js';
-import { compareValues, type Family } from './semantics.js';
+import type { Family } from './semantics.js';
 
 /**
  * Compiles a rule into a Kysely boolean expression. Every value — literals, `@request.*`,

@@ -14,6 +14,15 @@ export function describePosition(position: number): string {
 }
 
 /**
+ * The 0-based position a message written by describePosition names, or undefined: the dashboard
+ * reads it from the server's answer and from its own check alike to put a caret under it.
+ */
+export function positionOf(message: string): number | undefined {
+  const found = / at character (\d+)$/.exec(message);
+  return found ? Number(found[1]) - 1 : undefined;
+}
+
+/**
  * Builds a rule error whose detail names the position when it is known (`… at character 17`).
  * @example throw ruleError('RULE_SYNTAX', 'expected ")"', 16)
  */

@@ -1,10 +1,11 @@
 import type { RuleNode } from './ast.js';
 import { checkCompare } from './check-compare.js';
+import { compareValues } from './compare-values.js';
 import { requestPlace } from './compile.js';
 import { parseRuleCached } from './parse-cache.js';
 import type { FieldResolver } from './resolver.js';
 import { collectCompares } from './rule-shape.js';
-import { type Comparable, compareValues } from './semantics.js';
+import type { Comparable } from './semantics.js';
 
 /**
  * What one request brings to a rule compiled with `requestParameter` (SQL kept for reuse):

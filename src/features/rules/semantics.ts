@@ -1,11 +1,11 @@
-import { Buffer } from 'node:buffer';
 import { findUnstorableCharacter } from '../../lib/encoding/storable-text.js';
 import type { CompareOperator } from './ast.js';
 import type { ValueType } from './resolver.js';
 
 /**
- * Value-level meaning of a comparison, used by constant folding in the compiler and mirrored by
- * the SQL the compiler writes; the property tests hold the SQL to a reference model of these
+ * Value-level meaning of a comparison, used by constant folding in the compiler (compare-values.ts,
+ * kept apart because it needs node:buffer while these type rules also run in the dashboard) and
+ * mirrored by the SQL the compiler writes; the property tests hold the SQL to a reference model of these
  * same sentences (test/helpers/rules/reference-model.ts). Stated once here:
  *
  * - Three comparison families: text (`text`, `date`, `json`), number, bool. Both sides of a
@@ -47,44 +47,6 @@ export function isOperatorAllowed(family: Family, op: CompareOperator): boolean 
   if (op === '=' || op === '!=') return true;
   if (op === '~' || op === '!~') return family === 'text';
   return family !== 'bool';
-}
-
-/** Evaluates `left op right` on values already normalized to `family`. */
-export function compareValues(family: Family, op: CompareOperator, left: Comparable, right: Comparable): boolean {
-  if (op === '~') return containsIgnoringAsciiCase(String(left), String(right));
-  if (op === '!~') return !containsIgnoringAsciiCase(String(left), String(right));
-  const order = family === 'text' ? compareUtf8(String(left), String(right)) : Number(left) - Number(right);
-  switch (op) {
-    case '=':
-      return order === 0;
-    case '!=':
-      return order !== 0;
-    case '>':
-      return order > 0;
-    case '>=':
-      return order >= 0;
-    case '<':
-      return order < 0;
-    case '<=':
-      return order <= 0;
-  }
-}
-
-/** Lower-cases A–Z only, exactly like SQLite's built-in lower(). */
-function lowerAscii(value: string): string {
-  let result = '';
-  for (const char of value) result += char >= 'A' && char <= 'Z' ? String.fromCharCode(char.charCodeAt(0) + 32) : char;
-  return result;
-}
-
-function containsIgnoringAsciiCase(haystack: string, needle: string): boolean {
-  return lowerAscii(haystack).includes(lowerAscii(needle));
-}
-
-/** Bytewise order of the UTF-8 encodings, like memcmp in SQLite BINARY and PostgreSQL "C". */
-function compareUtf8(left: string, right: string): number {
-  if (left === right) return 0;
-  return Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
 }
 
 /** True when the string can be bound as text on every engine: no NUL, no lone surrogate. */

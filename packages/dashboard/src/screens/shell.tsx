@@ -6,6 +6,7 @@ import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
 import { Metrics } from './metrics.js';
 import { Records } from './records.js';
+import { Schema } from './schema.js';
 import { Security, SecurityPanel } from './security.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { Webhooks } from './webhooks.js';
@@ -19,6 +20,7 @@ interface Props {
 
 const SECTIONS = [
   { route: '', label: 'Collections' },
+  { route: 'schema', label: 'Schema' },
   { route: 'audit', label: 'Audit log' },
   { route: 'bans', label: 'Bans' },
   { route: 'security', label: 'Security' },
@@ -72,6 +74,8 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
 /** The screen of a route: `section/name`, e.g. `collections/posts` or `webhooks/<id>`. */
 function Screen({ section, name }: { section: string; name: string | undefined }) {
   switch (section) {
+    case 'schema':
+      return <Schema name={name} />;
     case 'audit':
       return <Audit />;
     case 'bans':
