@@ -62,7 +62,7 @@ describe('the collections editor in Chromium', { timeout: 150_000 }, () => {
     await page.getByRole('button', { name: 'Create collection' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toBe(
-      'Invalid body. must match pattern "^[a-z][a-z0-9_]{0,39}$"',
+      'Invalid body. name: must match pattern "^[a-z][a-z0-9_]{0,39}$"',
     );
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });
