@@ -17,6 +17,7 @@ export {
   type FieldProblem,
   isBulwarkError,
   type ServerErrorCode,
+  type StepUpProof,
 } from './errors.js';
 export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
 export type { components, paths } from './generated/openapi.js';
