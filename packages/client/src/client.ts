@@ -9,6 +9,7 @@ import { MfaApi } from './mfa.js';
 import { PasskeysApi } from './passkeys.js';
 import { CollectionApi, type RecordInput, type UntypedCollections } from './records.js';
 import { type Credentials, type FetchLike, Transport } from './transport.js';
+import { UsersAdminApi } from './users-admin.js';
 
 /**
  * How the client signs in:
@@ -52,6 +53,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly passkeys: PasskeysApi;
   readonly apiKeys: ApiKeysApi;
   readonly admin: AdminApi;
+  readonly adminUsers: UsersAdminApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -65,6 +67,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.passkeys = new PasskeysApi(this.transport, this.holder, this.auth);
     this.apiKeys = new ApiKeysApi(this.transport);
     this.admin = new AdminApi(this.transport);
+    this.adminUsers = new UsersAdminApi(this.transport);
   }
 
   /** The records of one collection. */

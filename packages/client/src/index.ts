@@ -31,3 +31,4 @@ export type {
   UntypedCollections,
 } from './records.js';
 export type { FetchLike } from './transport.js';
+export type { AdminSession, AdminUser, AdminUserPage } from './users-admin.js';

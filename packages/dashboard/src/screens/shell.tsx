@@ -3,6 +3,7 @@ import { linkTo, useRoute } from '../router.js';
 import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
 import { Records } from './records.js';
+import { Users } from './users.js';
 
 interface Props {
   user: Me['user'];
@@ -11,7 +12,10 @@ interface Props {
   onSignOut: () => void;
 }
 
-const SECTIONS = [{ route: '', label: 'Collections' }] as const;
+const SECTIONS = [
+  { route: '', label: 'Collections' },
+  { route: 'users', label: 'Users' },
+] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
 export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
@@ -51,7 +55,7 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      {section === 'collections' && name ? <Records name={name} /> : <Collections />}
+      {section === 'users' ? <Users /> : section === 'collections' && name ? <Records name={name} /> : <Collections />}
     </div>
   );
 }

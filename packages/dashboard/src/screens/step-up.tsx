@@ -1,10 +1,13 @@
-import type { StepUpProof } from '@bulwark/client';
+import { isBulwarkError, type StepUpProof } from '@bulwark/client';
 import type { ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { client, describe, isSignedOut } from '../api.js';
 import { EXPIRED_NOTICE } from '../session.js';
 import { SignedOutContext, StepUpContext } from '../use-call.js';
 import { ErrorMessage } from './error-message.js';
+
+/** A 401 that means a wrong password or code, not an ended sign-in: shown, and tried again. */
+const WRONG_PROOF = new Set(['AUTH_INVALID_CREDENTIALS', 'AUTH_INVALID_CODE']);
 
 interface Asked {
   needs: readonly StepUpProof[];
@@ -62,7 +65,7 @@ function StepUpDialog({ needs, done }: { needs: readonly StepUpProof[]; done: (o
         () => done(true),
         (error: unknown) => {
           setBusy(false);
-          if (isSignedOut(error)) {
+          if (isSignedOut(error) && !(isBulwarkError(error) && WRONG_PROOF.has(error.code))) {
             done(false);
             expired(EXPIRED_NOTICE);
           } else setMessage(describe(error));
