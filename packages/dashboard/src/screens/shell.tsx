@@ -1,5 +1,6 @@
 import type { Me } from '@bulwark/client';
 import { linkTo, useRoute } from '../router.js';
+import { ApiKeys } from './api-keys.js';
 import { Collections } from './collections.js';
 import { IdleNotice } from './idle-notice.js';
 import { Records } from './records.js';
@@ -15,6 +16,7 @@ interface Props {
 const SECTIONS = [
   { route: '', label: 'Collections' },
   { route: 'users', label: 'Users' },
+  { route: 'keys', label: 'API keys' },
 ] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
@@ -55,7 +57,15 @@ export function Shell({ user, idleTimeoutSeconds, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      {section === 'users' ? <Users /> : section === 'collections' && name ? <Records name={name} /> : <Collections />}
+      {section === 'keys' ? (
+        <ApiKeys />
+      ) : section === 'users' ? (
+        <Users />
+      ) : section === 'collections' && name ? (
+        <Records name={name} />
+      ) : (
+        <Collections />
+      )}
     </div>
   );
 }
