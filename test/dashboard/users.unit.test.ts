@@ -105,6 +105,11 @@ describe('the users screen in Chromium', { timeout: 120_000 }, () => {
     expect(await dialogText(page)).toContain('Their 1 session and token families end at once');
     await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.locator('dialog[open]').count()).toBe(0);
+    // From the keyboard too: Escape is a cancel, never a delete.
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await page.locator('dialog[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
     expect(await app.auth.accounts.users.findById(target.id)).toBeTruthy();
     expect((await app.http.inject({ url: '/api/auth/me', headers: target.headers })).statusCode).toBe(200);
 
