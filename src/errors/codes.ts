@@ -155,7 +155,7 @@ export const ERROR_CODES = {
     status: 403,
     title: 'Recent sign-in required',
     slug: 'step-up-required',
-    hint: 'Confirm your password with POST /api/auth/reauth, then repeat the request within 5 minutes.',
+    hint: 'Step up with POST /api/auth/reauth, sending what `stepUpWith` names (`password`, `code` or both), then repeat the request within 5 minutes.',
   },
   AUTH_WEAK_PASSWORD: {
     status: 400,

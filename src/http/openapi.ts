@@ -21,6 +21,11 @@ export const ProblemSchema = Type.Object(
     errorsOmitted: Type.Optional(
       Type.Integer({ minimum: 1, description: `field errors beyond the first ${MAX_PROBLEM_ERRORS}, not listed` }),
     ),
+    stepUpWith: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('password'), Type.Literal('code')]), {
+        description: '`AUTH_STEP_UP_REQUIRED`: what POST /api/auth/reauth must send before the request is repeated',
+      }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

@@ -56,7 +56,10 @@ describe('step-up with a second factor', () => {
     await ageSessions(app, account.id);
     const remove = () => call('DELETE', '/api/auth/mfa/totp', headers);
 
-    expectProblem(await remove(), 403, 'AUTH_STEP_UP_REQUIRED');
+    const refused = await remove();
+    expectProblem(refused, 403, 'AUTH_STEP_UP_REQUIRED');
+    // Named for clients, which then ask for exactly that (the dashboard's step-up dialog).
+    expect(refused.json().stepUpWith).toEqual(['password', 'code']);
     expect((await call('POST', '/api/auth/reauth', headers, { password: PASSWORD })).statusCode).toBe(200);
     // The password alone is what a phished or stuffed account gives away: not enough.
     expectProblem(await remove(), 403, 'AUTH_STEP_UP_REQUIRED');

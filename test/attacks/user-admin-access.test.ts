@@ -43,11 +43,10 @@ describe('who may manage users', () => {
       .where('user_id', '=', stale.id)
       .execute();
     expectOk(await adminApi(app).list(stale.headers));
-    expectProblem(
-      await adminApi(app).patch(stale.headers, target.id, { disabled: true }),
-      403,
-      'AUTH_STEP_UP_REQUIRED',
-    );
+    const refused = await adminApi(app).patch(stale.headers, target.id, { disabled: true });
+    expectProblem(refused, 403, 'AUTH_STEP_UP_REQUIRED');
+    // Any one proof opens the window; the problem names the one to ask for.
+    expect(refused.json().stepUpWith).toEqual(['password']);
     expectProblem(await adminApi(app).endEveryone(stale.headers), 403, 'AUTH_STEP_UP_REQUIRED');
   });
 });

@@ -42,3 +42,15 @@ export async function signInForm(page: Page, email: string, shots = false): Prom
   if (shots) await screenshot(page, 'sign-in');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
+
+/**
+ * Ages every session of `userId` past the step-up window (password and second factor long
+ * ago), so the next admin write asks for a step-up.
+ */
+export async function ageStepUp(app: TestApp, userId: string): Promise<void> {
+  await app.database.db
+    .updateTable('sessions')
+    .set({ reauth_ms: 0, factor_ms: 0 })
+    .where('user_id', '=', userId)
+    .execute();
+}

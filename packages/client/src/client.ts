@@ -12,6 +12,7 @@ import { OperationsApi } from './operations.js';
 import { PasskeysApi } from './passkeys.js';
 import { CollectionApi, type RecordInput, type UntypedCollections } from './records.js';
 import { type Credentials, type FetchLike, Transport } from './transport.js';
+import { UsersAdminApi } from './users-admin.js';
 import { WebhooksApi } from './webhooks.js';
 
 /**
@@ -60,6 +61,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
   readonly webhooks: WebhooksApi;
   readonly metrics: MetricsApi;
   readonly collectionAdmin: CollectionAdminApi;
+  readonly adminUsers: UsersAdminApi;
   private readonly transport: Transport;
   private readonly holder: SignInHolder;
 
@@ -77,6 +79,7 @@ export class BulwarkClient<C = UntypedCollections, I extends { [K in keyof C]?: 
     this.webhooks = new WebhooksApi(this.transport);
     this.metrics = new MetricsApi(this.transport);
     this.collectionAdmin = new CollectionAdminApi(this.transport);
+    this.adminUsers = new UsersAdminApi(this.transport);
   }
 
   /** The records of one collection. */

@@ -43,8 +43,12 @@ export interface BulwarkErrorInit {
   retryAfterSeconds?: number;
   failedIndex?: number;
   failure?: BulwarkError;
+  stepUpWith?: StepUpProof[];
   cause?: unknown;
 }
+
+/** What `auth.reauthenticate` must send to pass an `AUTH_STEP_UP_REQUIRED` refusal. */
+export type StepUpProof = 'password' | 'code';
 
 /**
  * The one error every call of the client throws: an RFC 9457 problem from the server, or a
@@ -73,6 +77,8 @@ export class BulwarkError extends Error {
   readonly failedIndex: number | undefined;
   /** A refused `client.batch`: that operation's own problem, as its single route answers it. */
   readonly failure: BulwarkError | undefined;
+  /** `AUTH_STEP_UP_REQUIRED`: what to send to `auth.reauthenticate` before repeating the call. */
+  readonly stepUpWith: readonly StepUpProof[] | undefined;
 
   constructor(init: BulwarkErrorInit) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
@@ -86,6 +92,7 @@ export class BulwarkError extends Error {
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.failedIndex = init.failedIndex;
     this.failure = init.failure;
+    this.stepUpWith = init.stepUpWith;
   }
 
   /** Whether the sign-in is gone and the user must sign in again. */
@@ -117,6 +124,7 @@ interface ProblemBody {
   requestId?: unknown;
   failedIndex?: unknown;
   failure?: unknown;
+  stepUpWith?: unknown;
 }
 
 /** Reads a failed response: problem+json from Bulwark, anything else as CLIENT_BAD_RESPONSE. */
@@ -151,6 +159,7 @@ function problemError(
     ...(Array.isArray(body.errors) ? { errors: body.errors as FieldProblem[] } : {}),
     ...(typeof body.requestId === 'string' ? { requestId: body.requestId } : {}),
     ...(typeof body.failedIndex === 'number' ? { failedIndex: body.failedIndex } : {}),
+    ...(Array.isArray(body.stepUpWith) ? { stepUpWith: body.stepUpWith.filter(isStepUpProof) } : {}),
     ...(isProblem(failure) ? { failure: problemError(failure, Number(failure.status) || status, {}) } : {}),
     ...extra,
   });
@@ -158,3 +167,5 @@ function problemError(
 
 const isProblem = (body: ProblemBody | null | undefined): body is ProblemBody & { code: string; title: string } =>
   typeof body === 'object' && body !== null && typeof body.code === 'string' && typeof body.title === 'string';
+
+const isStepUpProof = (value: unknown): value is StepUpProof => value === 'password' || value === 'code';

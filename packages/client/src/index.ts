@@ -18,6 +18,7 @@ export {
   type FieldProblem,
   isBulwarkError,
   type ServerErrorCode,
+  type StepUpProof,
 } from './errors.js';
 export { and, FieldName, Filter, type FilterValue, field, filter, literal, or, quote, sort } from './filter.js';
 export type { components, paths } from './generated/openapi.js';
@@ -35,4 +36,5 @@ export type {
   UploadedFile,
 } from './records.js';
 export type { FetchLike } from './transport.js';
+export type { AdminSession, AdminUser, AdminUserPage } from './users-admin.js';
 export type { CreatedWebhook, DeliveryInfo, DeliveryPage, WebhookInfo, WebhookInput } from './webhooks.js';

@@ -3,6 +3,7 @@ import { client } from './api.js';
 import { Enrol } from './screens/enrol.js';
 import { Shell } from './screens/shell.js';
 import { SecondFactor, SignIn } from './screens/sign-in.js';
+import { StepUpHost } from './screens/step-up.js';
 import { useSession } from './session.js';
 import { SignedOutContext } from './use-call.js';
 
@@ -32,7 +33,11 @@ export function App() {
       screen = <Enrol email={state.email} onStep={refresh} onCancel={startOver} />;
       break;
     case 'signed-in':
-      screen = <Shell user={state.user} idleTimeoutSeconds={state.idleTimeoutSeconds} onSignOut={startOver} />;
+      screen = (
+        <StepUpHost>
+          <Shell user={state.user} idleTimeoutSeconds={state.idleTimeoutSeconds} onSignOut={startOver} />
+        </StepUpHost>
+      );
       break;
   }
   return <SignedOutContext.Provider value={signedOut}>{screen}</SignedOutContext.Provider>;

@@ -1,3 +1,4 @@
+import { isBulwarkError, type StepUpProof } from '@bulwark/client';
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import { describe, isSignedOut } from './api.js';
@@ -5,6 +6,17 @@ import { EXPIRED_NOTICE } from './session.js';
 
 /** Sends the operator back to sign-in; given by the app to every screen. */
 export const SignedOutContext = createContext<(notice?: string) => void>(() => {});
+
+/**
+ * Opens the step-up dialog asking for what the server named; true once the server accepted it,
+ * false when the operator cancelled. Given by `StepUpHost` (screens/step-up.tsx).
+ */
+export const StepUpContext = createContext<(needs: readonly StepUpProof[]) => Promise<boolean>>(async () => false);
+
+export const STEP_UP_CANCELLED = 'Cancelled: nothing was changed. The action needs you to confirm it is you.';
+
+/** Thrown inside `run` when the operator cancels the step-up: shown as its message, nothing else. */
+class StepUpCancelled extends Error {}
 
 export type Loaded<T> = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: T };
 
@@ -38,6 +50,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { loaded: L
 /**
  * Runs an action (a form's submit); its failure message, or null. Expired sessions go to
  * sign-in, except on the sign-in screens themselves (`signingIn`), where a 401 is a wrong password.
+ * An action refused for want of a recent step-up opens the step-up dialog and, once the server
+ * accepts it, runs once more; cancelled, it leaves everything as it was and says so.
  */
 export function useAction(signingIn = false): {
   busy: boolean;
@@ -45,22 +59,31 @@ export function useAction(signingIn = false): {
   run: (action: () => Promise<void>) => void;
 } {
   const expired = useContext(SignedOutContext);
+  const stepUp = useContext(StepUpContext);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const run = useCallback(
     (action: () => Promise<void>) => {
       setBusy(true);
       setMessage(null);
-      action().then(
-        () => setBusy(false),
-        (error: unknown) => {
-          setBusy(false);
-          if (!signingIn && isSignedOut(error)) expired(EXPIRED_NOTICE);
-          else setMessage(describe(error));
-        },
-      );
+      action()
+        .catch(async (error: unknown) => {
+          if (signingIn || !isBulwarkError(error) || error.code !== 'AUTH_STEP_UP_REQUIRED') throw error;
+          if (!(await stepUp(error.stepUpWith ?? ['password']))) throw new StepUpCancelled();
+          // Once only: a second refusal is shown as it is, never a loop of dialogs.
+          await action();
+        })
+        .then(
+          () => setBusy(false),
+          (error: unknown) => {
+            setBusy(false);
+            if (error instanceof StepUpCancelled) setMessage(STEP_UP_CANCELLED);
+            else if (!signingIn && isSignedOut(error)) expired(EXPIRED_NOTICE);
+            else setMessage(describe(error));
+          },
+        );
     },
-    [expired, signingIn],
+    [expired, signingIn, stepUp],
   );
   return { busy, message, run };
 }

@@ -22,13 +22,22 @@ export function requireSession(request: FastifyRequest): AuthContext & { session
   return auth as AuthContext & { sessionId: string };
 }
 
+/**
+ * What a step-up must send, as the problem's `stepUpWith` extension member, so a client can ask
+ * for exactly that (a password field, a code field, or both) without reading the prose.
+ */
+export type StepUpProof = 'password' | 'code';
+
 const isRecent = (atMs: number | null | undefined, windowSeconds: number, nowMs: number) =>
   atMs != null && nowMs - atMs <= windowSeconds * 1000;
 
 /** Sensitive actions need a sign-in or re-authentication (password, code or passkey) within the window. */
 export function requireRecentAuth(auth: AuthContext, windowSeconds: number, nowMs: number): void {
   if (!isRecent(auth.reauthAtMs, windowSeconds, nowMs) && !isRecent(auth.factorAtMs, windowSeconds, nowMs)) {
-    throw appError('AUTH_STEP_UP_REQUIRED');
+    // Any one proof opens the window: the password when the account has one, else a factor.
+    const proof: StepUpProof[] =
+      auth.user.password_hash !== null ? ['password'] : auth.user.mfa_enrolled_ms !== null ? ['code'] : [];
+    throw appError('AUTH_STEP_UP_REQUIRED', { members: { stepUpWith: proof } });
   }
 }
 
@@ -51,6 +60,7 @@ export function requireFullRecentAuth(auth: AuthContext, windowSeconds: number, 
       detail: needsFactor
         ? 'Confirm your password and a second factor: POST /api/auth/reauth {password, code} (or a passkey), then repeat this request.'
         : 'Confirm your password with POST /api/auth/reauth, then repeat this request.',
+      members: { stepUpWith: [...(needsPassword ? ['password'] : []), ...(needsFactor ? ['code'] : [])] },
     });
   }
 }

@@ -3885,12 +3885,16 @@ export interface paths {
                                 /** @description field errors beyond the first 20, not listed */
                                 errorsOmitted?: number;
                                 status: number;
+                                /** @description `AUTH_STEP_UP_REQUIRED`: what POST /api/auth/reauth must send before the request is repeated */
+                                stepUpWith?: ("password" | "code")[];
                                 title: string;
                                 /** Format: uri */
                                 type: string;
                             };
                             requestId: string;
                             status: number;
+                            /** @description `AUTH_STEP_UP_REQUIRED`: what POST /api/auth/reauth must send before the request is repeated */
+                            stepUpWith?: ("password" | "code")[];
                             title: string;
                             /** Format: uri */
                             type: string;
@@ -4873,6 +4877,8 @@ export interface components {
             errorsOmitted?: number;
             requestId: string;
             status: number;
+            /** @description `AUTH_STEP_UP_REQUIRED`: what POST /api/auth/reauth must send before the request is repeated */
+            stepUpWith?: ("password" | "code")[];
             title: string;
             /** Format: uri */
             type: string;

@@ -1,5 +1,6 @@
 import type { Me } from '@bulwark/client';
 import { linkTo, useRoute } from '../router.js';
+import { ApiKeys } from './api-keys.js';
 import { Audit } from './audit.js';
 import { Bans } from './bans.js';
 import { Collections } from './collections.js';
@@ -8,6 +9,7 @@ import { Metrics } from './metrics.js';
 import { Records } from './records.js';
 import { Schema } from './schema.js';
 import { Security, SecurityPanel } from './security.js';
+import { Users } from './users.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { Webhooks } from './webhooks.js';
 
@@ -21,6 +23,8 @@ interface Props {
 const SECTIONS = [
   { route: '', label: 'Collections' },
   { route: 'schema', label: 'Schema' },
+  { route: 'users', label: 'Users' },
+  { route: 'keys', label: 'API keys' },
   { route: 'audit', label: 'Audit log' },
   { route: 'bans', label: 'Bans' },
   { route: 'security', label: 'Security' },
@@ -76,6 +80,10 @@ function Screen({ section, name }: { section: string; name: string | undefined }
   switch (section) {
     case 'schema':
       return <Schema name={name} />;
+    case 'users':
+      return <Users />;
+    case 'keys':
+      return <ApiKeys />;
     case 'audit':
       return <Audit />;
     case 'bans':
