@@ -22,6 +22,14 @@ export async function firstSignIn(app: TestApp, origin: string, page: Page, shot
   const { id } = await app.auth.accounts.createAdmin(email, PASSWORD);
   await page.goto(`${origin}/_/`);
   await signInForm(page, email, shots);
+  return { id, email, ...(await enrolTotp(page, shots)) };
+}
+
+/**
+ * The forced TOTP enrolment after an administrator's password: the secret read off the screen,
+ * a first code, the ten recovery codes, then the collections screen.
+ */
+export async function enrolTotp(page: Page, shots = false): Promise<Pick<Operator, 'secret' | 'usedCodes'>> {
   await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
   const secret = (await page.getByTestId('totp-secret').textContent()) as string;
   if (shots) await screenshot(page, 'enrolment');
@@ -32,7 +40,7 @@ export async function firstSignIn(app: TestApp, origin: string, page: Page, shot
   expect(await page.locator('.codes li').count()).toBe(10);
   await page.getByRole('button', { name: /continue/ }).click();
   await page.getByRole('heading', { name: 'Collections' }).waitFor();
-  return { id, email, secret, usedCodes: new Set([code]) };
+  return { secret, usedCodes: new Set([code]) };
 }
 
 /** Fills and sends the sign-in form (email and the test password). */
