@@ -10,7 +10,13 @@ export type { Me, ReauthInput, SignInInput, SignInResult, SignInStage, SignUpInp
 export type { BatchOperation, BatchResults } from './batch.js';
 export type { BearerTokens, TokenChange } from './bearer-credentials.js';
 export { type AuthOptions, BulwarkClient, type ClientOptions, createClient } from './client.js';
-export type { CollectionAdminApi, CollectionInput, CollectionPatch } from './collection-admin.js';
+export type {
+  CollectionAdminApi,
+  CollectionInput,
+  CollectionPatch,
+  SchemaApplyResult,
+  SchemaDocument,
+} from './collection-admin.js';
 export {
   BulwarkError,
   type BulwarkErrorCode,

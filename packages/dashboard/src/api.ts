@@ -12,8 +12,12 @@ export function isSignedOut(error: unknown): boolean {
   return isBulwarkError(error) && (error.status === 401 || error.isSignedOut);
 }
 
+/** Input the dashboard itself could not read (a number, JSON): its message is shown as it is. */
+export class InputError extends Error {}
+
 /** What to show for a failed call: the server's problem text, never a stack or internal detail. */
 export function describe(error: unknown): string {
+  if (error instanceof InputError) return error.message;
   if (!isBulwarkError(error)) return 'Something went wrong in the dashboard; reload the page and try again.';
   const problem = error as BulwarkError;
   // Each field's reason names the field, so "title: is required" says where to look.

@@ -1,4 +1,5 @@
 import type { CollectionInfo } from '@bulwark/client';
+import { InputError } from '../api.js';
 
 export type Field = CollectionInfo['fields'][number];
 
@@ -24,14 +25,14 @@ export function bodyValue(field: Field, draft: string | boolean): unknown {
   if (text.trim() === '') return null;
   if (field.type === 'number') {
     const number = Number(text);
-    if (!Number.isFinite(number)) throw new Error(`${field.name}: "${text}" is not a number.`);
+    if (!Number.isFinite(number)) throw new InputError(`${field.name}: "${text}" is not a number.`);
     return number;
   }
   if (field.type === 'json') {
     try {
       return JSON.parse(text);
     } catch {
-      throw new Error(`${field.name}: not valid JSON.`);
+      throw new InputError(`${field.name}: not valid JSON.`);
     }
   }
   return text;

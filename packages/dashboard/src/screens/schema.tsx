@@ -4,6 +4,7 @@ import { client } from '../api.js';
 import { linkTo, navigate } from '../router.js';
 import { useLoad } from '../use-call.js';
 import { CollectionEditor } from './collection-editor.js';
+import { SchemaFile } from './schema-file.js';
 import { Status } from './status.js';
 
 /**
@@ -53,6 +54,7 @@ export function Schema({ name }: { name: string | undefined }) {
               New collection
             </button>
           )}
+          <SchemaFile onApplied={reload} />
         </>
       ) : null}
     </main>
