@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { FIELD_TYPES } from './field-types.js';
 
 /** Names become SQL identifiers (`c_<name>`, columns): a strict shape keeps them inert. */
 export const NAME_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
@@ -15,19 +16,7 @@ export const MAX_FILES_PER_FIELD = 20;
 /** Most MIME types one file field may list. */
 export const MAX_FILE_TYPES = 32;
 
-export const FIELD_TYPES = [
-  'text',
-  'number',
-  'bool',
-  'email',
-  'url',
-  'date',
-  'json',
-  'select',
-  'relation',
-  'file',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
+export type { FieldType } from './field-types.js';
 
 const Rule = Type.Union([Type.String({ maxLength: 2048 }), Type.Null()]);
 

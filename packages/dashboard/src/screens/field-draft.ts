@@ -1,22 +1,11 @@
 import type { CollectionInfo } from '@bulwark/client';
+import type { FieldType } from '@bulwark/rule-check';
 
 /* A field as the form holds it, and the conversions to and from the API's definition. */
 
 type FieldInfo = CollectionInfo['fields'][number];
-export type FieldType = FieldInfo['type'];
 
-export const FIELD_TYPES: readonly FieldType[] = [
-  'text',
-  'number',
-  'bool',
-  'email',
-  'url',
-  'date',
-  'json',
-  'select',
-  'relation',
-  'file',
-];
+export { FIELD_TYPES, type FieldType } from '@bulwark/rule-check';
 
 /** A field as the form holds it: numbers and lists as the text typed, so half-typed values survive. */
 export interface FieldDraft {
