@@ -3,8 +3,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, PASSWORD } from '../helpers/collections-client.js';
 import { freshTotpCode } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn, type Operator } from './operator.js';
 
 /**
@@ -17,14 +25,9 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** The key's own status at `GET /api/auth/me`. */
 const meWith = async (key: string) => (await app.http.inject({ url: '/api/auth/me', headers: bearer(key) })).statusCode;

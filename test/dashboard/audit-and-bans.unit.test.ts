@@ -5,7 +5,15 @@ import { quote } from '../../packages/client/src/filter.js';
 import { type Account, createCollection, newAdmin, newUser, uniqueEmail } from '../helpers/collections-client.js';
 import { loopbackClient } from '../helpers/loopback-client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import {
+  closeDashboard,
+  launchChromium,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -71,10 +79,7 @@ beforeAll(async () => {
     expect(response.statusCode, response.body).toBe(401);
   }
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** The API's answer to an audit search, as an administrator sees it. */
 async function apiAudit(query: Record<string, string>) {

@@ -3,8 +3,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quote } from '../../packages/client/src/filter.js';
 import { type Account, adminApi, createRecord, newAdmin } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 import { openSchema, typeRule } from './schema-page.js';
 
@@ -20,15 +28,10 @@ let browser: Browser;
 let admin: Account;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   admin = await newAdmin(app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 const LIST_RULE = `tag != ${quote(XSS_PAYLOADS[1] as string)}`;
 const field = (page: Page, index: number) => page.getByTestId(`field-${index}`);
@@ -165,7 +168,7 @@ describe('the collections editor in Chromium', { timeout: 150_000 }, () => {
     expect(shown.text).toContain('Its 3 records, its fields and its rules are deleted');
     expect(shown.cancelFocused).toBe(true);
     await shown.dialog.getByRole('button', { name: 'Delete shelf and its 3 records' }).click();
-    await page.getByRole('heading', { name: 'Schema' }).waitFor();
+    await page.getByRole('heading', { name: 'Schema', exact: true }).waitFor();
     expect(await fromApi('shelf')).toBe(404);
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, watchedPage } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { openDashboard, watchedPage } from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -30,9 +30,7 @@ function formPage(action: string, enctype: string, fields: Record<string, string
 }
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   attacker = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://attacker');
     response.setHeader('content-type', 'text/html');

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 
 /** The built dashboard the server serves (`npm run build` writes it). */
 export const BUILD_DIR = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
@@ -77,4 +78,25 @@ export async function waitShown(page: Page, text: string): Promise<void> {
   } catch (error) {
     throw new Error(`"${text}" was not shown; the page saw ${JSON.stringify(await watched(page))}`, { cause: error });
   }
+}
+
+/** A dashboard test's server and browser: the app on a real port, reached as `http://localhost:PORT`. */
+export interface DashboardRig {
+  app: TestApp;
+  /** `http://localhost:PORT`: a secure context whose host is a valid RP ID and keeps `__Host-` cookies. */
+  origin: string;
+  browser: Browser;
+}
+
+/** Starts a test app listening on a free port and Debian's Chromium beside it. */
+export async function openDashboard(options: TestAppOptions = { logLevel: 'silent' }): Promise<DashboardRig> {
+  const app = await createTestApp(options);
+  const origin = `http://localhost:${new URL(await app.start()).port}`;
+  return { app, origin, browser: await launchChromium() };
+}
+
+/** Closes what `openDashboard` started (either may be missing when its start failed). */
+export async function closeDashboard(app: TestApp | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await app?.close();
 }

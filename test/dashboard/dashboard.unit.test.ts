@@ -6,8 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quote } from '../../packages/client/src/filter.js';
 import { createCollection, createRecord, newAdmin } from '../helpers/collections-client.js';
 import { freshTotpCode } from '../helpers/mfa-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn, signInForm } from './operator.js';
 
 /**
@@ -23,9 +31,7 @@ let browser: Browser;
 const PLAIN_RECORDS = 14;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   const creator = await newAdmin(app);
   await createCollection(app, creator, {
     name: 'notes',
@@ -41,10 +47,7 @@ beforeAll(async () => {
   for (const payload of XSS_PAYLOADS)
     await createRecord(app, 'notes', creator.headers, { title: payload, body: payload });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** Every table cell's text on the page. */
 const cellTexts = (page: Page) => page.locator('td').allTextContents();

@@ -3,8 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_PASSWORD } from '../helpers/auth-client.js';
 import { newUser } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { closeDashboard, openDashboard, screenshot, waitShown, watched, watchedPage } from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -18,9 +18,7 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   const user = await newUser(app, 'target');
   for (let i = 0; i < FAILURES; i++) {
     const failed = await app.http.inject({
@@ -32,10 +30,7 @@ beforeAll(async () => {
   }
   await app.audit.flush();
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** The value of the totals row labelled `label`. */
 const total = (page: Page, label: string) => page.getByRole('row', { name: label }).getByTestId('total').textContent();

@@ -3,8 +3,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../packages/client/src/index.js';
 import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { closeDashboard, openDashboard, screenshot, waitShown, watched, watchedPage } from './dashboard-page.js';
 import { enrolTotp, signInForm } from './operator.js';
 import { typeRule } from './schema-page.js';
 
@@ -19,14 +19,9 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 const OWN = 'owner = @request.auth.id';
 

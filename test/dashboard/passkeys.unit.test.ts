@@ -2,8 +2,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, watched, watchedPage } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { closeDashboard, openDashboard, screenshot, watched, watchedPage } from './dashboard-page.js';
 import { signInForm } from './operator.js';
 
 /**
@@ -17,14 +17,9 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** A page of a new browser profile with a platform authenticator holding no credential yet. */
 async function pageWithAuthenticator(): Promise<{ page: Page; credentials: () => Promise<number> }> {

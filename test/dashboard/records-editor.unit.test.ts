@@ -4,8 +4,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, newAdmin, recordsApi } from '../helpers/collections-client.js';
 import { PNG_1X1 } from '../helpers/files-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -19,9 +27,7 @@ let browser: Browser;
 let adminHeaders: Record<string, string>;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   const creator = await newAdmin(app);
   adminHeaders = creator.headers;
   await createCollection(app, creator, {
@@ -37,10 +43,7 @@ beforeAll(async () => {
     rules: { list: '', view: '', create: null, update: null, delete: null },
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** The record as the API gives it to an administrator. */
 const view = (id: string) => recordsApi(app, 'items').view(adminHeaders, id);

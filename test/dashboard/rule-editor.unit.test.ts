@@ -2,8 +2,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, adminApi, createCollection, newAdmin, uniqueName } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 import { openSchema, typeRule } from './schema-page.js';
 
@@ -24,16 +32,11 @@ const FIELDS = [
 ];
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   admin = await newAdmin(app);
   await createCollection(app, admin, { name: 'posts', fields: FIELDS });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 /** The API's answer for `rule` as a list rule of a collection with the same fields. */
 async function apiAnswer(rule: string): Promise<{ field: string; message: string }> {

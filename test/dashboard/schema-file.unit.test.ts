@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi, createCollection, createRecord, newAdmin } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchChromium, screenshot, watched, watchedPage } from './dashboard-page.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { closeDashboard, openDashboard, screenshot, watched, watchedPage } from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -18,19 +18,14 @@ let browser: Browser;
 let admin: Awaited<ReturnType<typeof newAdmin>>;
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   admin = await newAdmin(app);
   for (const name of ['keep', 'doomed']) {
     await createCollection(app, admin, { name, fields: [{ name: 'title', type: 'text' }], rules: {} });
   }
   for (const title of ['a', 'b', 'c']) await createRecord(app, 'doomed', admin.headers, { title });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 const names = async () =>
   ((await adminApi(app).get(admin.headers)).json().items as Array<{ name: string }>).map((c) => c.name);

@@ -2,9 +2,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, newUser, PASSWORD } from '../helpers/collections-client.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { ALL_DEAD, credentialsOf, statusesOf } from '../helpers/user-admin-client.js';
-import { launchChromium, screenshot, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import {
+  closeDashboard,
+  openDashboard,
+  screenshot,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { ageStepUp, firstSignIn } from './operator.js';
 
 /**
@@ -18,9 +26,7 @@ let browser: Browser;
 const hostile: Account[] = [];
 
 beforeAll(async () => {
-  app = await createTestApp({ logLevel: 'silent' });
-  origin = `http://localhost:${new URL(await app.start()).port}`;
-  browser = await launchChromium();
+  ({ app, origin, browser } = await openDashboard());
   // Made first: the list is oldest first, so they fill page 1. A name is free text; an email
   // is stored as given here, as a lax import or identity provider might have let it in.
   for (const [n, payload] of XSS_PAYLOADS.entries()) {
@@ -33,10 +39,7 @@ beforeAll(async () => {
     hostile.push({ ...user, email: payload });
   }
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeDashboard(app, browser));
 
 async function openUsers(page: Page, emailPrefix?: string): Promise<void> {
   await page.getByRole('link', { name: 'Users' }).click();
