@@ -172,4 +172,27 @@ describe('the collections editor in Chromium', { timeout: 150_000 }, () => {
     expect(await fromApi('shelf')).toBe(404);
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });
+
+  it("sets a file field's types and limits, and lets clients write a hidden field", async () => {
+    await page.getByRole('button', { name: 'New collection' }).click();
+    await page.getByLabel('Collection name').fill('albums');
+    await field(page, 0).getByLabel('Name').fill('cover');
+    await field(page, 0).getByLabel('Type').selectOption('file');
+    await field(page, 0).getByLabel('Accepted types, one a line').fill('image/png\nimage/jpeg');
+    await field(page, 0).getByLabel('Most files').fill('3');
+    await field(page, 0).getByLabel('Largest file (bytes)').fill('100000');
+    await page.getByRole('button', { name: 'Add a field' }).click();
+    await field(page, 1).getByLabel('Name').fill('flag');
+    await field(page, 1).getByLabel('hidden').check();
+    await field(page, 1).getByLabel('clientWritable').check();
+    await page.getByRole('button', { name: 'Create collection' }).click();
+    await page.getByRole('heading', { name: 'Edit albums' }).waitFor();
+    expect((await fromApi('albums')).fields).toEqual([
+      { name: 'cover', type: 'file', types: ['image/png', 'image/jpeg'], maxSelect: 3, maxSizeBytes: 100000 },
+      { name: 'flag', type: 'text', hidden: true, clientWritable: true },
+    ]);
+    // Read back into the form as saved.
+    expect(await field(page, 0).getByLabel('Most files').inputValue()).toBe('3');
+    expect(await field(page, 1).getByLabel('clientWritable').isChecked()).toBe(true);
+  });
 });

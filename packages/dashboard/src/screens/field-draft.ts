@@ -25,6 +25,12 @@ export interface FieldDraft {
   /** A select field's values, one a line. */
   values: string;
   collection: string;
+  /** With hidden: callers the create/update rule admits may write it too. */
+  clientWritable: boolean;
+  /** A file field's accepted MIME types, one a line; its most files and largest size, as typed. */
+  types: string;
+  maxSelect: string;
+  maxSizeBytes: string;
 }
 
 let nextKey = 1;
@@ -44,11 +50,15 @@ export function newField(): FieldDraft {
     pattern: '',
     values: '',
     collection: '',
+    clientWritable: false,
+    types: '',
+    maxSelect: '',
+    maxSizeBytes: '',
   };
 }
 
-/** A saved field as a row of the form; options the form does not edit (file limits…) are kept. */
-export function draftOf(field: FieldInfo): FieldDraft & { kept: FieldInfo } {
+/** A saved field as a row of the form. */
+export function draftOf(field: FieldInfo): FieldDraft {
   return {
     ...newField(),
     saved: field.name,
@@ -63,14 +73,18 @@ export function draftOf(field: FieldInfo): FieldDraft & { kept: FieldInfo } {
     pattern: field.pattern ?? '',
     values: (field.values ?? []).join('\n'),
     collection: field.collection ?? '',
-    kept: field,
+    clientWritable: field.clientWritable ?? false,
+    types: (field.types ?? []).join('\n'),
+    maxSelect: field.maxSelect === undefined ? '' : String(field.maxSelect),
+    maxSizeBytes: field.maxSizeBytes === undefined ? '' : String(field.maxSizeBytes),
   };
 }
 
 /** The definition the API receives: only options that are set; the server checks the rest. */
-export function fieldOf(draft: FieldDraft & { kept?: FieldInfo }): FieldInfo {
-  const { clientWritable, maxSelect, maxSizeBytes, types } = draft.kept ?? {};
-  const values = draft.values.split('\n').filter((value) => value !== '');
+export function fieldOf(draft: FieldDraft): FieldInfo {
+  const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+  const values = lines(draft.values);
+  const file = draft.type === 'file';
   return {
     name: draft.name.trim(),
     type: draft.type,
@@ -83,9 +97,9 @@ export function fieldOf(draft: FieldDraft & { kept?: FieldInfo }): FieldInfo {
     ...(draft.pattern ? { pattern: draft.pattern } : {}),
     ...(draft.type === 'select' ? { values } : {}),
     ...(draft.type === 'relation' ? { collection: draft.collection } : {}),
-    ...(clientWritable === undefined ? {} : { clientWritable }),
-    ...(draft.type === 'file' && maxSelect !== undefined ? { maxSelect } : {}),
-    ...(draft.type === 'file' && maxSizeBytes !== undefined ? { maxSizeBytes } : {}),
-    ...(draft.type === 'file' && types !== undefined ? { types } : {}),
+    ...(draft.hidden && draft.clientWritable ? { clientWritable: true } : {}),
+    ...(file && draft.types.trim() ? { types: lines(draft.types).map((type) => type.trim()) } : {}),
+    ...(file && draft.maxSelect.trim() ? { maxSelect: Number(draft.maxSelect) } : {}),
+    ...(file && draft.maxSizeBytes.trim() ? { maxSizeBytes: Number(draft.maxSizeBytes) } : {}),
   };
 }

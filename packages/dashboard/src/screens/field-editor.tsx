@@ -13,7 +13,7 @@ interface Props {
 export function FieldEditor({ field, index, targets, onChange, onRemove }: Props) {
   const set = (change: Partial<FieldDraft>) => onChange({ ...field, ...change });
   const label = field.name || `new field ${index + 1}`;
-  const checkbox = (key: 'required' | 'unique' | 'hidden' | 'encrypted') => (
+  const checkbox = (key: 'required' | 'unique' | 'hidden' | 'encrypted' | 'clientWritable') => (
     <label class="check">
       <input type="checkbox" checked={field[key]} onChange={(event) => set({ [key]: event.currentTarget.checked })} />
       {key}
@@ -68,12 +68,44 @@ export function FieldEditor({ field, index, targets, onChange, onRemove }: Props
             </select>
           </label>
         ) : null}
+        {field.type === 'file' ? (
+          <>
+            <label>
+              Accepted types, one a line
+              <textarea
+                rows={2}
+                placeholder="image/png"
+                value={field.types}
+                onInput={(event) => set({ types: event.currentTarget.value })}
+              />
+            </label>
+            <label>
+              Most files
+              <input
+                type="number"
+                min="1"
+                value={field.maxSelect}
+                onInput={(event) => set({ maxSelect: event.currentTarget.value })}
+              />
+            </label>
+            <label>
+              Largest file (bytes)
+              <input
+                type="number"
+                min="1"
+                value={field.maxSizeBytes}
+                onInput={(event) => set({ maxSizeBytes: event.currentTarget.value })}
+              />
+            </label>
+          </>
+        ) : null}
       </div>
       <div class="checks">
         {checkbox('required')}
         {checkbox('unique')}
         {checkbox('hidden')}
         {checkbox('encrypted')}
+        {field.hidden ? checkbox('clientWritable') : null}
       </div>
       <button type="button" class="secondary" onClick={onRemove}>
         Remove field {label}
