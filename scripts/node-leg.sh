@@ -5,13 +5,21 @@
 # they are. The binary comes from the npm registry's `node-linux-<arch>` package (the one the
 # `node` package installs), pinned below and checked against the registry's integrity by npm;
 # its bundled headers let node-gyp build better-sqlite3 for that Node.js (`npm_config_nodedir`).
-# Prints the leg's own test summary; exits with the runner's status.
+# `scripts/node-leg.sh 24 2/2` runs one shard of it (vitest's `--shard`, split by file): CI gives
+# each newer major one half, so every fast test runs on one of them within the time limit, while
+# the whole suite runs on the machine's Node.js. Prints the leg's own test summary; exits with
+# the runner's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The versions CI tests, one per major; `engines` in package.json names the same majors.
 declare -A PINNED=([22]=22.23.5 [24]=24.22.3)
-major=${1:?usage: scripts/node-leg.sh MAJOR (one of: ${!PINNED[*]})}
+major=${1:?usage: scripts/node-leg.sh MAJOR [SHARD/SHARDS] (MAJOR one of: ${!PINNED[*]})}
+shard=${2:-}
+if [ -n "$shard" ] && ! [[ "$shard" =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]]; then
+  echo "node-leg: SHARD is INDEX/COUNT, e.g. 1/2; got '$shard'" >&2
+  exit 2
+fi
 version=${PINNED[$major]:-}
 if [ -z "$version" ]; then
   echo "node-leg: no pinned version for Node.js $major; add one to PINNED in $0" >&2
@@ -39,4 +47,4 @@ export PATH="$work/node/bin:$PATH" npm_config_nodedir="$work/node"
 echo "node-leg: $(node --version), npm $(npm --version); installing (npm ci builds better-sqlite3 for it)"
 cd "$work/src"
 npm ci --no-audit --no-fund --loglevel=error # its `prepare` builds dist/
-npm run test:quick 2>&1
+npm run test:quick -- ${shard:+--shard="$shard"} 2>&1
