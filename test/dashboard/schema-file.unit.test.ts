@@ -47,7 +47,9 @@ describe('the schema file in the dashboard', { timeout: 120_000 }, () => {
     const input = page.getByLabel('Schema file to apply (paste its JSON)');
     await input.fill('{ not json');
     await page.getByRole('button', { name: 'Review and apply' }).click();
-    expect(await page.getByRole('alert').textContent()).toBe('The schema file is not valid JSON.');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'The schema file is not valid JSON: paste the whole file, as downloaded here or written by `bulwark schema export`.',
+    );
 
     // Without `doomed`, with a new collection: the review names both and the three records lost.
     const next = {

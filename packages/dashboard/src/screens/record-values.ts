@@ -25,14 +25,15 @@ export function bodyValue(field: Field, draft: string | boolean): unknown {
   if (text.trim() === '') return null;
   if (field.type === 'number') {
     const number = Number(text);
-    if (!Number.isFinite(number)) throw new InputError(`${field.name}: "${text}" is not a number.`);
+    if (!Number.isFinite(number))
+      throw new InputError(`${field.name}: "${text}" is not a number; enter one such as 42 or 3.5.`);
     return number;
   }
   if (field.type === 'json') {
     try {
       return JSON.parse(text);
     } catch {
-      throw new InputError(`${field.name}: not valid JSON.`);
+      throw new InputError(`${field.name}: not valid JSON; enter a value such as {"a": 1}, [1, 2] or "text".`);
     }
   }
   return text;

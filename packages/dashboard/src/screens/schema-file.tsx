@@ -61,7 +61,9 @@ export function SchemaFile({ onApplied }: { onApplied: () => void }) {
       try {
         document = JSON.parse(text);
       } catch {
-        throw new InputError('The schema file is not valid JSON.');
+        throw new InputError(
+          'The schema file is not valid JSON: paste the whole file, as downloaded here or written by `bulwark schema export`.',
+        );
       }
       const plan = await client.collectionAdmin.applySchema(document, { dryRun: true });
       const lines = planLines(plan);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction } from '../use-call.js';
+import { CurrentPassword } from './current-password.js';
 import { ErrorMessage } from './error-message.js';
 import { PasskeyButton } from './passkey-button.js';
 
@@ -50,17 +51,7 @@ export function SignIn({ notice, onStep }: Props) {
             onInput={(e) => setEmail(e.currentTarget.value)}
           />
         </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <CurrentPassword label="Password" value={password} onInput={setPassword} />
         <button type="submit" disabled={busy}>
           Sign in
         </button>

@@ -4,6 +4,7 @@ import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hoo
 import { client, describe, isSignedOut } from '../api.js';
 import { EXPIRED_NOTICE } from '../session.js';
 import { SignedOutContext, StepUpContext } from '../use-call.js';
+import { CurrentPassword } from './current-password.js';
 import { ErrorMessage } from './error-message.js';
 
 /** A 401 that means a wrong password or code, not an ended sign-in: shown, and tried again. */
@@ -90,19 +91,7 @@ function StepUpDialog({ needs, done }: { needs: readonly StepUpProof[]; done: (o
         <p>This action needs a recent sign-in. Enter {what}; the action then runs.</p>
       )}
       <form onSubmit={submit}>
-        {wantsPassword ? (
-          <label>
-            Your password
-            <input
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </label>
-        ) : null}
+        {wantsPassword ? <CurrentPassword label="Your password" value={password} onInput={setPassword} /> : null}
         {wantsCode ? (
           <label>
             Code from your authenticator app, or a recovery code
