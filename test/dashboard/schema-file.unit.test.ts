@@ -73,7 +73,9 @@ describe('the schema file in the dashboard', { timeout: 120_000 }, () => {
 
     await page.getByRole('button', { name: 'Review and apply' }).click();
     await dialog.getByRole('button', { name: 'Apply and delete data' }).click();
-    await page.getByRole('status', { name: 'Applied' }).waitFor();
+    // The list reloads with the new collection, and the outcome of the apply is still shown.
+    await page.getByRole('link', { name: 'Edit fresh' }).waitFor();
+    expect(await page.getByRole('status', { name: 'Applied' }).textContent()).toContain('add collection fresh');
     expect((await names()).sort()).toEqual(['fresh', 'keep']);
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });

@@ -1,6 +1,6 @@
 import { isBulwarkError, type StepUpProof } from '@bulwark/client';
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { describe, isSignedOut } from './api.js';
 import { EXPIRED_NOTICE } from './session.js';
 
@@ -20,17 +20,26 @@ class StepUpCancelled extends Error {}
 
 export type Loaded<T> = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: T };
 
+const sameDeps = (a: readonly unknown[] | undefined, b: readonly unknown[]) =>
+  a !== undefined && a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+
 /**
  * Loads data for a screen through the client. A call refused because the sign-in is over sends
  * the operator to sign-in with a notice; any other failure is shown as the server's message.
+ * `reload` keeps what is shown until the fresh data arrives: a screen reloading after an action
+ * neither flickers nor loses what the action's form shows (its outcome, the focus); new `deps`
+ * (another record, another page) show "Loading…" instead of the old data.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { loaded: Loaded<T>; reload: () => void } {
   const expired = useContext(SignedOutContext);
   const [loaded, setLoaded] = useState<Loaded<T>>({ status: 'loading' });
   const [round, setRound] = useState(0);
+  const loadedFor = useRef<readonly unknown[] | undefined>(undefined);
   useEffect(() => {
     let current = true;
-    setLoaded({ status: 'loading' });
+    const refreshing = sameDeps(loadedFor.current, deps);
+    loadedFor.current = deps;
+    if (!refreshing) setLoaded({ status: 'loading' });
     load().then(
       (data) => current && setLoaded({ status: 'ready', data }),
       (error: unknown) => {
