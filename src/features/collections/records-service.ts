@@ -56,8 +56,8 @@ export interface RecordChange {
 }
 
 /**
- * Told of each successful write on the write's own handle, so on PostgreSQL what it writes
- * (a queued webhook) commits or rolls back with the record; on SQLite it runs right after.
+ * Told of each successful write on the write's own handle, so what it writes (a queued
+ * webhook) commits or rolls back with the record, on either database.
  */
 export type RecordChangeListener = (change: RecordChange, handle: Kysely<DatabaseTables>) => Promise<void>;
 
@@ -236,14 +236,18 @@ export function createRecordsService(deps: {
     now,
   });
 
-  /** One write on its own: bounded like every rule-shaped statement; a refusal is audited after. */
+  /**
+   * Writes run bounded like every rule-shaped statement and in one transaction on SQLite too:
+   * the rule's check, the write and the queued webhook commit together or not at all, and no
+   * other request's statement runs between the check and the write.
+   */
+  const boundedWrite = createBoundedWriteRunner({ db, dialect: deps.dialect, timeoutMs: ruleQueryTimeoutMs });
+
+  /** One write on its own; a refusal is audited after. */
   const runAlone = async (plan: WritePlan, ctx: RecordsContext) => {
-    if (!(await bounded(plan.apply))) throw await refuseWrite(ctx, plan.denial);
+    if (!(await boundedWrite(plan.apply))) throw await refuseWrite(ctx, plan.denial);
     return plan.finish();
   };
-
-  /** A batch's writes: the same bound, in one transaction on SQLite too. */
-  const boundedWrite = createBoundedWriteRunner({ db, dialect: deps.dialect, timeoutMs: ruleQueryTimeoutMs });
 
   return {
     async list(name: string, query: ListQuery, ctx: RecordsContext) {
