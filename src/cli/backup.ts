@@ -10,7 +10,7 @@ import type { PassphraseFlags } from './backup-passphrase.js';
 import { readNewPassphrase } from './backup-passphrase.js';
 import { requireInstallation } from './installation.js';
 import { type CommonFlags, loadCliConfig } from './load-cli-config.js';
-import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';
+import { CliError, counted, EXIT_FINDINGS, EXIT_INTERRUPTED, type Output } from './output.js';
 import { startProgress } from './progress.js';
 
 export interface BackupFlags extends CommonFlags, PassphraseFlags {
@@ -34,12 +34,21 @@ export async function runBackup(file: string | undefined, flags: BackupFlags, ou
     if (!(error instanceof StartRefusedError)) throw error;
     throw new CliError(refusalLines(error), EXIT_FINDINGS);
   });
+  const interrupt = abortOnSignals();
   try {
-    const written = await writeWithProgress(config, target, passphrase).catch(async (error: unknown) => {
-      const reason = describeFailure(error, target);
-      await core.audit.record({ type: 'backup.failed', actor: 'cli', details: { file: target, reason: reason.code } });
-      throw new CliError(reason.message, EXIT_FINDINGS);
-    });
+    const written = await writeWithProgress(config, target, passphrase, interrupt.signal).catch(
+      async (error: unknown) => {
+        const reason = interrupt.signal.aborted
+          ? interrupted(target, interrupt.signal.reason)
+          : describeFailure(error, target);
+        await core.audit.record({
+          type: 'backup.failed',
+          actor: 'cli',
+          details: { file: target, reason: reason.code },
+        });
+        throw new CliError(reason.message, reason.exitCode);
+      },
+    );
     await core.audit.record({
       type: 'backup.created',
       actor: 'cli',
@@ -48,8 +57,36 @@ export async function runBackup(file: string | undefined, flags: BackupFlags, ou
     report(config, target, written, out);
     return 0;
   } finally {
+    interrupt.stop();
     await core.close();
   }
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while the backup is written stops it: the partial file and the
+ * work folder are removed, the failure is audited. Listened for once: a second signal ends the
+ * process at once, as it would without this.
+ */
+function abortOnSignals(): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  const abort = (name: NodeJS.Signals) => controller.abort(name);
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return {
+    signal: controller.signal,
+    stop: () => {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    },
+  };
+}
+
+function interrupted(target: string, signal: unknown): Failure {
+  return {
+    code: 'interrupted',
+    message: `the backup was stopped (${String(signal)}) before it was complete; the partial ${target} was removed, nothing was written; fix: run it again and let it finish`,
+    exitCode: EXIT_INTERRUPTED,
+  };
 }
 
 function backupTarget(file: string | undefined, outFlag: string | undefined): string {
@@ -65,6 +102,7 @@ async function writeWithProgress(
   config: FrozenConfig,
   target: string,
   passphrase: string | undefined,
+  signal: AbortSignal,
 ): Promise<WrittenBackup> {
   // openCore has just held this key against the data's key check.
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
@@ -82,26 +120,38 @@ async function writeWithProgress(
           : { mode: 'passphrase', passphrase, masterKey },
       bulwarkVersion: BULWARK_VERSION,
       progress,
+      signal,
     });
   } finally {
     progress.stop();
   }
 }
 
+interface Failure {
+  /** Short, for the audit entry. */
+  code: string;
+  /** One line for the operator: what happened and what to do. */
+  message: string;
+  exitCode: number;
+}
+
 /** A failure as one line for the operator and a short code for the audit entry; no internals. */
-function describeFailure(error: unknown, target: string): { code: string; message: string } {
+function describeFailure(error: unknown, target: string): Failure {
   if (error instanceof PgToolError) {
     return {
       code: 'pg_dump',
       message: `${error.message}; fix: check that BULWARK_DATABASE_URL reaches the database and that /usr/bin/pg_dump is of the server's major version or newer`,
+      exitCode: EXIT_FINDINGS,
     };
   }
   const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'EEXIST') return { code, message: `${target} already exists; fix: choose a new file name` };
+  if (code === 'EEXIST')
+    return { code, message: `${target} already exists; fix: choose a new file name`, exitCode: EXIT_FINDINGS };
   if (typeof code === 'string') {
     return {
       code,
       message: `the backup could not be written (${code}); nothing was left behind; fix: check space and permissions where ${target} goes`,
+      exitCode: EXIT_FINDINGS,
     };
   }
   throw error;

@@ -1,6 +1,8 @@
-/** Exit codes: 0 fine, 1 findings or a failed check, 2 usage or configuration error. */
+/** Exit codes: 0 fine, 1 findings or a failed check, 2 usage or configuration error, 130 stopped by Ctrl-C. */
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** 128 + SIGINT's number, as shells report a command stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
 
 /** An error the CLI prints as one line (what is wrong and what to do) and exits with. */
 export class CliError extends Error {

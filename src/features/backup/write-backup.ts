@@ -38,6 +38,8 @@ export interface WriteBackupOptions {
   sealing: BackupSealing;
   bulwarkVersion: string;
   progress?: ProgressSink;
+  /** Aborted (the operator pressed Ctrl-C): the writing stops and the partial file is removed. */
+  signal?: AbortSignal;
 }
 
 export interface WrittenBackup {
@@ -92,8 +94,9 @@ export async function writeBackup(options: WriteBackupOptions): Promise<WrittenB
       counts: snapshot.counts,
       entries,
     });
+    options.signal?.throwIfAborted();
     const packed = await writeSealedFile(options.out, header, baseKey, (pack) =>
-      packPieces(pack, pieces, createdAt, describe, options.progress),
+      packPieces(pack, pieces, createdAt, describe, options.progress, options.signal),
     );
     return { ...packed, bytes: (await stat(options.out)).size };
   } finally {
@@ -130,11 +133,13 @@ async function packPieces(
   createdAt: Date,
   describe: (entries: ManifestEntry[]) => BackupManifest,
   progress: ProgressSink | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<Omit<WrittenBackup, 'bytes'>> {
   const entries: ManifestEntry[] = [];
   let vanishedFiles = 0;
   for (const piece of pieces) {
-    const entry = await addPiece(pack, piece, createdAt, (count) => progress?.advance(count));
+    signal?.throwIfAborted();
+    const entry = await addPiece(pack, piece, createdAt, (count) => progress?.advance(count), signal);
     if (entry) entries.push(entry);
     else vanishedFiles += 1;
   }
@@ -149,6 +154,7 @@ async function addPiece(
   piece: Piece,
   mtime: Date,
   onBytes: (count: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<ManifestEntry | null> {
   if ('data' in piece.source) {
     await addBuffer(pack, piece.name, piece.source.data, mtime);
@@ -169,7 +175,7 @@ async function addPiece(
     }
     const tap = createByteTap(onBytes);
     const entry = pack.entry({ name: piece.name, size, mode: 0o600, mtime });
-    await pipeline(handle.createReadStream({ start: 0, end: size - 1, autoClose: false }), tap, entry);
+    await pipeline(handle.createReadStream({ start: 0, end: size - 1, autoClose: false }), tap, entry, { signal });
     return { name: piece.name, bytes: tap.bytes(), sha256: tap.sha256() };
   } finally {
     await handle.close();
