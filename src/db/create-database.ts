@@ -30,6 +30,12 @@ export interface Database {
 }
 
 const PG_INT8_OID = 20;
+/**
+ * How long a write waits for another writer's lock before it is answered 503 with Retry-After:
+ * SQLite's `busy_timeout`, and PostgreSQL's `lock_timeout` where a whole table is locked
+ * (collection definition changes).
+ */
+export const WRITE_LOCK_WAIT_MS = 5000;
 /** Bounds a single statement so a runaway query cannot hold a connection forever. */
 const STATEMENT_TIMEOUT_MS = 30_000;
 
@@ -53,7 +59,7 @@ function openSqlite(path: string, synchronous: 'normal' | 'full'): Kysely<Databa
   const database = new SqliteDatabase(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${WRITE_LOCK_WAIT_MS}`);
   // WAL with NORMAL: a commit is in the WAL file (the OS holds it) before it is answered, so it
   // outlives the process (test/e2e/crash-durability-sqlite.test.ts); only the WAL's fsync waits
   // for a checkpoint, which a power cut can undo. FULL syncs the WAL at every commit.

@@ -1,5 +1,6 @@
 export type { Database } from './create-database.js';
-export { createDatabase } from './create-database.js';
+export { createDatabase, WRITE_LOCK_WAIT_MS } from './create-database.js';
+export { isDatabaseContended } from './database-contended.js';
 export { isDatabaseUnreachable } from './database-unreachable.js';
 export type { DialectName } from './dialect.js';
 export { isForeignKeyViolation } from './foreign-key-violation.js';

@@ -23,6 +23,18 @@ describe('toAppError for database errors', () => {
   });
 
   it.each([
+    ['SQLite write lock held by another process', withCode('database is locked', 'SQLITE_BUSY')],
+    ['PostgreSQL lock_timeout', withCode('canceling statement due to lock timeout', '55P03')],
+    ['PostgreSQL deadlock victim', withCode('deadlock detected', '40P01')],
+  ])('%s: 503 busy, Retry-After 1, a detail of ours', (_name, error) => {
+    const mapped = toAppError(error);
+    expect(mapped.status).toBe(503);
+    expect(mapped.code).toBe('HTTP_UNAVAILABLE');
+    expect(mapped.headers['retry-after']).toBe('1');
+    expect(mapped.detail).toBe('The database is busy with another change; try again in a moment.');
+  });
+
+  it.each([
     ['a syntax error', withCode('syntax error at or near "SELEC"', '42601')],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
   ])('%s: still a 500 that shows nothing', (_name, error) => {

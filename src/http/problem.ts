@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnreachable } from '../db/index.js';
+import { isDatabaseContended, isDatabaseUnreachable } from '../db/index.js';
 import {
   type AppError,
   appError,
@@ -106,6 +106,8 @@ const STATUS_CODES: Readonly<Record<number, HttpErrorCode>> = {
 
 /** Seconds a client should wait when the database cannot be reached. */
 const DATABASE_DOWN_RETRY_AFTER_SECONDS = 5;
+/** Seconds a client should wait when another writer held the database's lock too long. */
+const DATABASE_BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** Turns anything thrown into an AppError; unknown errors become a bare 500. */
 export function toAppError(error: unknown): AppError {
@@ -126,6 +128,16 @@ export function toAppError(error: unknown): AppError {
       detail: 'The database is briefly unreachable; try again shortly.',
       expose: true,
       headers: { 'retry-after': String(DATABASE_DOWN_RETRY_AFTER_SECONDS) },
+    });
+  }
+  // Another writer held the lock longer than Bulwark waits (a schema change, a command beside
+  // the server): nothing is wrong with the request, and it may succeed in a moment.
+  if (isDatabaseContended(error)) {
+    return appError('HTTP_UNAVAILABLE', {
+      cause: error,
+      detail: 'The database is busy with another change; try again in a moment.',
+      expose: true,
+      headers: { 'retry-after': String(DATABASE_BUSY_RETRY_AFTER_SECONDS) },
     });
   }
   return appError('HTTP_INTERNAL', { cause: error, expose: false });

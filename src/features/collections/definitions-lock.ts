@@ -1,14 +1,15 @@
 import { type Kysely, sql } from 'kysely';
-import { type Database, type DatabaseTables, writeTransaction } from '../../db/index.js';
+import { type Database, type DatabaseTables, WRITE_LOCK_WAIT_MS, writeTransaction } from '../../db/index.js';
 import { tableName } from './collection-definition.js';
 
 /**
  * The one way to change collection definitions (create, change, delete, schema apply), from
  * any instance: `work` runs in one write transaction that first takes the definitions-writer
  * lock, so it reads the definitions it decides on only once no other change can commit before
- * it does. A change that starts meanwhile waits for this one to commit (bounded by SQLite's
- * `busy_timeout` beside another process, by PostgreSQL's `statement_timeout`) and then decides
- * on the new state: none reads, decides and then overwrites what another committed between.
+ * it does. A change that starts meanwhile waits for this one to commit (up to
+ * `WRITE_LOCK_WAIT_MS`: SQLite's `busy_timeout` beside another process, PostgreSQL's
+ * `lock_timeout` for this transaction's locks; longer is a 503 with Retry-After) and then
+ * decides on the new state: none reads, decides and then overwrites what another committed between.
  *
  * SQLite: `BEGIN IMMEDIATE` takes the database's write lock, and within one process the one
  * connection is held by the transaction, so `work` must reach the database only through `trx`.
@@ -20,7 +21,11 @@ export function changeDefinitions<T>(
   work: (trx: Kysely<DatabaseTables>) => Promise<T>,
 ): Promise<T> {
   return writeTransaction(database, async (trx) => {
-    if (database.dialect === 'postgres') await sql`LOCK TABLE collections IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+    if (database.dialect === 'postgres') {
+      // As long as SQLite's busy_timeout, then 55P03: a 503 with Retry-After (http/problem.ts).
+      await sql`SET LOCAL lock_timeout = ${sql.raw(String(WRITE_LOCK_WAIT_MS))}`.execute(trx);
+      await sql`LOCK TABLE collections IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+    }
     return work(trx);
   });
 }
