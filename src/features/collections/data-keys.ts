@@ -112,12 +112,15 @@ export async function retiredDataKeys(db: Kysely<DatabaseTables>): Promise<Array
 }
 
 /**
- * Deletes the retired keys no stored value names any more, counted just before. Only retired
- * ones, re-checked in the statement: a key that became active meanwhile is never deleted.
+ * Deletes the keys retired by `retiredByMs` that no stored value names any more, counted just
+ * before. Only retired ones, re-checked in the statement: a key that became active meanwhile
+ * is never deleted.
  */
-export async function deleteUnusedRetiredKeys(db: Kysely<DatabaseTables>): Promise<string[]> {
+export async function deleteUnusedRetiredKeys(db: Kysely<DatabaseTables>, retiredByMs: number): Promise<string[]> {
   const counts = await countValuesByKey(db);
-  const unused = (await retiredDataKeys(db)).filter((key) => (counts.get(key.id) ?? 0) === 0).map((key) => key.id);
+  const unused = (await retiredDataKeys(db))
+    .filter((key) => key.retiredMs <= retiredByMs && (counts.get(key.id) ?? 0) === 0)
+    .map((key) => key.id);
   if (unused.length === 0) return [];
   await db.deleteFrom('data_keys').where('id', 'in', unused).where('retired_ms', 'is not', null).execute();
   return unused;

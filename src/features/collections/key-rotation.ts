@@ -83,7 +83,12 @@ export function createKeyRotation(deps: { db: Kysely<DatabaseTables>; dataEncryp
       }
       return result;
     },
-    deleteUnusedRetiredKeys: () => deleteUnusedRetiredKeys(db),
+    /**
+     * Deletes the retired keys no value names, among those retired at least SWITCH_GRACE_MS
+     * ago: a key another rotation retired a moment ago (two runs started together) may still be
+     * some server's active key, so "no value names it" is not yet final for it.
+     */
+    deleteUnusedRetiredKeys: () => deleteUnusedRetiredKeys(db, now() - SWITCH_GRACE_MS),
   };
 }
 
