@@ -1,22 +1,21 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { type DatabaseTables, type DialectName, isUniqueViolation, type SchemaVersion } from '../../db/index.js';
 import { type AppError, appError, type FieldError, isAppError } from '../../errors/index.js';
-import { type AuditEventType, type AuditSink, createAuditThinner } from '../audit/index.js';
+import type { AuditSink } from '../audit/index.js';
 import { compileRule } from '../rules/index.js';
 import { createBoundedRunner, createBoundedWriteRunner } from './bounded-query.js';
 import { type CollectionDefinition, type RuleAction, tableName } from './collection-definition.js';
+import { createCollectionLoader } from './collection-loader.js';
 import type { CollectionsService } from './collections-service.js';
 import type { FieldCrypto } from './field-crypto.js';
 import { createListStatements } from './list-statements.js';
 import { type DecodedBody, encodeRecord, type PublicRecord, type StoredRow, valueProblems } from './record-codec.js';
 import { relationProblems } from './record-relations.js';
 import { type Caller, createRecordResolver, type ResolverOptions } from './record-resolver.js';
-import { createWritePlans, type LoadedCollection } from './record-write-plans.js';
-import { type BatchOperation, runBatch, type WriteDenial, type WritePlan } from './records-batch.js';
+import { createWritePlans } from './record-write-plans.js';
+import { type BatchOperation, runBatch, type WritePlan } from './records-batch.js';
+import { createRecordsRefusals } from './records-refusals.js';
 import type { RemovalListeners } from './removal-listeners.js';
-
-/** Denied reads audited per caller and collection per minute; the rest are counted. */
-const DENIED_READS_PER_MINUTE = 10;
 
 /** Page size when none is asked for, and the most one page may hold. */
 export const DEFAULT_PER_PAGE = 20;
@@ -84,22 +83,10 @@ export function createRecordsService(deps: {
   const now = deps.now ?? Date.now;
   const ruleQueryTimeoutMs = deps.ruleQueryTimeoutMs ?? 5000;
 
-  const load = async (name: string, ctx: RecordsContext): Promise<LoadedCollection> => {
-    // One version for the collection and those it relates to (a guest's is read here, once).
-    const schemaVersion =
-      ctx.schemaVersion === undefined ? await deps.collections.readSchemaVersion() : ctx.schemaVersion;
-    const definition = await deps.collections.find(name, schemaVersion);
-    if (!definition) throw appError('REC_NOT_FOUND', { detail: 'No such collection.' });
-    const related = new Map<string, CollectionDefinition>();
-    for (const field of definition.fields) {
-      if (field.type === 'relation' && field.collection && field.collection !== 'users') {
-        const other =
-          field.collection === name ? definition : await deps.collections.find(field.collection, schemaVersion);
-        if (other) related.set(other.name, other);
-      }
-    }
-    return { definition, relatedDefinition: (n: string) => related.get(n) };
-  };
+  const load = createCollectionLoader(deps.collections);
+  const refusals = createRecordsRefusals({ audit: deps.audit, onRuleDenial: deps.onRuleDenial, now });
+  const { audit, refuseWrite } = refusals;
+  const auditDeniedRead = refusals.deniedRead;
 
   /** The action's rule as SQL, `true` for admins and empty rules, or null when locked. */
   const ruleCondition = (
@@ -112,21 +99,6 @@ export function createRecordsService(deps: {
     if (rule === null) return null;
     if (rule.trim() === '') return sql<SqlBool>`1 = 1`;
     return compileRule(rule, createRecordResolver({ ...base, mode: 'rule', caller: ctx.caller }), deps.dialect);
-  };
-
-  const audit = (type: AuditEventType, ctx: RecordsContext, details: Record<string, unknown>) =>
-    deps.audit.record({ type, actor: ctx.caller.id || 'guest', ip: ctx.ip, requestId: ctx.requestId, details });
-
-  const deniedReads = createAuditThinner({ perWindow: DENIED_READS_PER_MINUTE, windowMs: 60_000 });
-  /** A read the rules refused (ASVS V16.3.2), thinned so probing cannot flood the log. */
-  const auditDeniedRead = async (
-    ctx: RecordsContext,
-    details: { collection: string; id?: string; action: 'list' | 'view' },
-  ) => {
-    deps.onRuleDenial?.(details.action);
-    const actor = ctx.caller.id || `guest:${ctx.clientKey ?? ctx.ip ?? ''}`;
-    const { record, heldBack } = deniedReads.admit(`${actor}|${details.collection}`, now());
-    if (record) await audit('records.read.denied', ctx, heldBack > 0 ? { ...details, heldBack } : details);
   };
 
   /** List and count statements kept compiled per shape, bound to each request's values. */
@@ -178,18 +150,6 @@ export function createRecordsService(deps: {
   /** A missing rule: administrators only, refused before any work on the body or the database. */
   const isLocked = (action: RuleAction, definition: CollectionDefinition, ctx: RecordsContext) =>
     !ctx.isAdmin && definition.rules[action] === null;
-
-  /** A write the rule refused: audited, and 404 so ids are not confirmed to strangers. */
-  const refuseWrite = async (ctx: RecordsContext, details: WriteDenial) => {
-    deps.onRuleDenial?.(details.action);
-    // In a batch, which operation it was: the rest of the batch was rolled back with it.
-    await audit(
-      'records.write.denied',
-      ctx,
-      ctx.batchIndex === undefined ? details : { ...details, batchIndex: ctx.batchIndex },
-    );
-    return appError(details.action === 'create' ? 'REC_FORBIDDEN' : 'REC_NOT_FOUND');
-  };
 
   /**
    * Everything wrong with a body the rule has admitted: conversions, patterns, relations. Run
