@@ -70,13 +70,9 @@ describe('webhook administration', () => {
     const keyBase64 = created.secret.slice('whsec_'.length);
     const listed = await webhooksApi(app).list(admin.headers);
     const shown = await webhooksApi(app).get(admin.headers, created.id);
-    expect(listed.json().items).toContainEqual({
-      id: created.id,
-      url: hook.url,
-      events: hook.events,
-      created: created.created,
-    });
-    expect(shown.json()).toEqual({ id: created.id, url: hook.url, events: hook.events, created: created.created });
+    const seen = { id: created.id, url: hook.url, events: hook.events, created: created.created, pendingDeliveries: 0 };
+    expect(listed.json().items).toContainEqual(seen);
+    expect(shown.json()).toEqual(seen);
     const rows = await sql`SELECT * FROM webhooks`.execute(app.database.db);
     const audit = await auditEntries(app, 'webhook.created');
     expect(audit.find((entry) => entry.details.webhookId === created.id)).toMatchObject({
@@ -134,19 +130,28 @@ describe('webhook administration', () => {
     expectProblem(await webhooksApi(app).deliveries(admin.headers, 'nope', '?perPage=0'), 400, 'HTTP_VALIDATION');
   });
 
-  it('deletes a webhook with its deliveries, audited; then it is not found', async () => {
+  it('deletes a webhook with its deliveries, audited with how many were dropped; then it is not found', async () => {
     const created = await registerWebhook(app, admin, hook);
+    expect((await webhooksApi(app).test(admin.headers, created.id)).statusCode).toBe(202);
     expect((await webhooksApi(app).test(admin.headers, created.id)).statusCode).toBe(202);
     const queued = () =>
       app.database.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', created.id).execute();
-    expect(await queued()).toHaveLength(1);
+    // This app does not listen, so its delivery worker is not running: both stay queued.
+    expect(await queued()).toHaveLength(2);
+    expect((await webhooksApi(app).get(admin.headers, created.id)).json().pendingDeliveries).toBe(2);
+    expect(
+      (await webhooksApi(app).list(admin.headers)).json().items.find((item: { id: string }) => item.id === created.id),
+    ).toMatchObject({ pendingDeliveries: 2 });
     expect((await webhooksApi(app).remove(admin.headers, created.id)).statusCode).toBe(204);
     expect(await queued()).toHaveLength(0);
     expectProblem(await webhooksApi(app).get(admin.headers, created.id), 404, 'HOOK_NOT_FOUND');
     expectProblem(await webhooksApi(app).remove(admin.headers, created.id), 404, 'HOOK_NOT_FOUND');
     expectProblem(await webhooksApi(app).deliveries(admin.headers, created.id), 404, 'HOOK_NOT_FOUND');
     const audit = await auditEntries(app, 'webhook.deleted');
-    expect(audit.find((entry) => entry.details.webhookId === created.id)).toMatchObject({ actor: admin.id });
+    expect(audit.find((entry) => entry.details.webhookId === created.id)).toMatchObject({
+      actor: admin.id,
+      details: { pendingDropped: 2 },
+    });
   });
 });
 

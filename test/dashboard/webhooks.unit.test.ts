@@ -84,11 +84,25 @@ describe('the webhooks screens in Chromium', { timeout: 120_000 }, () => {
     expect(row[5]).toBe('—');
     await screenshot(page, 'webhook-deliveries');
 
+    // Two more events whose deliveries the receiver holds unanswered: they are still to be sent.
+    let release: (status: number) => void = () => {};
+    const held = new Promise<number>((resolve) => {
+      release = resolve;
+    });
+    let holding = 0;
+    receiver.answer('/in', () => {
+      holding += 1;
+      return held;
+    });
+    await createRecord(app, 'notes', creator.headers, { title: 'held 1' });
+    await createRecord(app, 'notes', creator.headers, { title: 'held 2' });
+    await waitUntil(() => holding === 2, 'the receiver holds two deliveries');
+
     await page.getByRole('link', { name: 'Webhooks', exact: true }).first().click();
     await page.getByRole('button', { name: `Delete ${url}` }).click();
     const dialog = page.getByRole('dialog', { name: `Delete the webhook to ${url}?` });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('pending deliveries stop');
+    expect(await dialog.textContent()).toContain('2 deliveries waiting to be sent are dropped and never sent');
     // Cancel is focused first: Enter keeps the webhook.
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
@@ -97,6 +111,7 @@ describe('the webhooks screens in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'webhook-delete');
     await dialog.getByRole('button', { name: 'Delete webhook' }).click();
     await waitShown(page, 'No webhooks yet.');
+    release(204);
     expect((await webhooksApi(app).list(creator.headers)).json().items).toEqual([]);
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });

@@ -185,8 +185,8 @@ export const AUDIT_EVENT_TYPES = {
   },
   'webhook.deleted': {
     when: 'a webhook was deleted',
-    details: ['webhookId', 'url'],
-    note: 'the URL without credentials, query or fragment',
+    details: ['webhookId', 'url', 'pendingDropped'],
+    note: 'the URL without credentials, query or fragment; how many queued deliveries were dropped with it',
   },
   'webhook.url.refused': {
     when: 'a webhook URL was refused by the outbound guard',

@@ -48,6 +48,18 @@ export function createWebhooksRepo(db: Kysely<DatabaseTables>) {
     findWebhook: (id: string) => db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst(),
     findWebhooks: (ids: readonly string[]) =>
       ids.length === 0 ? Promise.resolve([]) : db.selectFrom('webhooks').selectAll().where('id', 'in', ids).execute(),
+    /** How many deliveries of each webhook are still to be sent (`pending`), by webhook id; absent is none. */
+    async countPending(ids: readonly string[]): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('webhook_deliveries')
+        .select(['webhook_id', sql<number | string>`count(*)`.as('n')])
+        .where('webhook_id', 'in', ids)
+        .where('status', '=', 'pending')
+        .groupBy('webhook_id')
+        .execute();
+      return new Map(rows.map((row) => [row.webhook_id, Number(row.n)]));
+    },
     /** Its deliveries (queue and log) go with it (ON DELETE CASCADE). */
     async deleteWebhook(id: string): Promise<boolean> {
       const result = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();

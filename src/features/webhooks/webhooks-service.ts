@@ -19,6 +19,8 @@ export interface PublicWebhook {
   url: string;
   events: string[];
   created: string;
+  /** Deliveries queued and not yet sent: they are dropped if the webhook is deleted. */
+  pendingDeliveries: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,8 +28,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** A new Standard Webhooks message id (`webhook-id`): random, so it names nothing. */
 export const newMessageId = () => `msg_${randomUUID().replaceAll('-', '')}`;
 
-function toPublic(row: WebhooksTable): PublicWebhook {
-  return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], created: iso(row.created_ms) };
+function toPublic(row: WebhooksTable, pendingDeliveries: number): PublicWebhook {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as string[],
+    created: iso(row.created_ms),
+    pendingDeliveries,
+  };
 }
 
 /** Why the guard refused a URL at registration, in words that say what to change. */
@@ -69,6 +77,12 @@ export function createWebhooksService(deps: {
     return row;
   };
 
+  /** Each webhook as an administrator sees it, with its count of deliveries still to be sent. */
+  const withPending = async (rows: WebhooksTable[]) => {
+    const pending = await repo.countPending(rows.map((row) => row.id));
+    return rows.map((row) => toPublic(row, pending.get(row.id) ?? 0));
+  };
+
   const deliveryRow = (webhookId: string, event: WebhookEvent, data: object): WebhookDeliveriesTable => {
     const nowMs = now();
     const payload = JSON.stringify({ type: event, timestamp: iso(nowMs), data });
@@ -100,16 +114,17 @@ export function createWebhooksService(deps: {
         created_ms: now(),
       };
       await repo.insertWebhook(row);
-      return { ...toPublic(row), secret };
+      return { ...toPublic(row, 0), secret };
     },
 
-    list: async () => (await repo.listWebhooks()).map(toPublic),
-    get: async (id: string) => toPublic(await requireWebhook(id)),
+    list: async () => withPending(await repo.listWebhooks()),
+    get: async (id: string) => (await withPending([await requireWebhook(id)]))[0] as PublicWebhook,
 
+    /** Deletes it with its queue and log; returns it as it was, with the pending deliveries dropped. */
     async remove(id: string): Promise<PublicWebhook> {
-      const row = await requireWebhook(id);
+      const [before] = await withPending([await requireWebhook(id)]);
       if (!(await repo.deleteWebhook(id))) throw appError('HOOK_NOT_FOUND', { detail: 'No webhook with this id.' });
-      return toPublic(row);
+      return before as PublicWebhook;
     },
 
     async deliveries(id: string, page: number, perPage: number) {

@@ -1541,6 +1541,8 @@ export interface paths {
                                 created: string;
                                 events: string[];
                                 id: string;
+                                /** @description Deliveries queued and not yet sent (status `pending`); deleting the webhook drops them. */
+                                pendingDeliveries: number;
                                 url: string;
                             }[];
                         };
@@ -1598,6 +1600,8 @@ export interface paths {
                             created: string;
                             events: string[];
                             id: string;
+                            /** @description Deliveries queued and not yet sent (status `pending`); deleting the webhook drops them. */
+                            pendingDeliveries: number;
                             /** @description Shown only in this answer; store it now. */
                             secret: string;
                             url: string;
@@ -1668,6 +1672,8 @@ export interface paths {
                             created: string;
                             events: string[];
                             id: string;
+                            /** @description Deliveries queued and not yet sent (status `pending`); deleting the webhook drops them. */
+                            pendingDeliveries: number;
                             url: string;
                         };
                     };

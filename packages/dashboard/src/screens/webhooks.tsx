@@ -15,6 +15,12 @@ export function Webhooks() {
   const [deleting, setDeleting] = useState<WebhookInfo | null>(null);
   const removal = useAction();
 
+  // Read again when asked: deliveries are sent and queued all the time, and the count is what is lost.
+  const askToDelete = (hook: WebhookInfo) =>
+    removal.run(async () => {
+      setDeleting(await client.webhooks.get(hook.id));
+    });
+
   const remove = (hook: WebhookInfo) =>
     removal.run(async () => {
       await client.webhooks.remove(hook.id);
@@ -45,6 +51,7 @@ export function Webhooks() {
                 <th scope="col">URL</th>
                 <th scope="col">Events</th>
                 <th scope="col">Created</th>
+                <th scope="col">Pending</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -54,6 +61,7 @@ export function Webhooks() {
                   <td data-testid="webhook-url">{hook.url}</td>
                   <td>{hook.events.join(', ')}</td>
                   <td>{new Date(hook.created).toLocaleString()}</td>
+                  <td>{hook.pendingDeliveries}</td>
                   <td class="row-actions">
                     <a {...linkTo(`webhooks/${hook.id}`)}>
                       Deliveries<span class="visually-hidden"> of {hook.url}</span>
@@ -61,7 +69,7 @@ export function Webhooks() {
                     <button
                       type="button"
                       class="danger"
-                      onClick={() => setDeleting(hook)}
+                      onClick={() => askToDelete(hook)}
                       aria-label={`Delete ${hook.url}`}
                     >
                       Delete
@@ -76,7 +84,7 @@ export function Webhooks() {
       {deleting ? (
         <Confirm
           title={`Delete the webhook to ${deleting.url}?`}
-          consequence="Its pending deliveries stop at once and are never sent, its delivery log is removed, and no further events go to this URL."
+          consequence={`${pendingWords(deleting.pendingDeliveries)} its delivery log is removed, and no further events go to this URL.`}
           action="Delete webhook"
           busy={removal.busy}
           onConfirm={() => remove(deleting)}
@@ -85,6 +93,11 @@ export function Webhooks() {
       ) : null}
     </main>
   );
+}
+
+function pendingWords(pending: number): string {
+  if (pending === 0) return 'No delivery is waiting to be sent;';
+  return `${pending} ${pending === 1 ? 'delivery waiting to be sent is' : 'deliveries waiting to be sent are'} dropped and never sent,`;
 }
 
 /** The signing secret, shown only in the answer to the create: the server never shows it again. */

@@ -96,6 +96,7 @@ export function registerWebhookAdminRoutes(app: HttpApp, webhooks: WebhooksServi
       await auditWebhookChange(deps, request, auth.user.id, 'webhook.deleted', {
         webhookId: removed.id,
         url: describeUrl(removed.url),
+        pendingDropped: removed.pendingDeliveries,
       });
       return reply.code(204).send();
     },

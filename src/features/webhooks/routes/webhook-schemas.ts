@@ -32,6 +32,10 @@ export const WebhookSchema = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   created: Type.String(),
+  pendingDeliveries: Type.Integer({
+    minimum: 0,
+    description: 'Deliveries queued and not yet sent (status `pending`); deleting the webhook drops them.',
+  }),
 });
 
 export const CreatedWebhookSchema = Type.Composite([
