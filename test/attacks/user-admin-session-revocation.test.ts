@@ -57,6 +57,15 @@ describe('DELETE /api/admin/sessions', () => {
       const browserAdmin = await signIn(incident, boss.email);
       expect(browserAdmin).toBeTruthy();
 
+      // Before: what would end, for administrators only, as the table holds it.
+      const live = await incident.database.db.selectFrom('sessions').select(['user_id']).execute();
+      const summary = await adminApi(incident).sessionsSummary(boss.headers);
+      expectOk(summary);
+      expect(summary.json()).toEqual({ sessions: live.length, users: new Set(live.map((row) => row.user_id)).size });
+      expect(summary.json().users).toBe(3);
+      expectProblem(await adminApi(incident).sessionsSummary(users[0]?.headers), 403);
+      expectProblem(await adminApi(incident).sessionsSummary(undefined), 401);
+
       expectOk(await adminApi(incident).endEveryone(boss.headers), 204);
       for (const each of credentials) {
         // API keys are not sessions: they stay until revoked per user or by disabling.

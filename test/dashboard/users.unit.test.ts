@@ -167,8 +167,17 @@ describe('the users screen in Chromium', { timeout: 120_000 }, () => {
     await firstSignIn(app, origin, page);
     const bystander = await newUser(app, 'bystander');
     await openUsers(page);
+    // What ends, counted from the database itself.
+    const live = await app.database.db
+      .selectFrom('sessions')
+      .select(({ fn }) => [fn.countAll<number>().as('sessions'), fn.count<number>('user_id').distinct().as('users')])
+      .where('expires_ms', '>', Date.now())
+      .executeTakeFirstOrThrow();
+    expect(Number(live.users)).toBeGreaterThanOrEqual(2);
     await page.getByRole('button', { name: 'End every session of everyone' }).click();
-    expect(await dialogText(page)).toContain('yours included');
+    expect(await dialogText(page)).toContain(
+      `The ${Number(live.sessions)} sessions and token families of ${Number(live.users)} users end at once, yours included`,
+    );
     await page.locator('dialog[open]').getByRole('button', { name: 'End every session' }).click();
     await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
     await waitShown(page, 'Every session has ended, yours included.');

@@ -30,6 +30,7 @@ export const adminApi = (app: TestApp) => ({
   sessions: (headers: Headers, id: string) => call(app, 'GET', `/api/admin/users/${id}/sessions`, headers),
   endSessions: (headers: Headers, id: string) => call(app, 'DELETE', `/api/admin/users/${id}/sessions`, headers),
   endEveryone: (headers: Headers) => call(app, 'DELETE', '/api/admin/sessions', headers),
+  sessionsSummary: (headers: Headers) => call(app, 'GET', '/api/admin/sessions/summary', headers),
 });
 
 /** Every credential one user can hold: a cookie session, a bearer family and an API key. */

@@ -42,5 +42,5 @@ export type {
   UploadedFile,
 } from './records.js';
 export type { FetchLike } from './transport.js';
-export type { AdminSession, AdminUser, AdminUserPage } from './users-admin.js';
+export type { AdminSession, AdminUser, AdminUserPage, SessionsSummary } from './users-admin.js';
 export type { CreatedWebhook, DeliveryInfo, DeliveryPage, WebhookInfo, WebhookInput } from './webhooks.js';

@@ -8,6 +8,8 @@ export type AdminUser = AdminUserPage['items'][number];
 /** One of a user's sessions or bearer token families. */
 export type AdminSession = ResponseBody<'/api/admin/users/{id}/sessions', 'get', 200>['items'][number];
 export type AdminUserChange = RequestBody<'/api/admin/users/{id}', 'patch'>;
+/** Live sessions and token families, and the users holding them. */
+export type SessionsSummary = ResponseBody<'/api/admin/sessions/summary', 'get', 200>;
 
 export interface UserListOptions {
   page?: number;
@@ -56,6 +58,11 @@ export class UsersAdminApi {
   /** Ends all of the user's sessions and token families and revokes its API keys. */
   endSessions(id: string): Promise<void> {
     return this.transport.request<void>({ method: 'DELETE', path: `/api/admin/users/${segment(id)}/sessions` });
+  }
+
+  /** How many sessions and token families are live, and of how many users: what ending everyone's would end. */
+  sessionsSummary(): Promise<SessionsSummary> {
+    return this.transport.request<SessionsSummary>({ method: 'GET', path: '/api/admin/sessions/summary' });
   }
 
   /** Incident response: ends every user's sessions and token families, the caller's own too. */

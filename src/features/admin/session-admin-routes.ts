@@ -84,6 +84,29 @@ export function registerSessionAdminRoutes(app: HttpApp, deps: AuthDeps): void {
     },
   );
 
+  app.get(
+    '/api/admin/sessions/summary',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          "How many sessions and token families are live, and of how many users: what ending everyone's would end",
+        response: {
+          200: Type.Object({
+            sessions: Type.Integer({ minimum: 0, description: 'Sessions and token families not past their lifetime.' }),
+            users: Type.Integer({ minimum: 0, description: 'Users holding at least one of them.' }),
+          }),
+          401: problem,
+          403: problem,
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      return deps.sessions.countEveryone();
+    },
+  );
+
   app.delete(
     '/api/admin/sessions',
     {

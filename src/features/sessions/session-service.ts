@@ -206,6 +206,8 @@ export function createSessionService(
     find: (sessionId: string) => repo.findById(sessionId),
     revoke: (sessionId: string) => repo.delete(sessionId),
     revokeAllForUser: (userId: string, exceptSessionId?: string) => repo.deleteForUser(userId, exceptSessionId),
+    /** What ending everyone's sessions would end: sessions not yet expired, and their users. */
+    countEveryone: () => repo.countUnexpired(now()),
     /** Ends every session and token family of every user; returns how many sessions ended. */
     async revokeEveryone(): Promise<number> {
       return Number((await repo.deleteAll()).numDeletedRows);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   type DatabaseTables,
   isForeignKeyViolation,
@@ -106,6 +106,18 @@ export function createSessionsRepo(db: Kysely<DatabaseTables>) {
     },
     /** Every session of every user (incident response); tokens go with them. */
     deleteAll: () => db.deleteFrom('sessions').executeTakeFirst(),
+    /** Sessions not past their absolute lifetime, and how many users hold them. */
+    async countUnexpired(nowMs: number): Promise<{ sessions: number; users: number }> {
+      const row = await db
+        .selectFrom('sessions')
+        .select([
+          sql<number | string>`count(*)`.as('sessions'),
+          sql<number | string>`count(distinct user_id)`.as('users'),
+        ])
+        .where('expires_ms', '>', nowMs)
+        .executeTakeFirst();
+      return { sessions: Number(row?.sessions ?? 0), users: Number(row?.users ?? 0) };
+    },
     /**
      * Keeps the user's `keep` most recently used sessions of the same class as `newId` (full
      * sign-ins, or sign-ins still owing a second factor) besides `newId` itself, and deletes

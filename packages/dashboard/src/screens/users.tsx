@@ -1,4 +1,4 @@
-import type { AdminUser } from '@bulwark/client';
+import type { AdminUser, SessionsSummary } from '@bulwark/client';
 import { useContext, useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { SignedOutContext, useAction, useLoad } from '../use-call.js';
@@ -127,6 +127,9 @@ function UserTable({
   );
 }
 
+const liveWords = ({ sessions, users }: SessionsSummary) =>
+  `The ${sessions} ${sessions === 1 ? 'session or token family' : 'sessions and token families'} of ${users} ${users === 1 ? 'user' : 'users'}`;
+
 /** Incident response: every user's sessions and token families end, the operator's own too. */
 function EndEveryone() {
   const expired = useContext(SignedOutContext);
@@ -136,12 +139,15 @@ function EndEveryone() {
     // Asked once: after a step-up the action runs again without asking a second time.
     let confirmed = false;
     run(async () => {
-      confirmed ||= await confirm({
-        title: 'End every session of everyone?',
-        consequence:
-          "Every user's browser sessions and token families end at once, yours included: you are signed out and everyone must sign in again. API keys stay valid; revoke those per user.",
-        action: 'End every session',
-      });
+      if (!confirmed) {
+        // Counted when asked: what ends is what is live at this moment.
+        const live = await client.adminUsers.sessionsSummary();
+        confirmed = await confirm({
+          title: 'End every session of everyone?',
+          consequence: `${liveWords(live)} end at once, yours included: you are signed out and everyone must sign in again. API keys stay valid; revoke those per user.`,
+          action: 'End every session',
+        });
+      }
       if (!confirmed) return;
       await client.adminUsers.endEveryonesSessions();
       expired(EVERYONE_ENDED);
