@@ -177,6 +177,16 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runUsersImport(file, flags, processOutput));
     });
   withCommon(
+    users
+      .command('invite')
+      .description('mail existing accounts a fresh set-password link (72 h), as users import does'),
+  )
+    .argument('<address...>', "the accounts' email addresses")
+    .action(async (addresses: string[], flags) => {
+      const { runUsersInvite } = await import('./cli/users-invite.js');
+      setExit(await runUsersInvite(addresses, flags, processOutput));
+    });
+  withCommon(
     program
       .command('backup')
       .description('write an encrypted backup of the database, files and audit checkpoint while the server runs'),

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Core } from '../app/open-core.js';
 import { ImportEmailTaken, type ImportedAccount, importAccounts } from '../features/identity/index.js';
-import { isMailError } from '../features/mail/index.js';
 import { withInstalledCore } from './installed-core.js';
 import type { CommonFlags } from './load-cli-config.js';
 import { CliError, counted, EXIT_FINDINGS, type Output } from './output.js';
 import { startProgress } from './progress.js';
+import { mailBase, mailLinks, tellHowToResend } from './set-password-links.js';
 import { type BadLine, parseImportLines } from './users-import-lines.js';
 
 export interface UsersImportFlags extends CommonFlags {
@@ -35,7 +35,7 @@ export async function runUsersImport(file: string, flags: UsersImportFlags, out:
   const shouldMail = flags.mail !== false;
   const { accounts, bad } = parseImportLines(await readImportFile(file));
   return withInstalledCore(flags, async (core) => {
-    const baseUrl = shouldMail ? mailBase(core) : null;
+    const baseUrl = shouldMail ? mailBase(core, 'pass --no-mail') : null;
     if (accounts.length > MAX_ACCOUNTS) {
       throw new CliError(`${file} holds ${accounts.length} accounts, more than ${MAX_ACCOUNTS}; fix: split it`);
     }
@@ -58,7 +58,7 @@ export async function runUsersImport(file: string, flags: UsersImportFlags, out:
     if (baseUrl === null) out.line('no links mailed (--no-mail): the users set a password through "forgot password"');
     else out.line(`mailed ${counted(mailed, 'set-password link')}`);
     if (baseUrl !== null && failed.length > 0) {
-      tellHowToResend(failed, baseUrl, out);
+      tellHowToResend(failed, out);
       throw new CliError(
         `${counted(failed.length, 'set-password mail')} could not be sent (listed above); every account of the file exists; fix: check the SMTP server, then send those users a link with the command above`,
         EXIT_FINDINGS,
@@ -74,22 +74,6 @@ async function readImportFile(file: string): Promise<string> {
   if (!info?.isFile()) throw new CliError(`cannot read ${file}: no such file; ${fix}`);
   if (info.size > MAX_FILE_BYTES) throw new CliError(`${file} is larger than ${MAX_FILE_BYTES} bytes; fix: split it`);
   return readFile(file, 'utf8');
-}
-
-/** Where mailed links point; refused before anything is written when mail cannot go out. */
-function mailBase(core: Core): string {
-  if (!core.auth.canMail) {
-    throw new CliError(
-      'no SMTP server is configured, so no set-password link can be mailed; fix: set smtp.url (BULWARK_SMTP_URL), or pass --no-mail',
-    );
-  }
-  const base = core.config.publicUrl;
-  if (base === undefined) {
-    throw new CliError(
-      'publicUrl is not set, so a mailed link cannot say where the server is; fix: set publicUrl (BULWARK_PUBLIC_URL), or pass --no-mail',
-    );
-  }
-  return base;
 }
 
 async function alreadyThere(core: Core, accounts: readonly ImportedAccount[]): Promise<BadLine[]> {
@@ -134,48 +118,4 @@ async function writeAccounts(core: Core, accounts: readonly ImportedAccount[]) {
     });
   }
   return made;
-}
-
-/**
- * Names the addresses whose mail failed, and how to mail each a link again: the password-reset
- * route, which mails a fresh link to an existing account (running the import again would refuse
- * the file, since the accounts exist). The address goes in by hand: quoted into a shell command,
- * one holding `'` could break out of it.
- */
-function tellHowToResend(failed: ReadonlyArray<{ email: string }>, baseUrl: string, out: Output): void {
-  const listed = failed.slice(0, MAX_LISTED).map((user) => user.email);
-  const more = failed.length > MAX_LISTED ? ` and ${failed.length - MAX_LISTED} more (listed above)` : '';
-  out.error(`not mailed: ${listed.join(', ')}${more}`);
-  // Under publicUrl's own path, as the mailed links are (a server behind a path prefix).
-  const route = `${baseUrl.replace(/\/+$/, '')}/api/auth/password/forgot`;
-  out.error(
-    `to mail each a link again: curl -X POST ${route} -H 'content-type: application/json' -d '{"email": "ADDRESS"}'`,
-  );
-}
-
-/** Mails every account its link; returns the accounts whose mail failed (each reported). */
-async function mailLinks(
-  core: Core,
-  made: ReadonlyArray<{ id: string; email: string; line: number }>,
-  baseUrl: string,
-  out: Output,
-) {
-  const progress = startProgress('mailing', 'links');
-  progress.setTotal(made.length);
-  const failed: Array<{ email: string; message: string }> = [];
-  for (const user of made) {
-    try {
-      await core.auth.sendSetPasswordLink(user, baseUrl);
-    } catch (error) {
-      // The mailer's own code, never the SMTP server's text (which may quote credentials).
-      const why = isMailError(error) ? error.code : 'unexpected error';
-      const message = `line ${user.line}: the set-password mail to ${user.email} was not sent (${why})`;
-      failed.push({ email: user.email, message });
-    }
-    progress.advance(1);
-  }
-  progress.stop();
-  // After the bar, which would otherwise draw over them.
-  for (const { message } of failed) out.error(message);
-  return failed;
 }

@@ -127,7 +127,7 @@ describe('bulwark users import', () => {
         `line 2: the set-password mail to ${emails[1]} was not sent (MAIL_SEND_FAILED)`,
         `line 3: the set-password mail to ${emails[2]} was not sent (MAIL_SEND_FAILED)`,
         `not mailed: ${emails[1]}, ${emails[2]}`,
-        `to mail each a link again: curl -X POST http://127.0.0.1:8090/api/auth/password/forgot -H 'content-type: application/json' -d '{"email": "ADDRESS"}'`,
+        'to mail each a link again: bulwark users invite ADDRESS… (with the same --data or --config)',
         expect.stringMatching(
           /^bulwark: 2 set-password mails could not be sent \(listed above\); every account of the file exists; fix: /,
         ),
@@ -143,25 +143,55 @@ describe('bulwark users import', () => {
       const [summary] = await auditEntries(fixture.app, 'admin.users.import');
       expect(summary?.details).toEqual({ file, imported: 3, mailed: 1, mailFailed: 2 });
 
-      // The printed route, once mail works, mails a link that sets the password.
-      const resend = await fixture.app.http.inject({
-        method: 'POST',
-        url: '/api/auth/password/forgot',
-        payload: { email: emails[1] },
+      // The printed command, once mail works, mails each a link that sets the password.
+      const unmailed = emails.slice(1) as string[];
+      const invited = await fixture.cli(['users', 'invite', ...unmailed]);
+      expect({ code: invited.code, stdout: invited.stdout }).toEqual({
+        code: 0,
+        stdout: 'mailed 2 set-password links\n',
       });
-      expect(resend.statusCode).toBe(202);
-      const mail = await sink.waitFor((message) => message.to.includes(emails[1] ?? ''));
-      const link = /http:\/\/127\.0\.0\.1:8090\/_\/reset#(\S+)/.exec(mail.text);
-      const reset = await fixture.app.http.inject({
-        method: 'POST',
-        url: '/api/auth/password/reset',
-        payload: { token: decodeURIComponent(link?.[1] ?? ''), password: OTHER_PASSWORD },
-      });
-      expect(reset.statusCode, reset.body).toBe(204);
-      expect((await token(emails[1] ?? '', OTHER_PASSWORD)).statusCode).toBe(200);
+      for (const email of unmailed) {
+        const mail = await sink.waitFor((message) => message.to.includes(email));
+        const link = /http:\/\/127\.0\.0\.1:8090\/_\/reset#(\S+)/.exec(mail.text);
+        const reset = await fixture.app.http.inject({
+          method: 'POST',
+          url: '/api/auth/password/reset',
+          payload: { token: decodeURIComponent(link?.[1] ?? ''), password: OTHER_PASSWORD },
+        });
+        expect(reset.statusCode, reset.body).toBe(204);
+        expect((await token(email, OTHER_PASSWORD)).statusCode).toBe(200);
+      }
+      const invites = await auditEntries(fixture.app, 'admin.user.invite');
+      expect(invites.map((entry) => [entry.actor, entry.details.email, entry.details.mailed]).sort()).toEqual(
+        unmailed.map((email) => ['cli', email, true]).sort(),
+      );
     } finally {
       await quota.close();
     }
+  });
+
+  it('users invite checks every address first: one without an account, or disabled, mails nothing', async () => {
+    const active = uniqueEmail('active');
+    const disabled = uniqueEmail('disabled');
+    const nobody = uniqueEmail('nobody');
+    for (const email of [active, disabled]) {
+      await fixture.app.auth.accounts.register({ email, password: PASSWORD, verified: true });
+    }
+    await fixture.app.database.db.updateTable('users').set({ disabled: 1 }).where('email', '=', disabled).execute();
+    const before = sink.messages.length;
+    const refused = await fixture.cli(['users', 'invite', active, disabled, nobody]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.split('\n')).toEqual([
+      `the account ${disabled} is disabled`,
+      `no account has the address ${nobody}`,
+      expect.stringMatching(/^bulwark: 2 addresses refused \(listed above\), so nothing was mailed; fix: /),
+      '',
+    ]);
+    expect(sink.messages.length).toBe(before);
+    expect((await auditEntries(fixture.app, 'admin.user.invite')).map((entry) => entry.details.email)).not.toContain(
+      active,
+    );
   });
 
   it('--no-mail mails nothing and shows a progress bar on a terminal; mail without SMTP is refused first', async () => {

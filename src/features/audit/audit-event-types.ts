@@ -114,6 +114,10 @@ export const AUDIT_EVENT_TYPES = {
     when: '`bulwark users import` made an account (one entry per account)',
     details: ['userId', 'email', 'role', 'line'],
   },
+  'admin.user.invite': {
+    when: '`bulwark users invite` mailed (or tried to mail) an account a set-password link',
+    details: ['userId', 'email', 'mailed'],
+  },
   'admin.users.import': {
     when: '`bulwark users import` finished',
     details: ['file', 'imported', 'mailed', 'mailFailed'],
