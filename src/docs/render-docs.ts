@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { SCAN_RULES } from '../cli/scan/rules.js';
 import { CONFIG_CHECKS, envNameFor, FINDINGS, type FindingInfo, listConfigLeaves } from '../config/index.js';
 import { ENV_ALIASES } from '../config/schema.js';
 import {
@@ -87,11 +88,14 @@ export function renderFindingsDoc(): string {
   const otherRows = Object.entries(FINDINGS as Record<string, FindingInfo>).map(
     ([id, info]) => `| \`${id}\` | ${info.severity} | ${info.printedBy} | ${info.meaning} | ${info.fix} |`,
   );
+  const scanRows = SCAN_RULES.map(
+    (rule) => `| \`${rule.id}\` | ${rule.check} | ${rule.severity} | ${rule.title} | ${rule.fix} |`,
+  );
   return [
     '# Findings',
     '',
-    'Generated from `src/config/checks.ts`, `src/config/alert-checks.ts` and',
-    '`src/config/finding-catalogue.ts` by `npm run docs`; do not edit by hand.',
+    'Generated from `src/config/checks.ts`, `src/config/alert-checks.ts`,',
+    '`src/config/finding-catalogue.ts` and `src/cli/scan/rules.ts` by `npm run docs`; do not edit by hand.',
     '',
     'A refusal is printed as `<what is wrong> [<id>]; fix: <what to do>`, naming the file, key,',
     'account or process it is about. `serve` refuses to start on a high finding (exit 1), and logs',
@@ -110,6 +114,16 @@ export function renderFindingsDoc(): string {
     '| id | severity | printed by | what it means | what to do |',
     '| --- | --- | --- | --- | --- |',
     ...otherRows,
+    '',
+    '## Scanner findings (`bulwark scan URL`)',
+    '',
+    'What `bulwark scan` reports about any running backend, Bulwark or not, from the outside. The id',
+    'is the SARIF rule id and the JSON `id`; a finding may be raised above its usual severity (CORS',
+    'with credentials) and says so in its evidence. `bulwark scan` exits 1 on a high one.',
+    '',
+    '| id | check | usual severity | what it means | what to do |',
+    '| --- | --- | --- | --- | --- |',
+    ...scanRows,
     '',
   ].join('\n');
 }

@@ -31,7 +31,7 @@ const rule = (id: string, check: CheckFamily, severity: Severity, title: string,
   fix,
 });
 
-/** Every finding the scanner can raise. The README lists the same ids. */
+/** Every finding the scanner can raise; docs/findings.md is generated from them, and the README names the same ids. */
 export const SCAN_RULES: readonly ScanRule[] = [
   rule('tls-protocol-tls1.0', 'tls', 'high', 'accepts TLS 1.0', 'allow TLS 1.2 and 1.3 only'),
   rule('tls-protocol-tls1.1', 'tls', 'medium', 'accepts TLS 1.1', 'allow TLS 1.2 and 1.3 only'),
