@@ -3,21 +3,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFor,
   csrfTokenFor,
-  issueTokens,
-  login,
   me,
   newSignedInUser,
   OWN_ORIGIN,
   PASSWORD,
   register,
   type SignedIn,
-  sessionSetCookie,
   sessionTokenFrom,
   signIn,
   uniqueEmail,
 } from '../helpers/auth-client.js';
+import { EVIL_ORIGIN, expectCsrfRefusal } from '../helpers/csrf-checks.js';
 import { enrolTotp, freshTotpCode, injectSend } from '../helpers/mfa-client.js';
-import { createTestApp, useTestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * Cross-site request forgery against cookie sessions: every unsafe request authenticated by the
@@ -27,17 +25,9 @@ import { createTestApp, useTestApp } from '../helpers/test-app.js';
 
 const app = useTestApp();
 
-const EVIL_ORIGIN = 'https://evil.example';
-
 /** The unsafe action used throughout: sign out, which ends the session when it goes through. */
 const logout = (session: SignedIn, headers: Record<string, string> = {}) =>
   app.http.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: session.cookie, ...headers } });
-
-function expectCsrfRefusal(response: LightMyRequestResponse): void {
-  expect(response.statusCode).toBe(403);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.json().code).toBe('AUTH_CSRF');
-}
 
 /** A refused forgery must have done nothing: the session is still alive. */
 async function expectStillSignedIn(session: SignedIn): Promise<void> {
@@ -236,154 +226,5 @@ describe('a CSRF token ends with the session id it was issued for', () => {
     });
     expect(signedOut.statusCode).toBe(204);
     expect((await me(app, after)).statusCode).toBe(401);
-  });
-});
-
-describe('requests that need no CSRF token', () => {
-  it('serves GET requests with the cookie alone', async () => {
-    const session = await newSignedInUser(app, 'reader');
-    for (const url of ['/api/auth/me', '/api/auth/sessions', '/api/auth/csrf']) {
-      const response = await app.http.inject({ url, headers: { cookie: session.cookie } });
-      expect(response.statusCode, url).toBe(200);
-    }
-  });
-
-  it('gives a bearer client no CSRF token (403): it has no cookie to bind one to, and needs none', async () => {
-    const email = uniqueEmail('bearer-csrf');
-    await register(app, email);
-    const { accessToken } = await issueTokens(app, email);
-    const response = await app.http.inject({
-      url: '/api/auth/csrf',
-      headers: { authorization: `Bearer ${accessToken}` },
-    });
-    expect(response.statusCode).toBe(403);
-    expect(response.json().code).toBe('AUTH_FORBIDDEN');
-  });
-
-  it('serves unsafe bearer-token requests without X-CSRF-Token (a browser cannot forge the header)', async () => {
-    const email = uniqueEmail('bearer');
-    await register(app, email);
-    const cookieSession = await signIn(app, email);
-    const list = await app.http.inject({ url: '/api/auth/sessions', headers: { cookie: cookieSession.cookie } });
-    const cookieSessionId = list.json().items.find((s: { current: boolean }) => s.current).id as string;
-
-    const { accessToken } = await issueTokens(app, email);
-    const bearer = { authorization: `Bearer ${accessToken}` };
-    const reauth = await app.http.inject({
-      method: 'POST',
-      url: '/api/auth/reauth',
-      headers: bearer,
-      payload: { password: PASSWORD },
-    });
-    expect(reauth.statusCode).toBe(200);
-    const revoke = await app.http.inject({
-      method: 'DELETE',
-      url: `/api/auth/sessions/${cookieSessionId}`,
-      headers: bearer,
-    });
-    expect(revoke.statusCode).toBe(204);
-    expect((await me(app, cookieSession.token)).statusCode).toBe(401);
-  });
-});
-
-describe('CORS origins without credentials (browser apps using bearer tokens)', () => {
-  const APP_ORIGIN = 'https://app.example';
-
-  // The cross-site refusal runs before authentication for every unsafe request
-  // (src/features/sessions/authenticate.ts, refuseCrossSite): a request that carries the session
-  // cookie (or would get one) must come from an origin trusted with credentials; any other may
-  // come from any origin CORS allows. With `cors.origins` set and credentials off, sign-in for
-  // tokens and bearer requests from that origin carry no ambient authority, so nothing can be
-  // forged with them, and they must be served.
-  it('lets an origin allowed by CORS get tokens and make unsafe bearer requests', async () => {
-    const corsApp = await createTestApp({ env: { BULWARK_CORS_ORIGINS: APP_ORIGIN } });
-    try {
-      const email = uniqueEmail('cors-bearer');
-      await register(corsApp, email);
-      const fromApp = { origin: APP_ORIGIN, 'sec-fetch-site': 'cross-site' };
-      const tokens = await corsApp.http.inject({
-        method: 'POST',
-        url: '/api/auth/token',
-        payload: { email, password: PASSWORD },
-        headers: fromApp,
-      });
-      expect(tokens.statusCode).toBe(200);
-      const { accessToken } = await issueTokens(corsApp, email);
-      const reauth = await corsApp.http.inject({
-        method: 'POST',
-        url: '/api/auth/reauth',
-        payload: { password: PASSWORD },
-        headers: { ...fromApp, authorization: `Bearer ${accessToken}` },
-      });
-      expect(reauth.statusCode).toBe(200);
-    } finally {
-      await corsApp.close();
-    }
-  });
-
-  it('still refuses a cookie sign-in from that origin (it may not hold credentials)', async () => {
-    const corsApp = await createTestApp({ env: { BULWARK_CORS_ORIGINS: APP_ORIGIN } });
-    try {
-      const email = uniqueEmail('cors-cookie');
-      await register(corsApp, email);
-      const response = await login(corsApp, email, PASSWORD, { headers: { origin: APP_ORIGIN } });
-      expectCsrfRefusal(response);
-      expect(sessionSetCookie(response)).toBeUndefined();
-    } finally {
-      await corsApp.close();
-    }
-  });
-});
-
-describe('login CSRF', () => {
-  let email: string;
-  let userId: string;
-  beforeAll(async () => {
-    email = uniqueEmail('login-csrf');
-    userId = (await register(app, email)).id;
-  });
-
-  it.each([
-    ['a cross-site Origin', { origin: EVIL_ORIGIN }],
-    ['Origin: null', { origin: 'null' }],
-    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
-  ])('refuses a sign-in from %s and sets no cookie', async (_name, headers) => {
-    const response = await login(app, email, PASSWORD, { headers });
-    expectCsrfRefusal(response);
-    expect(sessionSetCookie(response)).toBeUndefined();
-  });
-
-  it('refuses a cross-site sign-in before checking the password: right and wrong look the same', async () => {
-    const successes = async () =>
-      (await app.audit.listRecent(500, 'auth.login.success')).filter((e) => e.actor === userId).length;
-    const before = await successes();
-    const right = await login(app, email, PASSWORD, { headers: { origin: EVIL_ORIGIN } });
-    const wrong = await login(app, email, 'definitely the wrong one 55', { headers: { origin: EVIL_ORIGIN } });
-    expectCsrfRefusal(right);
-    expectCsrfRefusal(wrong);
-    const { requestId: _a, ...rightBody } = right.json();
-    const { requestId: _b, ...wrongBody } = wrong.json();
-    expect(rightBody).toEqual(wrongBody);
-    expect(await successes()).toBe(before);
-  });
-
-  it('accepts a sign-in from the own origin', async () => {
-    const response = await login(app, email, PASSWORD, {
-      headers: { origin: OWN_ORIGIN, 'sec-fetch-site': 'same-origin' },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(sessionSetCookie(response)).toBeDefined();
-  });
-
-  it('refuses a cross-site sign-in even when the browser already holds a session', async () => {
-    const session = await signIn(app, email);
-    const response = await app.http.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email, password: PASSWORD },
-      headers: { cookie: cookieFor(session.token), 'x-csrf-token': session.csrf, origin: EVIL_ORIGIN },
-    });
-    expectCsrfRefusal(response);
-    await expectStillSignedIn(session);
   });
 });
