@@ -1,6 +1,7 @@
+import type { FactorSummary } from '@bulwark/client';
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
-import { useAction, useLoad } from '../use-call.js';
+import { type Loaded, useAction } from '../use-call.js';
 import { AccountTotpSetup } from './account-totp-setup.js';
 import { useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
@@ -11,8 +12,7 @@ import { Status } from './status.js';
  * The authenticator app (on or off) and the recovery codes. Whether a factor may go is the
  * server's rule (an administrator keeps one): its refusal is shown as its text.
  */
-export function AccountFactors() {
-  const status = useLoad(() => client.mfa.status(), []);
+export function AccountFactors({ status }: { status: { loaded: Loaded<FactorSummary>; reload: () => void } }) {
   const { busy, message, run } = useAction();
   const { confirm, dialog } = useConfirm();
   const [codes, setCodes] = useState<string[] | null>(null);

@@ -13,7 +13,7 @@ import { Status } from './status.js';
  * My passkeys (name, created, last used), with add and remove. A removal is confirmed naming the
  * passkey; the server refuses one that would leave an administrator without a second factor.
  */
-export function AccountPasskeys() {
+export function AccountPasskeys({ changed }: { changed: () => void }) {
   const passkeys = useLoad(() => client.passkeys.list(), []);
   const { busy, message, run } = useAction();
   const { confirm, dialog } = useConfirm();
@@ -28,6 +28,7 @@ export function AccountPasskeys() {
       if (registered.recoveryCodes) setCodes(registered.recoveryCodes);
       setName('');
       passkeys.reload();
+      changed();
     });
   };
   const remove = (passkey: PasskeyInfo) => {
@@ -44,6 +45,7 @@ export function AccountPasskeys() {
       }
       await client.passkeys.remove(passkey.id);
       passkeys.reload();
+      changed();
     });
   };
 

@@ -14,6 +14,8 @@ import { Status } from './status.js';
 export function Account() {
   const me = useLoad(() => client.auth.me(), []);
   const sessions = useLoad(() => client.auth.listSessions(), []);
+  // Shared: adding or removing a passkey changes the factor summary too.
+  const factors = useLoad(() => client.mfa.status(), []);
   const current = sessions.loaded.status === 'ready' ? sessions.loaded.data.find((item) => item.current) : undefined;
   return (
     <main aria-labelledby="account-title">
@@ -31,8 +33,8 @@ export function Account() {
       ) : null}
       <AccountPassword changed={sessions.reload} />
       <AccountSessions sessions={sessions} />
-      <AccountFactors />
-      <AccountPasskeys />
+      <AccountFactors status={factors} />
+      <AccountPasskeys changed={factors.reload} />
     </main>
   );
 }
