@@ -1,7 +1,7 @@
 // @module-tag slow (starts Chromium: skipped by `npm run test:quick`)
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD } from '../helpers/collections-client.js';
+import { bearer, PASSWORD } from '../helpers/collections-client.js';
 import { freshTotpCode } from '../helpers/mfa-client.js';
 import type { TestApp } from '../helpers/test-app.js';
 import {
@@ -139,6 +139,15 @@ describe('the account screen in Chromium', { timeout: 120_000 }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'account-phone');
     expect(await page.locator('main img, main svg, main iframe, main script').count()).toBe(0);
+
+    // Ending that one session: the confirmation names its device (as text), then its token is refused.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: `End the session of ${userAgent}` }).click();
+    expect(await page.locator('dialog[open] h2').textContent()).toBe(`End the session of ${userAgent}?`);
+    await page.locator('dialog[open]').getByRole('button', { name: 'End session' }).click();
+    await expect.poll(() => sessionRows(page).count()).toBe(1);
+    const me = await app.http.inject({ url: '/api/auth/me', headers: bearer(token.json().accessToken) });
+    expect(me.statusCode).toBe(401);
     expect(await watched(page)).toEqual({ pwned: 0, violations: [] });
   });
 });
