@@ -2,6 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/collections-client.js';
+import { totpCode } from '../helpers/mfa-client.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { closeDashboard, openDashboard, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
@@ -50,7 +51,7 @@ const dialog = (page: Page) => page.locator('dialog[open]');
 const passkeyRows = (page: Page) => page.locator('section[aria-labelledby="passkeys-title"] tbody tr');
 
 describe('second factors on the account screen in Chromium', { timeout: 120_000 }, () => {
-  it('adds a passkey named with XSS payloads, shows it as text, removes it once confirmed naming it', async () => {
+  it('adds a passkey named with XSS payloads (shown as text), re-enrols the app, removes the passkey once confirmed naming it', async () => {
     const { page, credentials } = await pageWithAuthenticator();
     const operator = await firstSignIn(app, origin, page);
     await openAccount(page);
@@ -63,6 +64,20 @@ describe('second factors on the account screen in Chromium', { timeout: 120_000 
     expect(await passkeyRows(page).locator('td').first().textContent()).toBe(name);
     await waitShown(page, 'Passkeys: 1.');
     expect(await page.locator('main img, main svg, main iframe, main script').count()).toBe(0);
+
+    // With the passkey kept, the authenticator app may go, once confirmed; then it is set up anew.
+    await page.getByRole('button', { name: 'Remove authenticator app' }).click();
+    expect(await dialog(page).textContent()).toContain('Its codes stop signing you in');
+    await dialog(page).getByRole('button', { name: 'Remove authenticator app' }).click();
+    await waitShown(page, 'Authenticator app: off.');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent()) as string;
+    await page.getByLabel('Code from the app').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await waitShown(page, 'Authenticator app: on.');
 
     await page.getByRole('button', { name: `Remove the passkey ${name}` }).click();
     expect(await dialog(page).getByRole('heading').textContent()).toBe(`Remove the passkey “${name}”?`);

@@ -6,7 +6,7 @@ import { ErrorMessage } from './error-message.js';
 /**
  * Adds an authenticator app to an account that has none: the secret and otpauth URL as text, a
  * first code to confirm. The forced enrolment (enrol.tsx) is a whole sign-in step; this sits
- * inside the account screen. Recovery codes come back only when this is the first factor.
+ * inside the account screen. Confirming makes new recovery codes (the server replaces the old).
  */
 export function AccountTotpSetup({ done }: { done: (recoveryCodes: string[]) => void }) {
   const setup = useLoad(() => client.mfa.setupTotp(), []);
@@ -19,6 +19,10 @@ export function AccountTotpSetup({ done }: { done: (recoveryCodes: string[]) => 
   return (
     <div class="card">
       <h3>Set up an authenticator app</h3>
+      <p>
+        Add this account to an authenticator app, then enter the code it shows. Confirming also replaces your recovery
+        codes: the old ones stop working and the new ones are shown once.
+      </p>
       {setup.loaded.status === 'loading' ? <p role="status">Preparing a secret…</p> : null}
       {setup.loaded.status === 'failed' ? <ErrorMessage message={setup.loaded.message} /> : null}
       {setup.loaded.status === 'ready' ? (
