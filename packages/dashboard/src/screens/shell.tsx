@@ -1,5 +1,6 @@
 import type { Me } from '@bulwark/client';
 import { linkTo, useRoute } from '../router.js';
+import { Account } from './account.js';
 import { ApiKeys } from './api-keys.js';
 import { Audit } from './audit.js';
 import { Bans } from './bans.js';
@@ -30,6 +31,7 @@ const SECTIONS = [
   { route: 'security', label: 'Security' },
   { route: 'webhooks', label: 'Webhooks' },
   { route: 'metrics', label: 'Metrics' },
+  { route: 'account', label: 'Account' },
 ] as const;
 
 /** Navigation, who is signed in, sign-out and the idle timeout on every screen; the route's screen below. */
@@ -94,6 +96,8 @@ function Screen({ section, name }: { section: string; name: string | undefined }
       return name ? <WebhookDeliveries id={name} /> : <Webhooks />;
     case 'metrics':
       return <Metrics />;
+    case 'account':
+      return <Account />;
     case 'collections':
       if (name) return <Records name={name} />;
       break;
