@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/collections-client.js';
 import { totpCode } from '../helpers/mfa-client.js';
 import type { TestApp } from '../helpers/test-app.js';
-import { closeDashboard, openDashboard, waitShown, watched, watchedPage, XSS_PAYLOADS } from './dashboard-page.js';
+import {
+  closeDashboard,
+  openDashboard,
+  pageWithAuthenticator,
+  waitShown,
+  watched,
+  watchedPage,
+  XSS_PAYLOADS,
+} from './dashboard-page.js';
 import { firstSignIn } from './operator.js';
 
 /**
@@ -22,25 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => closeDashboard(app, browser));
 
-/** A page of a new browser profile with a platform authenticator holding no credential yet. */
-async function pageWithAuthenticator(): Promise<{ page: Page; credentials: () => Promise<number> }> {
-  const page = await watchedPage(browser);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
-  return { page, credentials };
-}
-
 async function openAccount(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Account' }).click();
   await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
@@ -52,7 +41,7 @@ const passkeyRows = (page: Page) => page.locator('section[aria-labelledby="passk
 
 describe('second factors on the account screen in Chromium', { timeout: 120_000 }, () => {
   it('adds a passkey named with XSS payloads (shown as text), re-enrols the app, removes the passkey once confirmed naming it', async () => {
-    const { page, credentials } = await pageWithAuthenticator();
+    const { page, credentials } = await pageWithAuthenticator(browser);
     const operator = await firstSignIn(app, origin, page);
     await openAccount(page);
     // The server takes names of up to 64 characters.

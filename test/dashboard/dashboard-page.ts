@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { addVirtualAuthenticator } from '../helpers/chromium-webauthn.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 
 /** The built dashboard the server serves (`npm run build` writes it). */
@@ -99,4 +100,14 @@ export async function openDashboard(options: TestAppOptions = { logLevel: 'silen
 export async function closeDashboard(app: TestApp | undefined, browser: Browser | undefined): Promise<void> {
   await browser?.close();
   await app?.close();
+}
+
+/** A page of a new browser profile with a platform authenticator holding no credential yet. */
+export async function pageWithAuthenticator(
+  browser: Browser,
+): Promise<{ page: Page; credentials: () => Promise<number> }> {
+  const page = await watchedPage(browser);
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
+  const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
+  return { page, credentials };
 }

@@ -1,9 +1,9 @@
 // @module-tag slow (starts Chromium: skipped by `npm run test:quick`)
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../helpers/collections-client.js';
 import type { TestApp } from '../helpers/test-app.js';
-import { closeDashboard, openDashboard, screenshot, watched, watchedPage } from './dashboard-page.js';
+import { closeDashboard, openDashboard, pageWithAuthenticator, screenshot, watched } from './dashboard-page.js';
 import { signInForm } from './operator.js';
 
 /**
@@ -21,28 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => closeDashboard(app, browser));
 
-/** A page of a new browser profile with a platform authenticator holding no credential yet. */
-async function pageWithAuthenticator(): Promise<{ page: Page; credentials: () => Promise<number> }> {
-  const page = await watchedPage(browser);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  const credentials = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
-  return { page, credentials };
-}
-
 describe('passkeys in the dashboard', { timeout: 90_000 }, () => {
   it('an administrator enrols a passkey, signs in with it alone, and uses it as the second step', async () => {
-    const { page, credentials } = await pageWithAuthenticator();
+    const { page, credentials } = await pageWithAuthenticator(browser);
     const email = uniqueEmail('passkey-operator');
     const { id } = await app.auth.accounts.createAdmin(email, PASSWORD);
 
@@ -79,7 +60,7 @@ describe('passkeys in the dashboard', { timeout: 90_000 }, () => {
   });
 
   it('a passkey sign-in the browser refuses leaves the operator on sign-in with a message', async () => {
-    const { page } = await pageWithAuthenticator();
+    const { page } = await pageWithAuthenticator(browser);
     await page.goto(`${origin}/_/`);
     // This browser profile holds no passkey for the server: the ceremony fails in the browser.
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();

@@ -16,6 +16,27 @@ export interface VirtualAuthenticator {
 }
 
 /**
+ * Gives the page's browser profile a CDP virtual authenticator holding no credential yet: CTAP2,
+ * internal transport (a platform authenticator), resident keys, user verification that always
+ * succeeds, presence simulated automatically, so create/get resolve at once.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/**
  * Launches headless Chromium with a CDP virtual authenticator (CTAP2, internal transport,
  * resident keys, user verification that always succeeds, presence simulated automatically, so
  * create/get resolve at once), opens one page (about:blank) and runs `fn` with it. The
@@ -30,21 +51,8 @@ export async function withVirtualAuthenticator<T>(
 ): Promise<T> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
   try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    return await fn(page, { cdp, authenticatorId });
+    const page = await (await browser.newContext()).newPage();
+    return await fn(page, await addVirtualAuthenticator(page));
   } finally {
     await browser.close();
   }

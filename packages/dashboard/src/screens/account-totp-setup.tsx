@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction, useLoad } from '../use-call.js';
 import { ErrorMessage } from './error-message.js';
+import { TotpCodeField, TotpSecret } from './totp-secret.js';
 
 /**
  * Adds an authenticator app to an account that has none: the secret and otpauth URL as text, a
@@ -23,32 +24,9 @@ export function AccountTotpSetup({ done }: { done: (recoveryCodes: string[]) => 
         Add this account to an authenticator app, then enter the code it shows. Confirming also replaces your recovery
         codes: the old ones stop working and the new ones are shown once.
       </p>
-      {setup.loaded.status === 'loading' ? <p role="status">Preparing a secret…</p> : null}
-      {setup.loaded.status === 'failed' ? <ErrorMessage message={setup.loaded.message} /> : null}
-      {setup.loaded.status === 'ready' ? (
-        <dl class="secret">
-          <dt>Secret (type it in)</dt>
-          <dd>
-            <code data-testid="totp-secret">{setup.loaded.data.secret}</code>
-          </dd>
-          <dt>otpauth URL (paste it in)</dt>
-          <dd>
-            <code>{setup.loaded.data.otpauthUrl}</code>
-          </dd>
-        </dl>
-      ) : null}
+      <TotpSecret setup={setup.loaded} />
       <form onSubmit={submit}>
-        <label>
-          Code from the app
-          <input
-            name="code"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            required
-            value={code}
-            onInput={(e) => setCode(e.currentTarget.value)}
-          />
-        </label>
+        <TotpCodeField code={code} setCode={setCode} />
         <button type="submit" disabled={busy || setup.loaded.status !== 'ready'}>
           Confirm
         </button>
