@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { type Loaded, useAction } from '../use-call.js';
 import { AccountTotpSetup } from './account-totp-setup.js';
-import { useConfirm } from './confirm.js';
+import { askOnce, useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { RecoveryCodes } from './recovery-codes.js';
 import { Status } from './status.js';
@@ -18,12 +18,10 @@ export function AccountFactors({ status }: { status: { loaded: Loaded<FactorSumm
   const [codes, setCodes] = useState<string[] | null>(null);
   const [settingUp, setSettingUp] = useState(false);
 
-  /** Asked once: after a step-up the action runs again without asking a second time. */
   const act = (ask: () => Promise<boolean>, go: () => Promise<void>) => {
-    let confirmed = false;
+    const confirmed = askOnce(ask);
     run(async () => {
-      if (!confirmed && !(await ask())) return;
-      confirmed = true;
+      if (!(await confirmed())) return;
       await go();
       status.reload();
     });

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { localTime } from '../local-time.js';
 import { useAction, useLoad } from '../use-call.js';
-import { useConfirm } from './confirm.js';
+import { askOnce, useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { passkeysSupported } from './passkey-button.js';
 import { RecoveryCodes } from './recovery-codes.js';
@@ -32,17 +32,15 @@ export function AccountPasskeys({ changed }: { changed: () => void }) {
     });
   };
   const remove = (passkey: PasskeyInfo) => {
-    let confirmed = false;
+    const confirmed = askOnce(() =>
+      confirm({
+        title: `Remove the passkey “${passkey.name}”?`,
+        consequence: `“${passkey.name}” stops signing you in or confirming it is you, at once. The credential stays on its device but the server no longer accepts it.`,
+        action: 'Remove passkey',
+      }),
+    );
     run(async () => {
-      if (!confirmed) {
-        const asked = await confirm({
-          title: `Remove the passkey “${passkey.name}”?`,
-          consequence: `“${passkey.name}” stops signing you in or confirming it is you, at once. The credential stays on its device but the server no longer accepts it.`,
-          action: 'Remove passkey',
-        });
-        if (!asked) return;
-        confirmed = true;
-      }
+      if (!(await confirmed())) return;
       await client.passkeys.remove(passkey.id);
       passkeys.reload();
       changed();

@@ -2,7 +2,7 @@ import type { SessionInfo } from '@bulwark/client';
 import { client } from '../api.js';
 import { localTime } from '../local-time.js';
 import { type Loaded, useAction } from '../use-call.js';
-import { useConfirm } from './confirm.js';
+import { askOnce, useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { Status } from './status.js';
 
@@ -22,12 +22,10 @@ export function AccountSessions({ sessions }: Props) {
   const { busy, message, run } = useAction();
   const { confirm, dialog } = useConfirm();
 
-  /** Asked once: after a step-up the action runs again without asking a second time. */
   const act = (ask: () => Promise<boolean>, go: () => Promise<unknown>) => {
-    let confirmed = false;
+    const confirmed = askOnce(ask);
     run(async () => {
-      if (!confirmed && !(await ask())) return;
-      confirmed = true;
+      if (!(await confirmed())) return;
       await go();
       sessions.reload();
     });

@@ -69,3 +69,15 @@ export function useConfirm(): { confirm: (spec: ConfirmSpec) => Promise<boolean>
   const dialog = open ? <Confirm {...open.spec} onConfirm={() => answer(true)} onCancel={() => answer(false)} /> : null;
   return { confirm, dialog };
 }
+
+/**
+ * `ask`, asked once per action: `useAction` runs an action again after a step-up, and the
+ * operator's answer from before it still stands, so the dialog does not open a second time.
+ */
+export function askOnce(ask: () => Promise<boolean>): () => Promise<boolean> {
+  let confirmed = false;
+  return async () => {
+    confirmed ||= await ask();
+    return confirmed;
+  };
+}

@@ -2,7 +2,7 @@ import type { AdminUser } from '@bulwark/client';
 import { useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { useAction, useLoad } from '../use-call.js';
-import { useConfirm } from './confirm.js';
+import { askOnce, useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { Status } from './status.js';
 
@@ -29,13 +29,12 @@ export function UserDetail({ user, changed }: { user: AdminUser; changed: (outco
     go: () => Promise<unknown>,
     outcome: string,
   ) => {
-    let confirmed = false;
+    const confirmed = askOnce(async () => {
+      const count = sessionsText((await client.adminUsers.sessions(user.id)).length);
+      return confirm({ title, consequence: consequence(count), action });
+    });
     run(async () => {
-      if (!confirmed) {
-        const count = sessionsText((await client.adminUsers.sessions(user.id)).length);
-        if (!(await confirm({ title, consequence: consequence(count), action }))) return;
-        confirmed = true;
-      }
+      if (!(await confirmed())) return;
       await go();
       changed(outcome);
       sessions.reload();

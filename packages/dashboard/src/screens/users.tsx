@@ -2,7 +2,7 @@ import type { AdminUser, SessionsSummary } from '@bulwark/client';
 import { useContext, useState } from 'preact/hooks';
 import { client } from '../api.js';
 import { SignedOutContext, useAction, useLoad } from '../use-call.js';
-import { useConfirm } from './confirm.js';
+import { askOnce, useConfirm } from './confirm.js';
 import { ErrorMessage } from './error-message.js';
 import { Status } from './status.js';
 import { UserDetail } from './user-detail.js';
@@ -136,19 +136,17 @@ function EndEveryone() {
   const { busy, message, run } = useAction();
   const { confirm, dialog } = useConfirm();
   const endAll = () => {
-    // Asked once: after a step-up the action runs again without asking a second time.
-    let confirmed = false;
+    const confirmed = askOnce(async () => {
+      // Counted when asked: what ends is what is live at this moment.
+      const live = await client.adminUsers.sessionsSummary();
+      return confirm({
+        title: 'End every session of everyone?',
+        consequence: `${liveWords(live)} end at once, yours included: you are signed out and everyone must sign in again. API keys stay valid; revoke those per user.`,
+        action: 'End every session',
+      });
+    });
     run(async () => {
-      if (!confirmed) {
-        // Counted when asked: what ends is what is live at this moment.
-        const live = await client.adminUsers.sessionsSummary();
-        confirmed = await confirm({
-          title: 'End every session of everyone?',
-          consequence: `${liveWords(live)} end at once, yours included: you are signed out and everyone must sign in again. API keys stay valid; revoke those per user.`,
-          action: 'End every session',
-        });
-      }
-      if (!confirmed) return;
+      if (!(await confirmed())) return;
       await client.adminUsers.endEveryonesSessions();
       expired(EVERYONE_ENDED);
     });
