@@ -109,6 +109,10 @@ describe('the account screen in Chromium', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'End other sessions' }).click();
     // One row left: this session (the row's text says so).
     await expect.poll(() => sessionRows(page).count()).toBe(1);
+    // Nothing left to end: said, with no dialog asking to end none.
+    await page.getByRole('button', { name: 'End all other sessions' }).click();
+    await waitShown(page, 'You have no other sessions: only this one is signed in, nothing to end.');
+    expect(await page.locator('dialog[open]').count()).toBe(0);
 
     // The other browser's next action finds its sign-in over.
     await other.getByRole('link', { name: 'Users' }).click();

@@ -1,5 +1,5 @@
 import type { SessionInfo } from '@bulwark/client';
-import { client } from '../api.js';
+import { client, InputError } from '../api.js';
 import { localTime } from '../local-time.js';
 import { type Loaded, useAction } from '../use-call.js';
 import { askOnce, useConfirm } from './confirm.js';
@@ -44,6 +44,8 @@ export function AccountSessions({ sessions }: Props) {
     act(
       async () => {
         const others = (await client.auth.listSessions()).filter((item) => !item.current).length;
+        if (others === 0)
+          throw new InputError('You have no other sessions: only this one is signed in, nothing to end.');
         return confirm({
           title: `End ${others === 1 ? 'your 1 other session' : `all ${others} of your other sessions`}?`,
           consequence: `${others === 1 ? 'It ends' : `All ${others} end`} at once, browsers and token sign-ins alike, on every device but this one: each must sign in again. This session stays.`,
